@@ -42,8 +42,8 @@ setup(
         ],
     },
     entry_points={
-        "zc.buildout.extension": ["default = buildout_mirrors.hooks:load"],
-        "zc.buildout.unloadextension": ["default = buildout_mirrors.hooks:unload"],
+        "zc.buildout.extension": ["default = buildout_mirrors.extension:load"],
+        "zc.buildout.unloadextension": ["default = buildout_mirrors.extension:unload"],
         "zc.buildout": ["default = buildout_mirrors.recipe:Recipe"],
     },
     zip_safe=False,

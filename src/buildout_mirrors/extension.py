@@ -1,0 +1,130 @@
+"""The zc.buildout extension: choose a mirror before eggs are resolved.
+
+The entry points are one-line functions that hand the buildout to an
+:class:`Extension` object (mr.developer's shape); the choosing itself is
+done by :class:`~buildout_mirrors.selector.MirrorSelector`, which knows
+nothing of buildout.
+"""
+
+import json
+import logging
+import os
+import re
+
+import zc.buildout
+
+from buildout_mirrors import options as mirror_options
+from buildout_mirrors.errors import ConfigError
+from buildout_mirrors.selector import MirrorSelector
+from buildout_mirrors.switch import IndexSwitch
+
+logger = logging.getLogger("buildout_mirrors")
+
+# Set for the child buildout that zc.buildout starts after upgrading
+# itself, so that the child reuses the choice instead of probing again.
+CHOICE_ENVIRON = "BUILDOUT_MIRRORS_CHOICE"
+PROJECT = "buildout_mirrors"
+
+_switches = {}  # id(buildout) -> IndexSwitch, for the unload hook
+
+
+def load(buildout):
+    """``zc.buildout.extension`` entry point."""
+    Extension(buildout)()
+
+
+def unload(buildout):
+    """``zc.buildout.unloadextension`` entry point: undo what load did."""
+    switch = _switches.pop(id(buildout), None)
+    if switch is not None:
+        switch.restore()
+
+
+def settings_for(buildout, overrides=None):
+    """Validated settings from ``[buildout]`` (and a part's *overrides*),
+    or a ``zc.buildout.UserError`` that names the option to fix."""
+    section = buildout["buildout"]
+    raw = {name: section.get(name) for name in
+           mirror_options.OPTION_NAMES + ("index", "find-links")}
+    raw.update({name: value for name, value in (overrides or {}).items()
+                if name in mirror_options.OPTION_NAMES and value})
+    try:
+        return mirror_options.parse(raw, base_directory=section["directory"])
+    except ConfigError as error:
+        raise zc.buildout.UserError(str(error)) from None
+
+
+def is_listed(buildout):
+    """True when ``extensions`` names this package: buildout calls every
+    installed extension, configured or not."""
+    names = buildout["buildout"].get("extensions", "").split()
+    return any(re.split(r"[<>=!~\[ ;]", name, maxsplit=1)[0].replace(
+        "-", "_").lower() == PROJECT for name in names)
+
+
+def is_active(buildout):
+    return id(buildout) in _switches
+
+
+class Extension:
+    """``Extension(buildout)()``: select a mirror and switch buildout to it."""
+
+    def __init__(self, buildout):
+        self.buildout = buildout
+        self.section = buildout["buildout"]
+
+    def __call__(self):
+        __doing__ = "Choosing a package index mirror."  # noqa: F841
+        if not is_listed(self.buildout):
+            return
+        settings = settings_for(self.buildout)
+        if self.buildout.offline or self.section.get(
+                "install-from-cache", "false").strip().lower() == "true":
+            logger.debug("Offline or install-from-cache: no mirror probed.")
+            return
+        switch = IndexSwitch(self.buildout)
+        inherited = self._inherited_choice()
+        if inherited:
+            switch.apply(inherited["index"], inherited["find-links"])
+            _switches[id(self.buildout)] = switch
+            return
+        selection = MirrorSelector(settings).select()
+        for line in selection.detail_lines():
+            logger.debug("%s", line)
+        for result in selection.dead_links:
+            logger.warning("Dropped find-links %s for this run: %s.",
+                           result.label, result.reason)
+        if selection.chosen is None:
+            self._no_mirror(selection)
+            switch.apply(None, selection.find_links)
+        else:
+            logger.info("%s", selection.summary())
+            switch.apply(selection.chosen, selection.find_links, [(
+                CHOICE_ENVIRON, json.dumps({
+                    "index": selection.chosen,
+                    "find-links": list(selection.find_links)}))])
+        _switches[id(self.buildout)] = switch
+
+    def _inherited_choice(self):
+        """The choice of the parent buildout, in the process zc.buildout
+        restarts after an upgrade."""
+        if "BUILDOUT_RESTART_AFTER_UPGRADE" not in os.environ:
+            return None
+        try:
+            choice = json.loads(os.environ.get(CHOICE_ENVIRON, ""))
+            return {"index": str(choice["index"]),
+                    "find-links": [str(link) for link in choice["find-links"]]}
+        except (ValueError, KeyError, TypeError):
+            return None
+
+    def _no_mirror(self, selection):
+        """Do not fail a buildout that needs nothing new: go on as with
+        ``newest = false``; if something must be downloaded, buildout fails
+        below this warning with its own message."""
+        logger.warning(
+            "%s. Going on with newest = false; if anything must be "
+            "downloaded this buildout will fail. Name a reachable mirror in "
+            "the %s environment variable or the mirrors option.",
+            selection.summary(), mirror_options.ENVIRONMENT_OVERRIDE)
+        self.buildout.newest = False
+        self.section["newest"] = "false"

@@ -1,0 +1,56 @@
+"""The parts of a selection that are meant to be swapped.
+
+The defaults are :class:`buildout_mirrors.probe.HttpProber`,
+:class:`buildout_mirrors.ranking.OrderedPolicy` /
+:class:`~buildout_mirrors.ranking.FastestPolicy` and
+:class:`buildout_mirrors.state.StateFile`; candidates come from
+:class:`buildout_mirrors.selector.ConfiguredCandidates`.
+"""
+
+from zope.interface import Attribute, Interface
+
+
+class ICandidateSource(Interface):
+    """Where the candidate mirrors come from."""
+
+    def candidates():
+        """Index URLs, in order of preference (credentials included)."""
+
+    def find_links():
+        """find-links entries (URLs or local paths), in order."""
+
+
+class IProber(Interface):
+    """How one mirror is checked."""
+
+    def probe_index(url, projects, deadline):
+        """Fetch each project page of index *url* before *deadline*
+        (a ``time.monotonic()`` value); return a ProbeResult, never raise."""
+
+    def probe_link(url, deadline):
+        """Check that find-links *url* answers; return a ProbeResult."""
+
+
+class IPolicy(Interface):
+    """How the choice is made among the probe results."""
+
+    name = Attribute("The mirrors-policy value that selects this policy.")
+
+    def done(order, results, waited_since_first_healthy, sticky=None):
+        """True when waiting longer cannot change the choice enough.
+        *sticky* is the previous choice, kept while it stays healthy."""
+
+    def rank(order, results, lags, sticky=None):
+        """Healthy results, best first: up-to-date ones before those that
+        are behind (``lags[url]`` is '' when up to date)."""
+
+
+class IStateStore(Interface):
+    """Where results are kept between runs."""
+
+    def load():
+        """The stored state as a dict (empty when there is none)."""
+
+    def update(change):
+        """Apply ``change(state)`` to the stored state under a lock and
+        write it atomically."""

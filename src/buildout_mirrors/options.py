@@ -1,0 +1,170 @@
+"""The one place that reads, validates and types every option.
+
+Modelled on bandersnatch's ``configuration.py``: raw strings go in (from
+``[buildout]``, a part, or bootstrap's command line), a frozen
+:class:`Settings` comes out, and every message names the option and what
+is allowed.
+"""
+
+import dataclasses
+import importlib.resources
+import math
+import os
+import re
+
+import platformdirs
+
+from buildout_mirrors import urls
+from buildout_mirrors.errors import ConfigError
+
+POLICIES = ("ordered", "fastest")
+ENVIRONMENT_OVERRIDE = "BUILDOUT_MIRRORS"
+DEFAULT_TIMEOUT = 2.0
+DEFAULT_TTL = 600.0
+DEFAULT_PROBE = ("zc.buildout",)
+
+# Every option this package understands, so that the hooks can mark them
+# as used and buildout does not warn about them.
+OPTION_NAMES = (
+    "mirrors", "mirrors-timeout", "mirrors-policy", "mirrors-probe",
+    "mirrors-cache", "mirrors-ttl", "mirrors-allow-http",
+)
+
+_PROJECT_NAME = re.compile(r"^[A-Za-z0-9]([A-Za-z0-9._-]*[A-Za-z0-9])?$")
+
+
+@dataclasses.dataclass(frozen=True)
+class Settings:
+    """Typed, validated options of one selection."""
+
+    candidates: tuple        # index URLs, in order of preference
+    find_links: tuple        # find-links entries, as given (URLs or paths)
+    timeout: float = DEFAULT_TIMEOUT
+    policy: str = "ordered"
+    probe_projects: tuple = DEFAULT_PROBE
+    cache_path: str = ""     # '' means: keep no state
+    ttl: float = DEFAULT_TTL
+    candidates_from: str = "mirrors"  # which option gave the candidates
+
+
+def builtin_mirrors():
+    """The public mirrors shipped in ``data/public-mirrors.txt``."""
+    text = importlib.resources.files("buildout_mirrors").joinpath(
+        "data", "public-mirrors.txt").read_text(encoding="utf-8")
+    return tuple(line.strip() for line in text.splitlines()
+                 if line.strip() and not line.lstrip().startswith("#"))
+
+
+def default_cache_path():
+    """A per-user state file, or one in the temp directory if HOME is
+    read-only (CI containers, service accounts)."""
+    for directory in (platformdirs.user_cache_dir("buildout-mirrors"),
+                      os.path.join(_tempdir(), "buildout-mirrors-%s"
+                                   % _user_id())):
+        try:
+            os.makedirs(directory, exist_ok=True)
+        except OSError:
+            continue
+        if os.access(directory, os.W_OK):
+            return os.path.join(directory, "state.json")
+    return ""
+
+
+def _tempdir():
+    import tempfile
+    return tempfile.gettempdir()
+
+
+def _user_id():
+    return os.getuid() if hasattr(os, "getuid") else os.environ.get(
+        "USERNAME", "user")
+
+
+def _number(raw, option, default, strictly_positive=True):
+    if raw is None or not raw.strip():
+        return default
+    try:
+        value = float(raw)
+    except ValueError:
+        value = math.nan
+    if not math.isfinite(value) or value < 0 or (
+            strictly_positive and value == 0):
+        allowed = ("a number of seconds greater than 0" if strictly_positive
+                   else "a number of seconds, 0 or more")
+        raise ConfigError("%s = %r is not %s" % (option, raw.strip(), allowed))
+    return value
+
+
+def _urls(raw, option, allow_http, base_directory):
+    return tuple(_dedupe(
+        urls.check_url(item, option, allow_http, base_directory)
+        for item in raw.split()))
+
+
+def _dedupe(items):
+    seen = []
+    for item in items:
+        if item not in seen:
+            seen.append(item)
+    return seen
+
+
+def parse(options, environ=None, base_directory="."):
+    """Return :class:`Settings` from a mapping of raw option strings.
+
+    *options* holds ``[buildout]``-style names (``mirrors``, ``index``,
+    ``find-links``, ``mirrors-timeout`` ...).  *environ* defaults to
+    ``os.environ``; its ``BUILDOUT_MIRRORS`` replaces ``mirrors``.
+    """
+    environ = os.environ if environ is None else environ
+    get = lambda name: options.get(name) or ""  # noqa: E731
+
+    allow_http = tuple(host.lower() for host in get("mirrors-allow-http").split())
+
+    override = environ.get(ENVIRONMENT_OVERRIDE, "").strip()
+    if override:
+        candidates = _urls(override, ENVIRONMENT_OVERRIDE + " (environment)",
+                           allow_http, base_directory)
+        source = ENVIRONMENT_OVERRIDE
+    elif get("mirrors").strip():
+        candidates = _urls(get("mirrors"), "mirrors", allow_http,
+                           base_directory)
+        source = "mirrors"
+    else:
+        index = get("index").strip()
+        given = (urls.check_url(index, "index", allow_http, base_directory),
+                 ) if index else ()
+        candidates = tuple(_dedupe(given + builtin_mirrors()))
+        source = "index and built-in mirrors" if index else "built-in mirrors"
+
+    policy = get("mirrors-policy").strip() or "ordered"
+    if policy not in POLICIES:
+        raise ConfigError("mirrors-policy = %r is unknown; use one of: %s"
+                          % (policy, ", ".join(POLICIES)))
+
+    probe = tuple(get("mirrors-probe").split()) or DEFAULT_PROBE
+    for project in probe:
+        if not _PROJECT_NAME.match(project):
+            raise ConfigError("mirrors-probe: %r is not a project name"
+                              % project)
+
+    cache = get("mirrors-cache").strip()
+    if cache.lower() in ("none", "off", "false"):
+        cache_path = ""
+    elif cache:
+        cache_path = os.path.join(base_directory, os.path.expanduser(cache))
+    else:
+        cache_path = default_cache_path()
+
+    return Settings(
+        candidates=candidates,
+        find_links=tuple(get("find-links").split()),
+        timeout=_number(options.get("mirrors-timeout"), "mirrors-timeout",
+                        DEFAULT_TIMEOUT),
+        policy=policy,
+        probe_projects=probe,
+        cache_path=cache_path,
+        ttl=_number(options.get("mirrors-ttl"), "mirrors-ttl", DEFAULT_TTL,
+                    strictly_positive=False),
+        candidates_from=source,
+    )

@@ -1,0 +1,97 @@
+"""Read a PEP 503 / PEP 691 project page: its files and its serial.
+
+Serials are PyPI's change counters.  pypi.org and devpi's PyPI mirrors send
+``X-PyPI-Last-Serial``; bandersnatch ends its HTML pages with
+``<!--SERIAL n-->``; PEP 691 JSON pages carry ``meta._last-serial``.
+On a project page all three are that project's serial, so two mirrors'
+values are directly comparable.  devpi's own ``X-Devpi-Serial`` counts
+devpi's database and is not.
+"""
+
+import dataclasses
+import html
+import json
+import re
+import urllib.parse
+
+JSON_CONTENT_TYPE = "application/vnd.pypi.simple.v1+json"
+ACCEPT = "%s, text/html;q=0.2, */*;q=0.1" % JSON_CONTENT_TYPE
+DIST_SUFFIXES = (".whl", ".tar.gz", ".zip", ".tar.bz2", ".tgz", ".egg")
+
+_ANCHOR = re.compile(r"<a\s[^>]*?href\s*=\s*[\"']([^\"']+)[\"'][^>]*>(.*?)</a>",
+                     re.IGNORECASE | re.DOTALL)
+_SERIAL_COMMENT = re.compile(r"<!--\s*SERIAL\s+(\d+)\s*-->")
+
+
+class PageError(ValueError):
+    """The page is not a simple-index project page."""
+
+
+@dataclasses.dataclass(frozen=True)
+class ProjectPage:
+    files: dict          # file name -> absolute URL (with hash fragment)
+    serial: object = None  # int, or None when the mirror gives none
+
+
+def normalize_project(name):
+    """PEP 503 normalisation: ``zc.buildout`` -> ``zc-buildout``."""
+    return re.sub(r"[-_.]+", "-", name).lower()
+
+
+def project_url(index_url, project):
+    return "%s/%s/" % (index_url.rstrip("/"), normalize_project(project))
+
+
+def header_serial(headers):
+    value = headers.get("X-PyPI-Last-Serial")
+    return int(value) if value and value.strip().isdigit() else None
+
+
+def parse(body, content_type, page_url, headers=None):
+    """Return the :class:`ProjectPage` in *body* (bytes), or raise PageError."""
+    headers = headers or {}
+    text = body.decode("utf-8", errors="replace")
+    if JSON_CONTENT_TYPE in (content_type or ""):
+        files, serial = _parse_json(text, page_url)
+    else:
+        files, serial = _parse_html(text, page_url)
+    header = header_serial(headers)
+    return ProjectPage(files=files, serial=header if header is not None
+                       else serial)
+
+
+def _parse_json(text, page_url):
+    try:
+        data = json.loads(text)
+        entries = data["files"]
+        files = {entry["filename"]: _with_hashes(
+            urllib.parse.urljoin(page_url, entry["url"]), entry.get("hashes"))
+            for entry in entries}
+    except (ValueError, KeyError, TypeError, AttributeError):
+        raise PageError("invalid PEP 691 JSON page") from None
+    serial = data.get("meta", {}).get("_last-serial") if isinstance(
+        data.get("meta"), dict) else None
+    return files, serial if isinstance(serial, int) else None
+
+
+def _with_hashes(url, hashes):
+    if hashes and "#" not in url and isinstance(hashes, dict):
+        name, value = sorted(hashes.items())[0]
+        url = "%s#%s=%s" % (url, name, value)
+    return url
+
+
+def _parse_html(text, page_url):
+    if "<" not in text:
+        raise PageError("not an HTML page")
+    files = {}
+    for href, label in _ANCHOR.findall(text):
+        url = urllib.parse.urljoin(page_url, html.unescape(href))
+        name = html.unescape(re.sub(r"<[^>]+>", "", label)).strip()
+        if not name.lower().endswith(DIST_SUFFIXES):
+            name = urllib.parse.unquote(
+                urllib.parse.urlsplit(url).path.rsplit("/", 1)[-1])
+        if name.lower().endswith(DIST_SUFFIXES):
+            files[name] = url
+    match = _SERIAL_COMMENT.search(text)
+    return files, int(match.group(1)) if match else None
