@@ -1,0 +1,519 @@
+#!/usr/bin/env python3
+"""Bootstrap a zc.buildout from whichever package index mirror is alive.
+
+    python3 bootstrap.py [-c buildout.cfg] [--mirror URL]... \\
+        [--find-links PATH_OR_URL]... [--timeout S] \\
+        [--buildout-version V] [--setuptools-version V] [--venv DIR]
+
+Standard library only (Python 3.9+).  It reads ``mirrors``, ``index``,
+``find-links`` and the ``[versions]`` pins from the configuration (after
+``~/.buildout/default.cfg`` and local ``extends``; ``BUILDOUT_MIRRORS`` and
+``--mirror`` win), probes the candidates in parallel under one deadline the
+way the buildout_mirrors extension does, creates a virtual environment (so
+a distribution's "externally managed" Python is never touched, PEP 668),
+installs pip, setuptools, wheel, zc.buildout and buildout_mirrors into it
+from the chosen mirror only, and runs ``buildout bootstrap`` to write
+``bin/buildout``.  Because buildout_mirrors is then installed beside
+zc.buildout, the first ``bin/buildout`` needs no index for the extension
+itself.  In a checkout of buildout_mirrors it installs the checkout.
+Running it again is harmless.
+"""
+
+import argparse
+import configparser
+import ipaddress
+import json
+import os
+import queue
+import re
+import hashlib
+import shutil
+import socket
+import ssl
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+
+# Keep in step with src/buildout_mirrors/data/public-mirrors.txt (a test
+# checks that they agree).
+BUILTIN_MIRRORS = (
+    "https://pypi.org/simple",
+    "https://mirrors.aliyun.com/pypi/simple",
+    "https://pypi.tuna.tsinghua.edu.cn/simple",
+    "https://mirrors.cloud.tencent.com/pypi/simple",
+    "https://mirror.sjtu.edu.cn/pypi/web/simple",
+)
+PROBE_PROJECT = "zc-buildout"
+GRACE_SECONDS = 0.2  # as the extension's ordered policy
+JSON_TYPE = "application/vnd.pypi.simple.v1+json"
+DIST_SUFFIXES = (".whl", ".tar.gz", ".zip", ".tar.bz2", ".tgz", ".egg")
+PROJECT = "buildout_mirrors"
+
+
+class BootstrapError(Exception):
+    """Something the user can fix; printed as one line, no traceback."""
+
+
+def redact(url):
+    parts = urllib.parse.urlsplit(url)
+    if "@" not in parts.netloc:
+        return url
+    return urllib.parse.urlunsplit(
+        parts._replace(netloc="***@" + parts.netloc.rsplit("@", 1)[1]))
+
+
+def say(message):
+    print("bootstrap: " + message, flush=True)
+
+
+# -- configuration ---------------------------------------------------------
+
+def _read_cfg(path, seen):
+    """[buildout] and [versions]-like sections of *path* after its local
+    ``extends``, as {section: {option: value}}."""
+    path = os.path.abspath(path)
+    if path in seen:
+        return {}
+    seen.add(path)
+    parser = configparser.RawConfigParser(strict=False,
+                                          inline_comment_prefixes=None)
+    parser.optionxform = str
+    try:
+        with open(path, encoding="utf-8") as stream:
+            parser.read_file(stream)
+    except configparser.Error as error:
+        raise BootstrapError("cannot parse %s: %s"
+                             % (path, str(error).splitlines()[0]))
+    result = {}
+    base = os.path.dirname(path)
+    for parent in parser.get("buildout", "extends", fallback="").split():
+        if "://" in parent:
+            say("not reading remote extends %s" % redact(parent))
+            continue
+        _merge(result, _read_cfg(os.path.join(base, parent), seen))
+    _merge(result, {section: dict(parser.items(section))
+                    for section in parser.sections()})
+    return result
+
+
+def _merge(into, sections):
+    """Apply buildout's ``option +=`` / ``option -=`` and plain overrides."""
+    for section, options in sections.items():
+        target = into.setdefault(section, {})
+        for key, value in options.items():
+            value = re.sub(r"\s+[#;].*$", "", value, flags=re.M).strip()
+            name = key.rstrip(" +-")
+            if key.endswith("+"):
+                target[name] = (target.get(name, "") + "\n" + value).strip()
+            elif key.endswith("-"):
+                removed = set(value.split())
+                target[name] = "\n".join(
+                    item for item in target.get(name, "").split()
+                    if item not in removed)
+            else:
+                target[name] = value
+
+
+def read_config(config_path):
+    sections = {}
+    default = os.path.join(os.path.expanduser("~"), ".buildout", "default.cfg")
+    if os.path.isfile(default):
+        _merge(sections, _read_cfg(default, set()))
+    if not os.path.isfile(config_path):
+        raise BootstrapError("%s not found; name the configuration with -c"
+                             % config_path)
+    _merge(sections, _read_cfg(config_path, set()))
+    buildout = sections.get("buildout", {})
+    directory = os.path.dirname(os.path.abspath(config_path))
+    for section in sections.values():
+        for key, value in section.items():
+            section[key] = value.replace("${buildout:directory}", directory)
+    versions = sections.get(buildout.get("versions", "versions"), {})
+    return buildout, {normalize(name): pin for name, pin in versions.items()}
+
+
+def normalize(name):
+    return re.sub(r"[-_.]+", "-", name).lower()
+
+
+def is_loopback(host):
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+def check_url(text, where, allow_http, base):
+    """Normalise one candidate; None (after a warning) when unusable."""
+    if "://" not in text and not text.startswith("file:"):
+        path = os.path.abspath(os.path.join(base, os.path.expanduser(text)))
+        return "file://" + urllib.request.pathname2url(path)
+    parts = urllib.parse.urlsplit(text)
+    scheme, host = parts.scheme.lower(), (parts.hostname or "").lower()
+    if scheme not in ("https", "http", "file") or (
+            scheme != "file" and not host):
+        say("ignoring %s %r: not an http(s) or file URL" % (where, redact(text)))
+        return None
+    if scheme == "http" and not is_loopback(host) and host not in allow_http:
+        say("ignoring %s %r: plain http; use https or mirrors-allow-http"
+            % (where, redact(text)))
+        return None
+    return text.rstrip("/")
+
+
+def candidates(args, buildout, base):
+    allow_http = buildout.get("mirrors-allow-http", "").lower().split()
+    if args.mirror:
+        raw, where = args.mirror, "--mirror"
+    elif os.environ.get("BUILDOUT_MIRRORS", "").strip():
+        raw, where = os.environ["BUILDOUT_MIRRORS"].split(), "BUILDOUT_MIRRORS"
+    elif buildout.get("mirrors", "").strip():
+        raw, where = buildout["mirrors"].split(), "mirrors"
+    else:
+        raw = buildout.get("index", "").split() + list(BUILTIN_MIRRORS)
+        where = "index"
+    found = []
+    for item in raw:
+        url = check_url(item, where, allow_http, base)
+        if url and url not in found:
+            found.append(url)
+    if not found:
+        raise BootstrapError("no usable mirror URL in %s" % where)
+    return found
+
+
+# -- probing ---------------------------------------------------------------
+
+def ssl_context():
+    """Verification stays on; a corporate CA bundle is honoured."""
+    for name in ("PIP_CERT", "REQUESTS_CA_BUNDLE", "SSL_CERT_FILE"):
+        if os.environ.get(name):
+            return ssl.create_default_context(cafile=os.environ[name])
+    return ssl.create_default_context()
+
+
+def opener():
+    handlers = [urllib.request.HTTPSHandler(context=ssl_context())]
+    return urllib.request.build_opener(*handlers)
+
+
+def read_page(url, deadline):
+    """GET a project page and return (files, serial); raise on failure.
+    The body is read in slices so that a trickling server meets the same
+    deadline as one that hangs."""
+    remaining = deadline - time.monotonic()
+    if remaining <= 0:
+        raise TimeoutError()
+    if url.startswith("file:"):
+        return read_local_page(url)
+    request = urllib.request.Request(url, headers={
+        "Accept": JSON_TYPE + ", text/html;q=0.2",
+        "User-Agent": "buildout_mirrors bootstrap"})
+    with opener().open(request, timeout=remaining) as response:
+        chunks = []
+        while True:
+            if time.monotonic() > deadline:
+                raise TimeoutError()
+            chunk = response.read1(65536)
+            if not chunk:
+                break
+            chunks.append(chunk)
+        body = b"".join(chunks).decode("utf-8", "replace")
+        header_serial = response.headers.get("X-PyPI-Last-Serial", "")
+        content_type = response.headers.get("Content-Type", "")
+    if JSON_TYPE in content_type:
+        data = json.loads(body)
+        files = {}
+        for entry in data["files"]:
+            hashes = sorted(entry.get("hashes", {}).items())
+            files[entry["filename"]] = urllib.parse.urljoin(url, entry["url"]) \
+                + ("#%s=%s" % hashes[0] if hashes else "")
+        serial = data.get("meta", {}).get("_last-serial")
+    else:
+        files = {}
+        for href, label in re.findall(
+                r"<a\s[^>]*?href\s*=\s*[\"']([^\"']+)[\"'][^>]*>(.*?)</a>",
+                body, re.I | re.S):
+            href = urllib.parse.urljoin(url, href.replace("&amp;", "&"))
+            name = label.strip()
+            if not name.lower().endswith(DIST_SUFFIXES):
+                name = urllib.parse.unquote(href.split("#")[0].rsplit("/", 1)[-1])
+            if name.lower().endswith(DIST_SUFFIXES):
+                files[name] = href
+        match = re.search(r"<!--\s*SERIAL\s+(\d+)\s*-->", body)
+        serial = int(match.group(1)) if match else None
+    if header_serial.isdigit():
+        serial = int(header_serial)
+    return files, serial
+
+
+def read_local_page(url):
+    folder = urllib.request.url2pathname(urllib.parse.urlsplit(url).path)
+    if not os.path.isdir(folder):
+        raise FileNotFoundError("no such directory")
+    return {name: urllib.parse.urljoin(url, urllib.request.pathname2url(name))
+            for name in os.listdir(folder)
+            if name.lower().endswith(DIST_SUFFIXES)}, None
+
+
+def why(error, timeout):
+    """One short phrase for a failed probe, with no URL in it."""
+    if isinstance(error, urllib.error.HTTPError):
+        return "HTTP %d" % error.code
+    reason = getattr(error, "reason", error)
+    if isinstance(reason, (TimeoutError, socket.timeout)) or \
+            "timed out" in str(reason):
+        return "timed out after %.1f s" % timeout
+    if isinstance(reason, ConnectionRefusedError):
+        return "connection refused"
+    if isinstance(reason, ssl.SSLError):
+        return "TLS error (certificate not trusted?)"
+    if isinstance(reason, socket.gaierror):
+        return "host name not found"
+    return "failed (%s)" % type(reason).__name__
+
+
+def probe(mirrors, timeout):
+    """Probe every mirror at once; return (chosen or None, results).
+    Like the extension's ordered policy: the first healthy mirror in list
+    order, not waiting more than GRACE_SECONDS for a preferred one."""
+    deadline = time.monotonic() + timeout
+    answers = queue.Queue()
+
+    def run(url):
+        started = time.monotonic()
+        page = "%s/%s/" % (url, PROBE_PROJECT)
+        try:
+            files, serial = read_page(page, deadline)
+            result = (True, "", files, serial) if files else (
+                False, "no distributions of zc.buildout", files, serial)
+        except Exception as error:  # a probe reports, it never raises
+            result = (False, why(error, timeout), {}, None)
+        answers.put((url, time.monotonic() - started) + result)
+
+    for url in mirrors:
+        threading.Thread(target=run, args=(url,), daemon=True).start()
+    results, first_healthy = {}, None
+    while len(results) < len(mirrors):
+        now = time.monotonic()
+        if first_healthy is not None:
+            best = next(url for url in mirrors
+                        if url not in results or results[url][1])
+            if best in results or now - first_healthy >= GRACE_SECONDS:
+                break
+        limit = deadline if first_healthy is None else min(
+            deadline, first_healthy + GRACE_SECONDS)
+        try:
+            url, elapsed, ok, reason, files, serial = answers.get(
+                timeout=max(limit - now, 0.001))
+        except queue.Empty:
+            if time.monotonic() >= deadline:
+                break
+            continue
+        results[url] = (elapsed, ok, reason, files, serial)
+        if ok and first_healthy is None:
+            first_healthy = time.monotonic()
+    for url in mirrors:
+        results.setdefault(url, (timeout, False, "timed out after %.1f s"
+                                 % timeout if time.monotonic() >= deadline
+                                 else "not waited for", {}, None))
+    healthy = [url for url in mirrors if results[url][1]]
+    # Behind beats dead: a mirror missing files others list comes last.
+    every_file = set().union(*(results[url][3] for url in healthy))
+    serials = [results[url][4] for url in healthy if results[url][4]]
+    newest = max(serials) if serials else None
+
+    def behind(url):
+        serial = results[url][4]
+        if serial is not None:
+            return serial < newest
+        return bool(every_file - set(results[url][3]))
+
+    healthy.sort(key=behind)
+    return (healthy[0] if healthy else None), results
+
+
+# -- installing ------------------------------------------------------------
+
+def venv_python(venv):
+    return os.path.join(venv, "Scripts" if os.name == "nt" else "bin",
+                        "python.exe" if os.name == "nt" else "python")
+
+
+def make_venv(venv, mirror):
+    python = venv_python(venv)
+    if os.path.exists(python):
+        return python
+    say("creating the virtual environment %s" % venv)
+    import venv as venv_module
+    try:
+        venv_module.EnvBuilder(with_pip=True).create(venv)
+    except (subprocess.CalledProcessError, OSError) as error:
+        # Debian's python3 without python3-venv has no ensurepip: make the
+        # environment without pip and bring pip in from the mirror.
+        say("ensurepip is not available (%s); fetching pip from the mirror"
+            % type(error).__name__)
+        shutil.rmtree(venv, ignore_errors=True)
+        venv_module.EnvBuilder(with_pip=False).create(venv)
+        install_pip_from_mirror(python, mirror)
+    return python
+
+
+def install_pip_from_mirror(python, mirror):
+    """Download the newest pip wheel from *mirror*, check its hash, and run
+    pip straight from it (a wheel is an importable zip) to install itself."""
+    if not mirror:
+        raise BootstrapError("this Python has no ensurepip and no mirror is "
+                             "reachable; install python3-venv")
+    files, _ = read_page("%s/pip/" % mirror, time.monotonic() + 60)
+    wheels = sorted((name for name in files if name.endswith(
+        "-py3-none-any.whl")), key=lambda name: [
+        int(part) if part.isdigit() else -1
+        for part in name.split("-")[1].split(".")])
+    if not wheels:
+        raise BootstrapError("the mirror has no pip wheel")
+    url = files[wheels[-1]]
+    with tempfile.TemporaryDirectory() as scratch:
+        wheel = os.path.join(scratch, wheels[-1])
+        with opener().open(url.split("#")[0], timeout=60) as response, \
+                open(wheel, "wb") as stream:
+            shutil.copyfileobj(response, stream)
+        fragment = urllib.parse.urlsplit(url).fragment
+        if "=" in fragment:
+            algorithm, expected = fragment.split("=", 1)
+            with open(wheel, "rb") as stream:
+                actual = hashlib.new(algorithm, stream.read()).hexdigest()
+            if actual != expected:
+                raise BootstrapError("%s does not match its %s hash"
+                                     % (wheels[-1], algorithm))
+        run([python, os.path.join(wheel, "pip"), "install", "--no-index",
+             "-q", wheel], "installing pip")
+
+
+def run(command, doing, quiet=False, check=True):
+    result = subprocess.run(command, stdout=subprocess.PIPE,
+                            stderr=subprocess.STDOUT, universal_newlines=True)
+    if result.returncode and check:
+        tail = "\n".join(result.stdout.strip().splitlines()[-15:])
+        raise BootstrapError("%s failed:\n%s" % (doing, tail))
+    if not quiet and result.stdout.strip():
+        print(result.stdout.rstrip())
+    return result
+
+
+def requirement(name, pins, override=None):
+    pin = override or pins.get(normalize(name))
+    return "%s==%s" % (name, pin) if pin else name
+
+
+def checkout_of_this_project(directory):
+    setup_py = os.path.join(directory, "setup.py")
+    if not os.path.isfile(setup_py):
+        return False
+    with open(setup_py, encoding="utf-8") as stream:
+        return re.search(r"name\s*=\s*[\"']%s[\"']" % PROJECT,
+                         stream.read()) is not None
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(
+        description="Bootstrap zc.buildout from a live package index mirror.")
+    parser.add_argument("-c", "--config", default="buildout.cfg",
+                        help="the buildout configuration (buildout.cfg)")
+    parser.add_argument("--mirror", action="append", default=[],
+                        metavar="URL", help="a candidate simple-index URL, "
+                        "in order of preference (repeatable)")
+    parser.add_argument("--find-links", action="append", default=[],
+                        metavar="PATH_OR_URL", help="a directory or page of "
+                        "distributions (repeatable)")
+    parser.add_argument("--timeout", type=float, default=None,
+                        help="deadline for choosing a mirror, in seconds")
+    parser.add_argument("--buildout-version", help="zc.buildout version")
+    parser.add_argument("--setuptools-version", help="setuptools version")
+    parser.add_argument("--venv", default=".venv", help="the virtual "
+                        "environment to create, relative to the buildout "
+                        "(.venv)")
+    args = parser.parse_args(argv)
+    try:
+        bootstrap(args)
+    except BootstrapError as error:
+        print("bootstrap: error: %s" % error, file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 130
+    return 0
+
+
+def bootstrap(args):
+    config = os.path.abspath(args.config)
+    directory = os.path.dirname(config)
+    buildout, pins = read_config(config)
+    timeout = args.timeout
+    if timeout is None:
+        try:
+            timeout = float(buildout.get("mirrors-timeout") or 2)
+        except ValueError:
+            raise BootstrapError("mirrors-timeout = %r is not a number"
+                                 % buildout["mirrors-timeout"])
+    if not timeout > 0:
+        raise BootstrapError("the timeout must be a number of seconds > 0")
+    mirrors = candidates(args, buildout, directory)
+    links = [check_url(link, "find-links", (), directory)
+             for link in args.find_links + buildout.get("find-links", "").split()]
+    links = [link for link in links if link]
+
+    chosen, results = probe(mirrors, timeout)
+    failed = ["%s (%s)" % (redact(url), results[url][2])
+              for url in mirrors if not results[url][1]]
+    local_links = [link for link in links if link.startswith("file:")]
+    if chosen:
+        say("using mirror %s (%d ms)%s" % (
+            redact(chosen), results[chosen][0] * 1000,
+            "; skipped: " + ", ".join(failed) if failed else ""))
+        index_args = ["--index-url", chosen]
+    elif local_links:
+        say("no mirror is reachable (%s); installing from find-links only"
+            % ", ".join(failed))
+        index_args = ["--no-index"]
+    else:
+        raise BootstrapError(
+            "no mirror is reachable: %s. Name a live one with --mirror URL, "
+            "or a directory of distributions with --find-links PATH."
+            % ", ".join(failed))
+    for link in links:
+        index_args += ["--find-links", link]
+    cert = [value for value in (os.environ.get(name) for name in (
+        "PIP_CERT", "REQUESTS_CA_BUNDLE", "SSL_CERT_FILE")) if value]
+    # --isolated: no pip.conf or PIP_* may add pypi.org (or anything else)
+    # behind the chosen mirror's back.
+    pip_args = ["--isolated", "--disable-pip-version-check"] + index_args + (
+        ["--cert", cert[0]] if cert else [])
+
+    venv = os.path.join(directory, args.venv)
+    python = make_venv(venv, chosen)
+    pip = [python, "-m", "pip", "install", "-q"] + pip_args
+    run(pip + [requirement("pip", pins)], "installing pip")
+    run(pip + [requirement("wheel", pins),
+               requirement("setuptools", pins, args.setuptools_version),
+               requirement("zc.buildout", pins, args.buildout_version)],
+        "installing zc.buildout")
+    if checkout_of_this_project(directory):
+        say("installing buildout_mirrors from the checkout %s" % directory)
+        run(pip + ["--no-build-isolation", "-e", directory],
+            "installing buildout_mirrors from the checkout")
+    else:
+        run(pip + [requirement(PROJECT, pins)], "installing buildout_mirrors")
+    buildout_script = os.path.join(os.path.dirname(python), "buildout")
+    run([buildout_script, "-c", config, "bootstrap"], "buildout bootstrap")
+    say("done; now run bin/buildout")
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,213 @@
+"""Servers the tests start on 127.0.0.1, and stop.
+
+Real mirrors (pypiserver, devpi-server) run as subprocesses; the faulty
+ones are small threads of our own: a port that refuses, one that accepts
+and never answers, one that answers 500, one that sends garbage, one that
+trickles a byte a second, and a proxy that records and refuses every
+request (so that any attempt to reach pypi.org shows up).
+"""
+
+import base64
+import contextlib
+import os
+import signal
+import socket
+import socketserver
+import subprocess
+import sys
+import threading
+import time
+
+import requests
+
+HOST = "127.0.0.1"
+
+
+def free_port():
+    with socket.socket() as sock:
+        sock.bind((HOST, 0))
+        return sock.getsockname()[1]
+
+
+def wait_for(url, process, timeout=60.0):
+    """Poll *url* until it answers; fail early if *process* died."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError("server exited with %s" % process.returncode)
+        try:
+            requests.get(url, timeout=1, proxies={"http": None, "https": None})
+            return
+        except requests.RequestException:
+            time.sleep(0.1)
+    raise RuntimeError("%s did not answer within %s s" % (url, timeout))
+
+
+def stop(process):
+    if process.poll() is None:
+        process.send_signal(signal.SIGTERM)
+        try:
+            process.wait(10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+def tool(name):
+    """A console script of the test environment."""
+    return os.path.join(os.path.dirname(sys.executable), name)
+
+
+@contextlib.contextmanager
+def pypiserver(packages, log_path):
+    """pypiserver over *packages*; yields its simple-index URL.  Every
+    request lands in *log_path*, so tests can see what pip and buildout
+    fetched.  ``--disable-fallback``: unknown projects get a 404, not a
+    redirect to pypi.org."""
+    port = free_port()
+    with open(log_path, "ab") as log:
+        process = subprocess.Popen(
+            [tool("pypi-server"), "run", "-p", str(port), "-i", HOST,
+             "--disable-fallback", "-a", ".", "-P", ".", "-v",
+             "--log-file", str(log_path), "--log-stream", "none",
+             "--backend", "simple-dir", str(packages)],
+            stdout=log, stderr=subprocess.STDOUT)
+    try:
+        wait_for("http://%s:%d/simple/" % (HOST, port), process)
+        yield "http://%s:%d/simple" % (HOST, port)
+    finally:
+        stop(process)
+
+
+@contextlib.contextmanager
+def devpi_server(serverdir, packages, log_path):
+    """devpi-server with no PyPI mirror (``--no-root-pypi``) and one index,
+    ``root/dev``, with no bases, holding *packages*; yields its simple URL."""
+    port = free_port()
+    password = "test-root-password"
+    subprocess.run([tool("devpi-init"), "--serverdir", str(serverdir),
+                    "--no-root-pypi", "--root-passwd", password],
+                   check=True, capture_output=True)
+    with open(log_path, "ab") as log:
+        process = subprocess.Popen(
+            [tool("devpi-server"), "--serverdir", str(serverdir),
+             "--host", HOST, "--port", str(port)],
+            stdout=log, stderr=subprocess.STDOUT)
+    root = "http://%s:%d" % (HOST, port)
+    try:
+        wait_for(root + "/+api", process, timeout=120)
+        session = requests.Session()
+        session.trust_env = False
+        session.headers["Accept"] = "application/json"
+        login = session.post(root + "/+login",
+                             json={"user": "root", "password": password})
+        login.raise_for_status()
+        token = login.json()["result"]["password"]
+        session.headers["X-Devpi-Auth"] = base64.b64encode(
+            ("root:%s" % token).encode()).decode()
+        session.put(root + "/root/dev", json={
+            "type": "stage", "bases": [], "volatile": True}).raise_for_status()
+        for name in sorted(os.listdir(packages)):
+            upload(session, root + "/root/dev/", os.path.join(packages, name))
+        yield root + "/root/dev/+simple"
+    finally:
+        stop(process)
+
+
+def upload(session, index_url, path):
+    name, version = dist_name_version(os.path.basename(path))
+    with open(path, "rb") as stream:
+        response = session.post(index_url, data={
+            ":action": "file_upload", "name": name, "version": version},
+            files={"content": (os.path.basename(path), stream)})
+    response.raise_for_status()
+
+
+def dist_name_version(filename):
+    if filename.endswith(".whl"):
+        name, version = filename.split("-")[:2]
+    else:
+        stem = filename.rsplit(".tar.gz", 1)[0].rsplit(".zip", 1)[0]
+        name, version = stem.rsplit("-", 1)
+    return name, version
+
+
+class _Server(socketserver.ThreadingTCPServer):
+    daemon_threads = True
+    allow_reuse_address = True
+
+
+class FaultServer:
+    """A TCP server on 127.0.0.1 whose handler misbehaves on purpose.
+
+    ``with FaultServer("hang") as server: server.url`` -- modes: ``hang``
+    (accept, read, never answer), ``error`` (HTTP 500), ``garbage`` (bytes
+    that are not HTTP), ``trickle`` (a valid status line, then one byte a
+    second), ``empty`` (HTTP 200 page with no distributions), ``proxy``
+    (record the request line, answer 502).  ``connections`` counts the
+    connections accepted; ``requests`` keeps the first line of each.
+    """
+
+    def __init__(self, mode):
+        self.mode = mode
+        self.connections = 0
+        self.requests = []
+        self._stop = threading.Event()
+        self._lock = threading.Lock()
+        owner = self
+
+        class Handler(socketserver.BaseRequestHandler):
+            def handle(self):
+                owner._handle(self.request)
+
+        self._server = _Server((HOST, 0), Handler)
+        self.port = self._server.server_address[1]
+        self.url = "http://%s:%d/simple" % (HOST, self.port)
+        self.proxy_url = "http://%s:%d" % (HOST, self.port)
+
+    def _handle(self, connection):
+        with self._lock:
+            self.connections += 1
+        connection.settimeout(1.0)
+        try:
+            first = connection.recv(65536).split(b"\r\n", 1)[0]
+            with self._lock:
+                self.requests.append(first.decode("latin-1"))
+            if self.mode == "hang":
+                self._stop.wait(120)
+            elif self.mode == "error":
+                connection.sendall(b"HTTP/1.1 500 Internal Server Error\r\n"
+                                   b"Content-Length: 5\r\n\r\noops!")
+            elif self.mode == "garbage":
+                connection.sendall(b"\x00\xffthis is not HTTP at all\r\n\r\n")
+            elif self.mode == "empty":
+                body = b"<html><body>no files here</body></html>"
+                connection.sendall(b"HTTP/1.1 200 OK\r\nContent-Type: text/html"
+                                   b"\r\nContent-Length: %d\r\n\r\n%s"
+                                   % (len(body), body))
+            elif self.mode == "trickle":
+                connection.sendall(b"HTTP/1.1 200 OK\r\nContent-Type: "
+                                   b"text/html\r\nContent-Length: 100000\r\n\r\n")
+                while not self._stop.wait(1.0):
+                    connection.sendall(b"<")
+            elif self.mode == "proxy":
+                connection.sendall(b"HTTP/1.1 502 Bad Gateway\r\n"
+                                   b"Content-Length: 0\r\n\r\n")
+        except OSError:
+            pass
+
+    def __enter__(self):
+        threading.Thread(target=self._server.serve_forever, daemon=True,
+                         kwargs={"poll_interval": 0.05}).start()
+        return self
+
+    def __exit__(self, *exc):
+        self._stop.set()
+        self._server.shutdown()
+        self._server.server_close()
+
+
+@contextlib.contextmanager
+def refused_port():
+    """A URL on a port nothing listens on: connections are refused."""
+    yield "http://%s:%d/simple" % (HOST, free_port())
