@@ -282,8 +282,9 @@ def why(error, timeout):
 
 def probe(mirrors, timeout):
     """Probe every mirror at once; return (chosen or None, results).
-    Like the extension's ordered policy: the first healthy mirror in list
-    order, not waiting more than GRACE_SECONDS for a preferred one."""
+    Like the extension's ordered policy: wait for every answer, but no more
+    than GRACE_SECONDS after the first healthy one; then take the first
+    up-to-date mirror in list order."""
     deadline = time.monotonic() + timeout
     answers = queue.Queue()
 
@@ -303,11 +304,8 @@ def probe(mirrors, timeout):
     results, first_healthy = {}, None
     while len(results) < len(mirrors):
         now = time.monotonic()
-        if first_healthy is not None:
-            best = next(url for url in mirrors
-                        if url not in results or results[url][1])
-            if best in results or now - first_healthy >= GRACE_SECONDS:
-                break
+        if first_healthy is not None and now - first_healthy >= GRACE_SECONDS:
+            break
         limit = deadline if first_healthy is None else min(
             deadline, first_healthy + GRACE_SECONDS)
         try:

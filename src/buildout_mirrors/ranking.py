@@ -8,12 +8,11 @@ from zope.interface import implementer
 
 from buildout_mirrors.interfaces import IPolicy
 
-# How long the ordered policy waits for a preferred mirror that has not
-# answered yet, once a less preferred one has answered healthy.  A healthy
-# mirror answers a small page in tens of milliseconds; a preferred mirror
-# that needs 200 ms more than a healthy one is not worth waiting for, and
-# it keeps a selection within "fastest healthy round trip + 300 ms".  The
-# fastest policy waits the same time to compare freshness.
+# How long a selection waits for the candidates still silent once one has
+# answered healthy: long enough for healthy mirrors (tens of ms apart) to
+# answer too, so that freshness can be compared and a preferred mirror can
+# win; short enough to keep a selection within "fastest healthy round trip
+# + 300 ms" whatever dead candidates do.  Both policies use it.
 GRACE_SECONDS = 0.2
 
 
@@ -46,26 +45,26 @@ def _sticky_first(order, sticky):
     return list(order)
 
 
+class _GraceWindow:
+    """Done once every candidate answered, or once the grace has passed
+    since the first healthy answer."""
+
+    def done(self, order, results, waited_since_first_healthy, sticky=None):
+        if len({result.url for result in results}) == len(order):
+            return True
+        return any(result.ok for result in results) and \
+            waited_since_first_healthy >= GRACE_SECONDS
+
+
 @implementer(IPolicy)
-class OrderedPolicy:
-    """Prefer the list order; do not wait long for a preferred mirror.
+class OrderedPolicy(_GraceWindow):
+    """Prefer the list order among the up-to-date mirrors.
 
     The previous choice (*sticky*) counts as the most preferred: changing
     mirrors makes zc.recipe.egg reinstall every part.
     """
 
     name = "ordered"
-
-    def done(self, order, results, waited_since_first_healthy, sticky=None):
-        by_url = {result.url: result for result in results}
-        if len(by_url) == len(order):
-            return True
-        for url in _sticky_first(order, sticky):
-            if url not in by_url:
-                return waited_since_first_healthy >= GRACE_SECONDS
-            if by_url[url].ok:
-                return True  # everything preferred to it has answered
-        return False
 
     def rank(self, order, results, lags, sticky=None):
         position = {url: index
@@ -76,18 +75,11 @@ class OrderedPolicy:
 
 
 @implementer(IPolicy)
-class FastestPolicy:
+class FastestPolicy(_GraceWindow):
     """Prefer the quickest answer among the up-to-date mirrors (the
     previous choice while it stays healthy and up to date)."""
 
     name = "fastest"
-
-    def done(self, order, results, waited_since_first_healthy, sticky=None):
-        if len({result.url for result in results}) == len(order):
-            return True
-        if any(result.ok and result.url == sticky for result in results):
-            return True
-        return waited_since_first_healthy >= GRACE_SECONDS
 
     def rank(self, order, results, lags, sticky=None):
         return sorted((result for result in results if result.ok),

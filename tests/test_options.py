@@ -1,0 +1,121 @@
+"""Unit tests: the one place that validates and types every option."""
+
+import pytest
+
+from buildout_mirrors import options
+from buildout_mirrors.errors import ConfigError
+
+
+def parse(environ=None, **raw):
+    raw = {name.replace("_", "-"): value for name, value in raw.items()}
+    raw.setdefault("mirrors-cache", "none")
+    return options.parse(raw, environ=environ or {}, base_directory="/srv/b")
+
+
+def test_defaults_are_index_then_builtin_mirrors():
+    settings = parse(index="https://devpi.example/root/pypi/+simple/")
+    assert settings.candidates[0] == "https://devpi.example/root/pypi/+simple"
+    assert settings.candidates[1:] == options.builtin_mirrors()
+    assert (settings.timeout, settings.policy, settings.probe_projects) == (
+        2.0, "ordered", ("zc.buildout",))
+
+
+def test_builtin_mirrors_start_with_pypi():
+    assert options.builtin_mirrors()[0] == "https://pypi.org/simple"
+    assert parse().candidates == options.builtin_mirrors()
+
+
+def test_mirrors_keep_order_and_drop_duplicates():
+    settings = parse(mirrors="https://b.example/simple/ https://a.example/simple"
+                             "\n  https://b.example/simple")
+    assert settings.candidates == ("https://b.example/simple",
+                                   "https://a.example/simple")
+
+
+def test_environment_override_wins():
+    settings = parse(environ={"BUILDOUT_MIRRORS": "https://c.example/simple"},
+                     mirrors="https://a.example/simple")
+    assert settings.candidates == ("https://c.example/simple",)
+    assert settings.candidates_from == "BUILDOUT_MIRRORS"
+
+
+def test_environment_override_with_junk_names_the_variable():
+    with pytest.raises(ConfigError, match=r"BUILDOUT_MIRRORS \(environment\)"):
+        parse(environ={"BUILDOUT_MIRRORS": "not-a-url"})
+
+
+def test_local_directory_becomes_file_url():
+    assert parse(mirrors="./wheelhouse").candidates == (
+        "file:///srv/b/wheelhouse",)
+
+
+@pytest.mark.parametrize("value, message", [
+    ("gopher://old.example/simple", "unknown scheme 'gopher'"),
+    ("http://mirror.example/simple", "uses plain http"),
+    ("https://host:notaport/simple", "is not a valid URL"),
+    ("https:///simple", "has no host name"),
+    ("mirror.example/simple", "is not a URL"),
+])
+def test_bad_mirror_urls(value, message):
+    with pytest.raises(ConfigError, match=message) as error:
+        parse(mirrors=value)
+    assert str(error.value).startswith("mirrors: ")
+
+
+def test_plain_http_allowed_for_loopback_and_named_hosts():
+    assert parse(mirrors="http://127.0.0.1:3141/simple http://localhost/s"
+                 ).candidates == ("http://127.0.0.1:3141/simple",
+                                  "http://localhost/s")
+    assert parse(mirrors="http://devpi.lan/simple",
+                 mirrors_allow_http="devpi.lan").candidates == (
+        "http://devpi.lan/simple",)
+
+
+def test_error_messages_redact_credentials():
+    with pytest.raises(ConfigError) as error:
+        parse(mirrors="ftp://bob:hunter2@mirror.example/simple")
+    assert "hunter2" not in str(error.value)
+    assert "***@mirror.example" in str(error.value)
+
+
+@pytest.mark.parametrize("value", ["soon", "-1", "0", "nan", "inf"])
+def test_bad_timeouts(value):
+    with pytest.raises(ConfigError, match="mirrors-timeout = "):
+        parse(mirrors_timeout=value)
+
+
+def test_ttl_may_be_zero_but_not_negative():
+    assert parse(mirrors_ttl="0").ttl == 0
+    with pytest.raises(ConfigError, match="mirrors-ttl = '-5'"):
+        parse(mirrors_ttl="-5")
+
+
+def test_unknown_policy():
+    with pytest.raises(ConfigError, match="use one of: ordered, fastest"):
+        parse(mirrors_policy="random")
+
+
+def test_probe_projects_are_validated():
+    assert parse(mirrors_probe="zc.buildout Plone").probe_projects == (
+        "zc.buildout", "Plone")
+    with pytest.raises(ConfigError, match="mirrors-probe"):
+        parse(mirrors_probe="zc.buildout <script>")
+
+
+def test_cache_path_relative_to_buildout_and_none():
+    assert parse(mirrors_cache="var/mirrors.json").cache_path == \
+        "/srv/b/var/mirrors.json"
+    assert parse(mirrors_cache="none").cache_path == ""
+
+
+def test_default_cache_falls_back_when_home_is_unwritable(monkeypatch,
+                                                          tmp_path):
+    # A cache directory below a plain file cannot be created, even by root.
+    blocker = tmp_path / "home-is-a-file"
+    blocker.write_text("")
+    monkeypatch.setattr(options.platformdirs, "user_cache_dir",
+                        lambda name: str(blocker / name))
+    monkeypatch.setattr(options, "_tempdir", lambda: str(tmp_path / "tmp"))
+    path = options.default_cache_path()
+    assert path.startswith(str(tmp_path / "tmp"))
+    assert path.endswith("state.json")

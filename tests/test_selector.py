@@ -1,0 +1,136 @@
+"""The selector against real servers on 127.0.0.1: every way a candidate
+can fail before the choice, the deadline, the state file and stickiness."""
+
+import json
+
+import pytest
+
+import servers
+from buildout_mirrors import options
+from buildout_mirrors.selector import MirrorSelector
+
+
+def settings_for(mirrors, tmp_path=None, **extra):
+    raw = {"mirrors": " ".join(mirrors), "mirrors-timeout": "1",
+           "mirrors-cache": str(tmp_path / "state.json") if tmp_path
+           else "none"}
+    raw.update({name.replace("_", "-"): value for name, value in extra.items()})
+    return options.parse(raw, environ={})
+
+
+@pytest.fixture(autouse=True)
+def no_proxies(monkeypatch):
+    for name in ("HTTP_PROXY", "HTTPS_PROXY", "http_proxy", "https_proxy"):
+        monkeypatch.delenv(name, raising=False)
+
+
+@pytest.mark.parametrize("mode, reason", [
+    ("hang", "timed out after 1.0 s"),
+    ("trickle", "timed out after 1.0 s"),
+    ("error", "HTTP 500"),
+    ("garbage", "not an HTTP answer"),
+    ("empty", "no distributions of zc.buildout"),
+])
+def test_each_fault_is_skipped_with_its_reason(pypi_mirror, mode, reason):
+    with servers.FaultServer(mode) as faulty:
+        selection = MirrorSelector(settings_for(
+            [faulty.url, pypi_mirror.url], mirrors_policy="fastest")).select()
+    assert selection.chosen == pypi_mirror.url
+    if mode in ("hang", "trickle"):  # ordered/fastest need not wait for them
+        return
+    assert selection.result_for(faulty.url).reason.startswith(reason)
+
+
+@pytest.mark.parametrize("mode, reason", [
+    ("hang", "timed out after 1.0 s"),
+    ("trickle", "timed out after 1.0 s"),
+])
+def test_deadline_holds_for_servers_that_never_finish(mode, reason):
+    with servers.FaultServer(mode) as faulty, servers.refused_port() as refused:
+        selection = MirrorSelector(settings_for([faulty.url, refused])).select()
+    assert selection.chosen is None
+    assert selection.result_for(faulty.url).reason == reason
+    assert selection.result_for(refused).reason == "connection refused"
+    assert "No mirror is reachable" in selection.summary()
+
+
+def test_ordered_prefers_list_order(pypi_mirror, devpi_mirror):
+    selection = MirrorSelector(settings_for(
+        [devpi_mirror.url, pypi_mirror.url])).select()
+    assert selection.chosen == devpi_mirror.url
+
+
+def test_state_reuse_sticky_and_dead_skipping(tmp_path, pypi_mirror,
+                                              devpi_mirror):
+    with servers.FaultServer("error") as failing:
+        mirrors = [failing.url, devpi_mirror.url, pypi_mirror.url]
+        first = MirrorSelector(settings_for(mirrors, tmp_path)).select()
+        assert first.chosen == devpi_mirror.url and not first.from_state
+        # Within the ttl: no probing at all.
+        second = MirrorSelector(settings_for(mirrors, tmp_path)).select()
+        assert second.chosen == devpi_mirror.url and second.from_state
+        assert failing.connections == 1
+        # After the ttl the dead one is probed again, and the choice stays
+        # on the healthy previous mirror even if the policy now prefers
+        # another: switching would reinstall every egg part.
+        third = MirrorSelector(settings_for(mirrors, tmp_path,
+                                            mirrors_ttl="0",
+                                            mirrors_policy="fastest")).select()
+        assert third.chosen == devpi_mirror.url and not third.from_state
+        assert failing.connections == 2
+    stored = json.loads((tmp_path / "state.json").read_text())
+    assert stored["mirrors"][failing.url]["reason"] == "HTTP 500"
+
+
+def test_dead_within_ttl_is_not_probed_again(tmp_path, pypi_mirror):
+    with servers.FaultServer("error") as failing:
+        settings = settings_for([failing.url, pypi_mirror.url], tmp_path,
+                                mirrors_policy="fastest")
+        MirrorSelector(settings).select()
+        # Forget the choice, keep the verdicts: the dead one is skipped.
+        path = tmp_path / "state.json"
+        stored = json.loads(path.read_text())
+        stored["choices"] = {}
+        path.write_text(json.dumps(stored))
+        selection = MirrorSelector(settings).select()
+    assert failing.connections == 1
+    assert selection.chosen == pypi_mirror.url
+    assert "dead at the last check" in selection.summary()
+
+
+def test_dead_remote_find_links_are_dropped(pypi_mirror, tmp_path):
+    local = str(tmp_path)
+    with servers.refused_port() as refused:
+        link = refused.replace("/simple", "/links")
+        selection = MirrorSelector(settings_for(
+            [pypi_mirror.url], find_links="%s %s %s/packages/" % (
+                link, local, pypi_mirror.url.rsplit("/", 1)[0]))).select()
+    assert selection.find_links == (local, pypi_mirror.url.rsplit(
+        "/", 1)[0] + "/packages/")
+    assert [result.url for result in selection.dead_links] == [link]
+
+
+def test_local_directory_index(tmp_path):
+    project = tmp_path / "zc-buildout"
+    project.mkdir()
+    (project / "zc_buildout-6.0.1-py3-none-any.whl").write_bytes(b"")
+    selection = MirrorSelector(settings_for([str(tmp_path)])).select()
+    assert selection.chosen == "file://" + str(tmp_path)
+
+
+@pytest.mark.parametrize("policy", ["ordered", "fastest"])
+def test_stale_mirror_ranks_after_fresh(tmp_path, policy):
+    # Two PEP 503 directories; the preferred one lacks a release the other
+    # has: it is behind, and ranked after.
+    stale, fresh = tmp_path / "stale", tmp_path / "fresh"
+    for index, names in ((stale, ["zc.buildout-5.0.tar.gz"]),
+                         (fresh, ["zc.buildout-5.0.tar.gz",
+                                  "zc.buildout-6.0.tar.gz"])):
+        (index / "zc-buildout").mkdir(parents=True)
+        for name in names:
+            (index / "zc-buildout" / name).write_bytes(b"")
+    selection = MirrorSelector(settings_for(
+        [str(stale), str(fresh)], mirrors_policy=policy)).select()
+    assert selection.chosen == "file://" + str(fresh)
+    assert selection.lags["file://" + str(stale)] == \
+        "missing 1 file(s) other mirrors have"
