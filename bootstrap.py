@@ -498,8 +498,11 @@ def bootstrap(args):
     python = make_venv(venv, chosen)
     pip = [python, "-m", "pip", "install", "-q"] + pip_args
     run(pip + [requirement("pip", pins)], "installing pip")
-    run(pip + [requirement("wheel", pins),
-               requirement("setuptools", pins, args.setuptools_version),
+    # zc.buildout 6 imports pkg_resources, which setuptools 82 removed.
+    setuptools = requirement("setuptools", pins, args.setuptools_version)
+    if setuptools == "setuptools":
+        setuptools = "setuptools<82"
+    run(pip + [requirement("wheel", pins), setuptools,
                requirement("zc.buildout", pins, args.buildout_version)],
         "installing zc.buildout")
     if checkout_of_this_project(directory):
