@@ -42,7 +42,7 @@ class IndexSwitch:
             zc.buildout.easy_install.default_index_url = index
             self._set_environ("PIP_INDEX_URL", index)
         self._set_option("find-links", "\n".join(find_links))
-        self._set_attribute("_links", tuple(find_links))
+        self._set_attribute("_links", list(find_links))
         if find_links:
             self._set_environ("PIP_FIND_LINKS", " ".join(find_links))
         # pip asks every index, pypi.org included, for its own newest
