@@ -450,6 +450,10 @@ def main(argv=None):
 
 
 def bootstrap(args):
+    if sys.version_info < (3, 10):
+        raise BootstrapError(
+            "zc.buildout 6 needs Python 3.10 or newer; this is %d.%d. Run "
+            "bootstrap.py with a newer python3." % sys.version_info[:2])
     config = os.path.abspath(args.config)
     directory = os.path.dirname(config)
     buildout, pins = read_config(config)

@@ -188,3 +188,35 @@ parts =
     assert code == 0, output
     assert hanging.connections == 0
     assert "Using mirror" not in output
+
+
+def test_restarted_child_reuses_the_parents_choice(buildout_dir, isolated_env,
+                                                   pypi_mirror, hanging):
+    # zc.buildout re-executes itself after upgrading; the child must not
+    # probe again (BUILDOUT_RESTART_AFTER_UPGRADE is what buildout sets).
+    write_buildout(buildout_dir, EGGS.format(mirrors=hanging.url, extra=""))
+    env = dict(isolated_env, BUILDOUT_RESTART_AFTER_UPGRADE="1",
+               BUILDOUT_MIRRORS_CHOICE=json.dumps(
+                   {"index": pypi_mirror.url, "find-links": []}))
+    code, output = run(buildout_command(), env, buildout_dir)
+    assert code == 0, output
+    assert "Using mirror %s, as chosen before the upgrade" % pypi_mirror.url \
+        in output
+    assert hanging.connections == 0
+    check_eggs_work(buildout_dir, isolated_env)
+
+
+def test_dead_find_links_are_dropped_with_a_warning(buildout_dir,
+                                                    isolated_env, pypi_mirror,
+                                                    packages):
+    with servers.refused_port() as refused:
+        dead_link = refused.replace("/simple", "/dists/")
+        write_buildout(buildout_dir, EGGS.format(
+            mirrors=pypi_mirror.url,
+            extra="find-links = %s %s" % (dead_link, packages)))
+        code, output = run(buildout_command(), isolated_env, buildout_dir)
+    assert code == 0, output
+    assert "Dropped find-links %s for this run: connection refused" \
+        % dead_link in output, output
+    assert "Download error on %s" % dead_link not in output
+    check_eggs_work(buildout_dir, isolated_env)

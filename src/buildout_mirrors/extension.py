@@ -14,6 +14,7 @@ import re
 import zc.buildout
 
 from buildout_mirrors import options as mirror_options
+from buildout_mirrors import urls
 from buildout_mirrors.errors import ConfigError
 from buildout_mirrors.selector import MirrorSelector
 from buildout_mirrors.switch import IndexSwitch
@@ -85,6 +86,8 @@ class Extension:
         switch = IndexSwitch(self.buildout)
         inherited = self._inherited_choice()
         if inherited:
+            logger.info("Using mirror %s, as chosen before the upgrade.",
+                        urls.redact(inherited["index"]))
             switch.apply(inherited["index"], inherited["find-links"])
             _switches[id(self.buildout)] = switch
             return

@@ -111,7 +111,7 @@ class HttpProber:
         budget = max(deadline - started, 0.0)
         try:
             with requests.Session() as session:
-                self._get(session, url + "/", deadline, "text/html")
+                self._get(session, url, deadline, "text/html")
         except _HttpStatus as status:
             return self._failed(url, started, str(status))
         except Exception as error:
