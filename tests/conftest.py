@@ -2,63 +2,25 @@
 isolated environment in which pypi.org is unreachable, and a runner for
 real ``buildout`` and ``bootstrap.py`` subprocesses."""
 
-import importlib.metadata
 import os
-import shutil
-import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
+import dists
+import isolation
 import servers
+from isolation import run  # noqa: F401 (the tests import it from here)
 
-HERE = Path(__file__).resolve().parent
-CHECKOUT = HERE.parent
-DIST_CACHE = HERE / ".dists"
-
-# What a realistic buildout and bootstrap.py need from a mirror: buildout's
-# own tool chain at the versions this environment runs, the extension's
-# dependencies, one wheel-only egg (six) and one sdist-only egg (docopt,
-# which pip must build: its build dependencies come from the index too).
-TOOLCHAIN = ("zc.buildout", "setuptools", "pip", "wheel", "zc.recipe.egg",
-             "requests", "zope.interface", "platformdirs", "packaging")
-EXTRA = ("six==1.16.0", "docopt==0.6.2")
-
-
-def mirror_requirements():
-    return ["%s==%s" % (name, importlib.metadata.version(name))
-            for name in TOOLCHAIN] + list(EXTRA)
-
-
-def _download_dists():
-    """``pip download`` what the mirrors serve, once; kept in tests/.dists."""
-    wanted = "\n".join(mirror_requirements())
-    stamp = DIST_CACHE / "requirements.txt"
-    if stamp.exists() and stamp.read_text() == wanted:
-        return DIST_CACHE
-    shutil.rmtree(DIST_CACHE, ignore_errors=True)
-    DIST_CACHE.mkdir()
-    subprocess.run([sys.executable, "-m", "pip", "download", "-q",
-                    "--disable-pip-version-check", "-d", str(DIST_CACHE)]
-                   + mirror_requirements(), check=True)
-    stamp.write_text(wanted)
-    return DIST_CACHE
+CHECKOUT = dists.CHECKOUT
 
 
 @pytest.fixture(scope="session")
 def packages(tmp_path_factory):
     """A directory of distributions: the downloaded ones plus a wheel of
     this checkout, built fresh for the session."""
-    directory = tmp_path_factory.mktemp("packages")
-    for dist in _download_dists().iterdir():
-        if dist.name != "requirements.txt":
-            shutil.copy(dist, directory)
-    subprocess.run([sys.executable, "-m", "pip", "wheel", "-q", "--no-deps",
-                    "--no-build-isolation", "--disable-pip-version-check",
-                    "-w", str(directory), str(CHECKOUT)], check=True,
-                   capture_output=True)
-    return directory
+    return dists.packages_directory(tmp_path_factory.mktemp("packages"))
 
 
 @pytest.fixture(scope="session")
@@ -109,30 +71,9 @@ def leak_proxy():
 
 @pytest.fixture
 def isolated_env(tmp_path, leak_proxy):
-    """os.environ without PIP_*/BUILDOUT_* settings or the machine's pip
-    configuration, with a private HOME, and proxies that refuse."""
     home = tmp_path / "home"
     home.mkdir()
-    env = {name: value for name, value in os.environ.items()
-           if not name.upper().startswith(("PIP_", "BUILDOUT_"))
-           and name.lower() not in ("http_proxy", "https_proxy", "all_proxy",
-                                    "no_proxy")}
-    env.update(HOME=str(home), XDG_CACHE_HOME=str(home / ".cache"),
-               PIP_CONFIG_FILE=os.devnull, PYTHONDONTWRITEBYTECODE="1",
-               NO_PROXY="127.0.0.1,localhost", no_proxy="127.0.0.1,localhost")
-    for name in ("HTTP_PROXY", "HTTPS_PROXY", "http_proxy", "https_proxy",
-                 "ALL_PROXY"):
-        env[name] = leak_proxy.proxy_url
-    return env
-
-
-def run(command, env, cwd, timeout=600):
-    """Run a real subprocess; return (exit code, combined output)."""
-    result = subprocess.run([str(part) for part in command], env=env,
-                            cwd=str(cwd), stdout=subprocess.PIPE,
-                            stderr=subprocess.STDOUT, timeout=timeout,
-                            universal_newlines=True)
-    return result.returncode, result.stdout
+    return isolation.isolated_environ(home, leak_proxy.proxy_url)
 
 
 def buildout_command():

@@ -211,3 +211,70 @@ class FaultServer:
 def refused_port():
     """A URL on a port nothing listens on: connections are refused."""
     yield "http://%s:%d/simple" % (HOST, free_port())
+
+
+class LatencyProxy:
+    """Forward 127.0.0.1:port to *upstream* (host, port), delaying every
+    chunk the client sends by *delay* seconds: each request pays one
+    extra round trip, as from a mirror further away.  With ``hang`` set it
+    accepts connections and never answers: the same mirror, now down.
+
+    ``with LatencyProxy(("127.0.0.1", 8080), 0.05) as proxy: proxy.port``
+    """
+
+    def __init__(self, upstream, delay):
+        self.upstream, self.delay = upstream, delay
+        self.hang = False  # set it to make the "mirror" accept and hang
+        self._stopped = threading.Event()
+        owner = self
+
+        class Handler(socketserver.BaseRequestHandler):
+            def handle(self):
+                owner._forward(self.request)
+
+        self._server = _Server((HOST, 0), Handler)
+        self.port = self._server.server_address[1]
+
+    def _forward(self, client):
+        if self.hang:
+            self._stopped.wait(600)
+            return
+        try:
+            upstream = socket.create_connection(self.upstream, timeout=30)
+        except OSError:
+            return
+        done = threading.Event()
+
+        def pump(source, target, delay):
+            try:
+                while not done.is_set():
+                    data = source.recv(65536)
+                    if not data:
+                        break
+                    if delay:
+                        time.sleep(delay)
+                    target.sendall(data)
+            except OSError:
+                pass
+            finally:
+                done.set()
+                for end in (source, target):
+                    with contextlib.suppress(OSError):
+                        end.shutdown(socket.SHUT_RDWR)
+
+        back = threading.Thread(target=pump, args=(upstream, client, 0),
+                                daemon=True)
+        back.start()
+        pump(client, upstream, self.delay)
+        back.join(30)
+        upstream.close()
+
+    def __enter__(self):
+        threading.Thread(target=self._server.serve_forever, daemon=True,
+                         kwargs={"poll_interval": 0.05}).start()
+        return self
+
+    def __exit__(self, *exc):
+        self._stopped.set()
+        self._server.shutdown()
+        self._server.server_close()

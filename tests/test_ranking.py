@@ -2,7 +2,7 @@
 
 import pytest
 
-from buildout_mirrors.probe import ProbeResult
+from buildout_mirrors.result import ProbeResult
 from buildout_mirrors.ranking import (GRACE_SECONDS, FastestPolicy,
                                       OrderedPolicy, lags)
 
@@ -40,6 +40,12 @@ def test_waits_for_silent_candidates_only_for_the_grace(policy):
     assert policy.done([A, B], [ok(B)], GRACE_SECONDS)
     assert policy.done([A, B], [dead(A), ok(B)], 0.0)
     assert not policy.done([A, B], [dead(A)], 5.0)
+
+
+@pytest.mark.parametrize("policy", [OrderedPolicy(), FastestPolicy()])
+def test_healthy_previous_choice_ends_the_wait(policy):
+    assert policy.done([A, B], [ok(B)], 0.0, sticky=B)
+    assert not policy.done([A, B], [dead(B)], 0.0, sticky=B)
 
 
 def test_ordered_treats_the_previous_choice_as_preferred():

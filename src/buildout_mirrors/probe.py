@@ -5,7 +5,6 @@ way pip's ``network/utils.py`` does (refused, timed out, TLS, proxy ...)
 so that the log line says why a mirror was skipped.
 """
 
-import dataclasses
 import errno
 import os
 import socket
@@ -18,24 +17,10 @@ from zope.interface import implementer
 
 from buildout_mirrors import pages, urls
 from buildout_mirrors.interfaces import IProber
+from buildout_mirrors.result import ProbeResult
 
 MAX_PAGE_BYTES = 32 * 1024 * 1024  # a garbage stream must not eat memory
 USER_AGENT = "buildout_mirrors (probe)"
-
-
-@dataclasses.dataclass(frozen=True)
-class ProbeResult:
-    url: str
-    ok: bool
-    elapsed: float = 0.0          # seconds until the answer (or the failure)
-    reason: str = ""              # why it failed, '' when ok
-    serial: object = None         # the project's PyPI serial, if given
-    files: frozenset = frozenset()
-    answered: bool = True         # False: the choice was made without it
-
-    @property
-    def label(self):
-        return urls.redact(self.url)
 
 
 class DeadlineExceeded(Exception):

@@ -46,11 +46,14 @@ def _sticky_first(order, sticky):
 
 
 class _GraceWindow:
-    """Done once every candidate answered, or once the grace has passed
-    since the first healthy answer."""
+    """Done once every candidate answered, once the previous choice
+    answered healthy (it is kept while it stays healthy), or once the grace
+    has passed since the first healthy answer."""
 
     def done(self, order, results, waited_since_first_healthy, sticky=None):
         if len({result.url for result in results}) == len(order):
+            return True
+        if any(result.ok and result.url == sticky for result in results):
             return True
         return any(result.ok for result in results) and \
             waited_since_first_healthy >= GRACE_SECONDS

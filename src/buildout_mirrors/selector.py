@@ -13,7 +13,7 @@ from zope.interface import implementer
 
 from buildout_mirrors import ranking, urls
 from buildout_mirrors.interfaces import ICandidateSource
-from buildout_mirrors.probe import HttpProber, ProbeResult
+from buildout_mirrors.result import ProbeResult
 from buildout_mirrors.state import NoState, StateFile, candidates_key
 
 
@@ -96,10 +96,19 @@ class MirrorSelector:
                  source=None):
         self.settings = settings
         self.source = source or ConfiguredCandidates(settings)
-        self.prober = prober or HttpProber()
+        self._prober = prober
         self.state = state or (StateFile(settings.cache_path)
                                if settings.cache_path else NoState())
         self.policy = policy or ranking.POLICIES[settings.policy]()
+
+    @property
+    def prober(self):
+        # Imported on first use: requests costs ~45 ms to import, and a
+        # rerun within mirrors-ttl never probes.
+        if self._prober is None:
+            from buildout_mirrors.probe import HttpProber
+            self._prober = HttpProber()
+        return self._prober
 
     def select(self, probe=True):
         """Choose a mirror.  ``probe=False`` only looks at the state file."""

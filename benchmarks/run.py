@@ -1,0 +1,445 @@
+"""Benchmarks: an outage costs (almost) nothing.
+
+    python benchmarks/run.py [--quick] [--write benchmarks/RESULTS.rst]
+
+Everything runs on 127.0.0.1: a pypiserver holding a realistic buildout's
+distributions, latency proxies in front of it, and hanging and refusing
+endpoints.  pypi.org is unreachable (every proxy variable points at a local
+port that refuses).  Each measurement is repeated and its median reported,
+next to a baseline measured in the same run, as a ratio: these machines are
+noisy, single times mean little.  Targets are reported, never asserted.
+"""
+
+import argparse
+import contextlib
+import datetime
+import json
+import multiprocessing
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE.parent / "tests"))
+
+import dists  # noqa: E402
+import isolation  # noqa: E402
+import servers  # noqa: E402
+from buildout_mirrors import options  # noqa: E402
+from buildout_mirrors.probe import HttpProber  # noqa: E402
+from buildout_mirrors.selector import MirrorSelector  # noqa: E402
+
+BUILDOUT = os.path.join(os.path.dirname(sys.executable), "buildout")
+PINS = "\n".join("%s = %s" % (name, dists.importlib.metadata.version(name))
+                 for name in ("zc.buildout", "setuptools", "pip", "wheel",
+                              "zc.recipe.egg"))
+
+
+class Table:
+    """Rows of (measurement, value, baseline, ratio, target, verdict)."""
+
+    def __init__(self):
+        self.rows = []
+
+    def add(self, what, value, baseline=None, target="", met=None,
+            unit="s"):
+        ratio = value / baseline if baseline else None
+        self.rows.append((what, _fmt(value, unit), _fmt(baseline, unit),
+                          "%.2f x" % ratio if ratio is not None else "",
+                          target, {True: "yes", False: "NO", None: ""}[met]))
+        print("  %-58s %10s %10s %9s  %s %s" % self.rows[-1], flush=True)
+
+    def rst(self):
+        header = ("measurement", "median", "baseline", "ratio", "target",
+                  "met")
+        rows = [header] + self.rows
+        widths = [max(len(str(row[i])) for row in rows) for i in range(6)]
+        rule = "  ".join("=" * width for width in widths)
+        lines = [rule, "  ".join(h.ljust(w) for h, w in zip(header, widths)),
+                 rule]
+        lines += ["  ".join(str(cell).ljust(w) for cell, w in zip(row, widths))
+                  for row in self.rows]
+        return "\n".join(lines + [rule])
+
+
+def _fmt(value, unit):
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return value
+    if unit == "s":
+        return "%.0f ms" % (value * 1000) if value < 10 else "%.1f s" % value
+    return "%s %s" % (value, unit)
+
+
+def median_time(action, repeats):
+    times = []
+    for _ in range(repeats):
+        started = time.perf_counter()
+        action()
+        times.append(time.perf_counter() - started)
+    return statistics.median(times)
+
+
+# -- 1. selection -------------------------------------------------------------
+
+@contextlib.contextmanager
+def candidate_set(mirror_url, count):
+    """*count* candidates, the worst first: hanging, refused, then live
+    mirrors with added latencies from 200 down to 10 ms."""
+    host, port = mirror_url.split("//")[1].split("/")[0].split(":")
+    live = max(1, count // 2)
+    hanging = (count - live + 1) // 2
+    refused = count - live - hanging
+    with contextlib.ExitStack() as stack:
+        urls = [stack.enter_context(servers.FaultServer("hang")).url
+                for _ in range(hanging)]
+        urls += [stack.enter_context(servers.refused_port())
+                 for _ in range(refused)]
+        delays = [0.010 + 0.190 * (live - 1 - i) / max(live - 1, 1)
+                  for i in range(live)]
+        proxies = [stack.enter_context(servers.LatencyProxy(
+            (host, int(port)), delay)) for delay in delays]
+        live_urls = ["http://127.0.0.1:%d/simple" % proxy.port
+                     for proxy in proxies]
+        yield urls + live_urls, live_urls[-1]  # the last is the fastest
+
+
+def _serve_candidates(mirror_url, count, connection):
+    with candidate_set(mirror_url, count) as urls:
+        connection.send(urls)
+        connection.recv()  # serve until told to stop
+
+
+@contextlib.contextmanager
+def candidates_in_another_process(mirror_url, count):
+    """candidate_set() served from a child process, so that the servers'
+    threads do not compete with the selection being measured."""
+    context = multiprocessing.get_context("spawn")
+    ours, theirs = context.Pipe()
+    process = context.Process(target=_serve_candidates,
+                              args=(mirror_url, count, theirs), daemon=True)
+    process.start()
+    try:
+        yield ours.recv()
+    finally:
+        ours.send("stop")
+        process.join(30)
+        if process.is_alive():
+            process.terminate()
+
+
+def settings_for(candidates, cache_path):
+    return options.parse({"mirrors": " ".join(candidates),
+                          "mirrors-cache": cache_path or "none"}, environ={})
+
+
+def bench_selection(table, mirror_url, repeats, scratch):
+    print("1. Selection among N candidates (1/4 hang, 1/4 refused, the "
+          "rest live at +10..200 ms)")
+    for count in (1, 4, 16, 64):
+        with candidates_in_another_process(mirror_url, count) as (
+                candidates, fastest):
+            floor = median_time(lambda: HttpProber().probe_index(
+                fastest, ("zc.buildout",), time.monotonic() + 5), repeats)
+            counter = iter(range(10 ** 6))
+
+            def cold():
+                path = scratch / ("cold-%d-%d.json" % (count, next(counter)))
+                selection = MirrorSelector(settings_for(
+                    candidates, str(path))).select()
+                assert selection.chosen, selection.summary()
+
+            warm_path = str(scratch / ("warm-%d.json" % count))
+            MirrorSelector(settings_for(candidates, warm_path)).select()
+
+            def warm():
+                assert MirrorSelector(settings_for(
+                    candidates, warm_path)).select().from_state
+            cold_time = median_time(cold, repeats)
+            warm_time = median_time(warm, repeats)
+        table.add("selection N=%d, cold state (vs probe of fastest)" % count,
+                  cold_time, floor, "<= floor + 300 ms",
+                  cold_time <= floor + 0.3)
+        table.add("selection N=%d, warm state" % count, warm_time, None,
+                  "<= 5 ms", warm_time <= 0.005)
+
+
+# -- 2. and 3. buildout runs ---------------------------------------------------
+
+def write_config(directory, extension, mirrors=None, index=None, state=None):
+    lines = ["[buildout]", "parts = app"]
+    if extension:
+        lines += ["extensions = buildout_mirrors", "mirrors = " + mirrors,
+                  "mirrors-cache = " + state]
+    if index:
+        lines.append("index = " + index)
+    lines += ["", "[versions]", PINS, "", "[app]", "recipe = zc.recipe.egg",
+              "eggs = " + "\n    ".join(("",) + dists.REALISTIC_EGGS),
+              "interpreter = py"]
+    directory.mkdir(parents=True, exist_ok=True)
+    (directory / "buildout.cfg").write_text("\n".join(lines) + "\n")
+
+
+def buildout(directory, env, cap):
+    """Run bin/buildout; return (seconds, ok), or (cap, False) when it was
+    stopped at the cap."""
+    started = time.perf_counter()
+    try:
+        code, output = isolation.run([BUILDOUT], env, directory, timeout=cap)
+    except subprocess.TimeoutExpired:
+        return cap, False
+    return time.perf_counter() - started, code == 0
+
+
+def fresh(directory):
+    for name in ("eggs", "develop-eggs", "bin", "parts", ".installed.cfg"):
+        path = directory / name
+        if path.is_dir():
+            shutil.rmtree(path)
+        elif path.exists():
+            path.unlink()
+
+
+def capped(table, what, seconds, ok, cap, baseline):
+    if seconds >= cap:
+        table.add(what, "> %d s (stopped)" % cap, None, "what users "
+                  "suffer today")
+    else:
+        table.add(what, seconds, baseline, "what users suffer today" + (
+            "" if ok else " (failed)"))
+
+
+def bench_buildout(table, mirror, hanging, env, repeats, rerun_repeats, cap,
+                   scratch):
+    """*mirror* is a LatencyProxy (no delay) in front of pypiserver, so
+    that the same index can go down between two runs.  Fresh builds are
+    repeated *repeats* times, the cheaper reruns *rerun_repeats* times."""
+    print("2. Outage run: a fresh buildout of %d eggs (%s), first mirror "
+          "hanging" % (len(dists.REALISTIC_EGGS),
+                       ", ".join(dists.REALISTIC_EGGS)))
+    healthy = "http://127.0.0.1:%d/simple" % mirror.port
+    # Plain zc.buildout at its best: index and pip both pointed at the
+    # healthy mirror by hand, no pip self-check.
+    plain_env = dict(env, PIP_INDEX_URL=healthy,
+                     PIP_DISABLE_PIP_VERSION_CHECK="1")
+    direct = scratch / "direct"
+    write_config(direct, False, index=healthy)
+    outage = scratch / "outage"
+    mirrors = "%s %s" % (hanging, healthy)
+    state = outage / "state.json"
+
+    def run_fresh(directory, run_env, with_extension):
+        def action():
+            fresh(directory)
+            if with_extension:  # no state: the probe is part of the run
+                state.unlink(missing_ok=True)
+                write_config(directory, True, mirrors, state=str(state))
+            seconds, ok = buildout(directory, run_env, 600)
+            assert ok, "buildout failed in %s" % directory
+        return action
+    healthy_time = median_time(run_fresh(direct, plain_env, False), repeats)
+    outage_time = median_time(run_fresh(outage, env, True), repeats)
+    table.add("fresh build, plain zc.buildout, healthy index (baseline)",
+              healthy_time)
+    table.add("fresh build, extension, first mirror hanging", outage_time,
+              healthy_time, "<= 1.15 x", outage_time <= 1.15 * healthy_time)
+
+    plain_outage = scratch / "plain-outage"
+    write_config(plain_outage, False, index=hanging)
+    seconds, ok = buildout(plain_outage, dict(
+        env, PIP_DISABLE_PIP_VERSION_CHECK="1"), cap)
+    capped(table, "fresh build, plain zc.buildout, index hanging", seconds,
+           ok, cap, healthy_time)
+    seconds, ok = pip_outage(env, healthy, hanging, cap, scratch)
+    capped(table, "pip install, --index-url hanging, --extra-index-url "
+           "healthy", seconds, ok, cap, healthy_time)
+
+    print("3. Rerun of a built buildout (newest = true)")
+    repeats = rerun_repeats
+    rerun_plain = median_time(lambda: buildout(direct, plain_env, 600),
+                              repeats)
+    with_extension = scratch / "healthy-ext"
+    write_config(with_extension, True, healthy,
+                 state=str(scratch / "healthy.json"))
+    buildout(with_extension, env, 600)
+    rerun_ext = median_time(lambda: buildout(with_extension, env, 600),
+                            repeats)
+    rerun_outage = median_time(lambda: buildout(outage, env, 600), repeats)
+
+    def expired_rerun():
+        # The state's choice is older than mirrors-ttl: every candidate is
+        # probed again, and the previous choice is kept if still healthy.
+        stored = json.loads(state.read_text())
+        for choice in stored["choices"].values():
+            choice["at"] -= 10 ** 6
+        state.write_text(json.dumps(stored))
+        buildout(outage, env, 600)
+    rerun_expired = median_time(expired_rerun, repeats)
+    table.add("rerun, plain zc.buildout, healthy (baseline)", rerun_plain)
+    for what, value in (
+            ("rerun, extension, healthy, state fresh", rerun_ext),
+            ("rerun, extension, outage, state fresh", rerun_outage),
+            ("rerun, extension, outage, state past its ttl", rerun_expired)):
+        overhead = value - rerun_plain
+        table.add("%s (%+d ms)" % (what, overhead * 1000), value, rerun_plain,
+                  "<= 3 % or 30 ms",
+                  overhead <= max(0.03 * rerun_plain, 0.030))
+    mirror.hang = True  # the index of the plain buildout goes down
+    try:
+        seconds, ok = buildout(direct, dict(
+            env, PIP_DISABLE_PIP_VERSION_CHECK="1"), cap)
+    finally:
+        mirror.hang = False
+    capped(table, "rerun, plain zc.buildout, its index now hanging", seconds,
+           ok, cap, rerun_plain)
+
+
+def pip_outage(env, mirror, hanging, cap, scratch):
+    target = scratch / "pip-target"
+    shutil.rmtree(target, ignore_errors=True)
+    started = time.perf_counter()
+    try:
+        code, _ = isolation.run(
+            [sys.executable, "-m", "pip", "install", "-q", "--no-cache-dir",
+             "--target", target, "--index-url", hanging,
+             "--extra-index-url", mirror] + list(dists.REALISTIC_EGGS),
+            env, scratch, timeout=cap)
+    except subprocess.TimeoutExpired:
+        return cap, False
+    return time.perf_counter() - started, code == 0
+
+
+# -- 4. bootstrap --------------------------------------------------------------
+
+def bench_bootstrap(table, mirror, hanging, env, repeats, scratch):
+    print("4. bootstrap.py")
+    counter = iter(range(10 ** 6))
+
+    def bootstrap(mirrors):
+        def action():
+            directory = scratch / ("boot-%d" % next(counter))
+            directory.mkdir()
+            shutil.copy(dists.CHECKOUT / "bootstrap.py", directory)
+            (directory / "buildout.cfg").write_text(
+                "[buildout]\nextensions = buildout_mirrors\nmirrors = %s\n"
+                "parts =\n[versions]\n%s\n" % (mirrors, PINS))
+            code, output = isolation.run([sys.executable, "bootstrap.py"],
+                                         env, directory)
+            assert code == 0, output
+            shutil.rmtree(directory)
+        return action
+    bootstrap(mirror)()  # warm pip's cache for both
+    healthy = median_time(bootstrap(mirror), repeats)
+    outage = median_time(bootstrap("%s %s" % (hanging, mirror)), repeats)
+    table.add("bootstrap.py, healthy mirror (baseline)", healthy)
+    table.add("bootstrap.py, first mirror hanging", outage, healthy,
+              "<= 1.2 x", outage <= 1.2 * healthy)
+
+
+# -- 5. memory and threads -----------------------------------------------------
+
+CHILD = """
+import json, resource, sys, threading, time
+from buildout_mirrors import options
+from buildout_mirrors.selector import MirrorSelector
+candidates = json.loads(sys.argv[1])
+settings = options.parse({"mirrors": " ".join(candidates),
+                          "mirrors-cache": "none"}, environ={})
+before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+peak = [threading.active_count()]
+stop = threading.Event()
+def watch():
+    while not stop.wait(0.002):
+        peak[0] = max(peak[0], threading.active_count())
+threading.Thread(target=watch, daemon=True).start()
+selection = MirrorSelector(settings).select()
+stop.set()
+after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+print(json.dumps({"before_kib": before, "after_kib": after,
+                  "threads": peak[0], "chosen": bool(selection.chosen)}))
+"""
+
+
+def bench_memory(table, mirror_url):
+    print("5. Peak memory and threads of one selection, N=64")
+    with candidates_in_another_process(mirror_url, 64) as (candidates, _):
+        output = subprocess.run(
+            [sys.executable, "-c", CHILD, json.dumps(candidates)],
+            capture_output=True, text=True, check=True,
+            env=dict(os.environ, NO_PROXY="127.0.0.1")).stdout
+    data = json.loads(output)
+    table.add("peak RSS of the process (KiB)", data["after_kib"], None,
+              "", None, "KiB")
+    table.add("RSS added by the selection (KiB)",
+              data["after_kib"] - data["before_kib"], None, "", None, "KiB")
+    table.add("peak threads during the selection", data["threads"], None,
+              "1 + N + 1", None, "")
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true",
+                        help="one repetition, short caps: under 2 minutes")
+    parser.add_argument("--write", metavar="RST",
+                        help="also write the table to this file")
+    args = parser.parse_args()
+    repeats, heavy, cap = (3, 1, 10) if args.quick else (7, 3, 120)
+    table = Table()
+    scratch = Path(tempfile.mkdtemp(prefix="buildout-mirrors-bench-"))
+    home = scratch / "home"
+    home.mkdir()
+    started = time.perf_counter()
+    try:
+        with servers.FaultServer("proxy") as leak, \
+                servers.FaultServer("hang") as hanging:
+            env = isolation.isolated_environ(home, leak.proxy_url)
+            os.environ.update(NO_PROXY="127.0.0.1,localhost",
+                              no_proxy="127.0.0.1,localhost")
+            packages = dists.packages_directory(scratch / "packages")
+            with servers.pypiserver(packages, scratch / "pypi.log") as mirror, \
+                    servers.LatencyProxy(("127.0.0.1", int(mirror.rsplit(
+                        ":", 1)[1].split("/")[0])), 0) as switchable:
+                bench_selection(table, mirror, repeats, scratch)
+                bench_buildout(table, switchable, hanging.url, env, heavy,
+                               repeats, cap, scratch)
+                bench_bootstrap(table, mirror, hanging.url, env, heavy,
+                                scratch)
+                bench_memory(table, mirror)
+            if leak.requests:
+                raise SystemExit("traffic left 127.0.0.1: %r" % leak.requests)
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+    elapsed = time.perf_counter() - started
+    print("benchmarks: %d measurements in %.0f s" % (len(table.rows), elapsed))
+    if args.write:
+        Path(args.write).write_text(results_page(table, args.quick, heavy,
+                                                 repeats, cap))
+    return 0
+
+
+def results_page(table, quick, heavy, repeats, cap):
+    machine = "%d cores, %s, Python %s, %s" % (
+        os.cpu_count(), platform.machine(), platform.python_version(),
+        platform.platform(terse=True))
+    return """Benchmark results
+=================
+
+Measured on %s (%s), with ``python benchmarks/run.py%s``.
+Medians of %d repetitions for selections and of %d for buildout and
+bootstrap runs; runs that hang are stopped at %d s.  Everything runs on
+127.0.0.1 with pypi.org unreachable.
+
+%s
+""" % (datetime.date.today().isoformat(), machine, " --quick" if quick else "",
+       repeats, heavy, cap, table.rst())
+
+
+if __name__ == "__main__":
+    sys.exit(main())

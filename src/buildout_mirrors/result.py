@@ -1,0 +1,20 @@
+"""What one probe found out about one mirror."""
+
+import dataclasses
+
+from buildout_mirrors import urls
+
+
+@dataclasses.dataclass(frozen=True)
+class ProbeResult:
+    url: str
+    ok: bool
+    elapsed: float = 0.0          # seconds until the answer (or the failure)
+    reason: str = ""              # why it failed, '' when ok
+    serial: object = None         # the project's PyPI serial, if given
+    files: frozenset = frozenset()
+    answered: bool = True         # False: the choice was made without it
+
+    @property
+    def label(self):
+        return urls.redact(self.url)

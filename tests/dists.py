@@ -1,0 +1,61 @@
+"""The distributions the test and benchmark mirrors serve.
+
+Downloaded once with ``pip download`` into ``tests/.dists`` (the only
+step that needs a package index), plus a wheel of this checkout built
+fresh each session.
+"""
+
+import importlib.metadata
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+CHECKOUT = HERE.parent
+CACHE = HERE / ".dists"
+
+# buildout's tool chain at the versions this environment runs, the
+# extension's dependencies, and what a realistic buildout installs: ten
+# distributions with their dependencies, among them one wheel-only egg
+# (six) and one sdist-only egg (docopt, which pip must build, taking its
+# build dependencies from the index).
+TOOLCHAIN = ("zc.buildout", "setuptools", "pip", "wheel", "zc.recipe.egg",
+             "requests", "zope.interface", "platformdirs", "packaging")
+EXTRA = ("six==1.16.0", "docopt==0.6.2")
+REALISTIC_EGGS = ("requests", "zope.interface", "six", "docopt",
+                  "platformdirs", "packaging")
+
+
+def requirements():
+    return ["%s==%s" % (name, importlib.metadata.version(name))
+            for name in TOOLCHAIN] + list(EXTRA)
+
+
+def download():
+    wanted = "\n".join(requirements())
+    stamp = CACHE / "requirements.txt"
+    if stamp.exists() and stamp.read_text() == wanted:
+        return CACHE
+    shutil.rmtree(CACHE, ignore_errors=True)
+    CACHE.mkdir()
+    subprocess.run([sys.executable, "-m", "pip", "download", "-q",
+                    "--disable-pip-version-check", "-d", str(CACHE)]
+                   + requirements(), check=True)
+    stamp.write_text(wanted)
+    return CACHE
+
+
+def packages_directory(directory):
+    """Fill *directory* with the downloaded distributions and a fresh wheel
+    of this checkout; return it."""
+    directory = Path(directory)
+    directory.mkdir(parents=True, exist_ok=True)
+    for dist in download().iterdir():
+        if dist.name != "requirements.txt":
+            shutil.copy(dist, directory)
+    subprocess.run([sys.executable, "-m", "pip", "wheel", "-q", "--no-deps",
+                    "--no-build-isolation", "--disable-pip-version-check",
+                    "-w", str(directory), str(CHECKOUT)], check=True,
+                   capture_output=True)
+    return directory
