@@ -338,6 +338,84 @@ def probe(mirrors, timeout):
     return (healthy[0] if healthy else None), results
 
 
+# -- sharing the result with the extension --------------------------------
+
+def state_path(buildout, directory):
+    """Where the extension keeps its state (see buildout_mirrors.options:
+    mirrors-cache, else platformdirs' user cache directory, else the
+    temporary directory), or None for ``mirrors-cache = none``."""
+    cache = buildout.get("mirrors-cache", "").strip()
+    if cache.lower() in ("none", "off", "false"):
+        return None
+    if cache:
+        return os.path.join(directory, os.path.expanduser(cache))
+    home = os.path.expanduser("~")
+    if sys.platform == "darwin":
+        user_cache = os.path.join(home, "Library", "Caches",
+                                  "buildout-mirrors")
+    elif os.name == "nt":
+        user_cache = os.path.join(os.environ.get("LOCALAPPDATA", home),
+                                  "buildout-mirrors", "Cache")
+    else:
+        user_cache = os.path.join(os.environ.get("XDG_CACHE_HOME", "").strip()
+                                  or os.path.join(home, ".cache"),
+                                  "buildout-mirrors")
+    user = os.getuid() if hasattr(os, "getuid") else os.environ.get(
+        "USERNAME", "user")
+    for folder in (user_cache, os.path.join(tempfile.gettempdir(),
+                                            "buildout-mirrors-%s" % user)):
+        try:
+            os.makedirs(folder, exist_ok=True)
+        except OSError:
+            continue
+        if os.access(folder, os.W_OK):
+            return os.path.join(folder, "state.json")
+    return None
+
+
+def record_choice(path, mirrors, results, chosen):
+    """Write this probe into the extension's state file (same format,
+    locked, atomic, no credentials), so that the first bin/buildout reuses
+    the choice instead of probing again.  Best effort: a failure here only
+    costs the extension one probe."""
+    now = time.time()
+    key = hashlib.sha256("\n".join(redact(url) for url in mirrors)
+                         .encode("utf-8")).hexdigest()[:16]
+    try:
+        import fcntl
+    except ImportError:
+        fcntl = None
+    try:
+        with open(path + ".lock", "a") as lock:
+            if fcntl:
+                fcntl.flock(lock.fileno(), fcntl.LOCK_EX)
+            try:
+                with open(path, encoding="utf-8") as stream:
+                    state = json.load(stream)
+                if state.get("format") != 1:
+                    raise ValueError("another format")
+            except (OSError, ValueError):
+                state = {"format": 1, "mirrors": {}, "choices": {}}
+            for url in mirrors:
+                elapsed, ok, reason, files, serial = results[url]
+                if reason == "not waited for":
+                    continue
+                state.setdefault("mirrors", {})[redact(url)] = {
+                    "checked": now, "ok": ok, "elapsed": round(elapsed, 4),
+                    "reason": reason, "serial": serial, "lag": ""}
+            state.setdefault("choices", {})[key] = {
+                "mirror": redact(chosen), "at": now,
+                "candidates": [redact(url) for url in mirrors]}
+            temporary = "%s.%d.tmp" % (path, os.getpid())
+            with open(temporary, "w", encoding="utf-8") as stream:
+                json.dump(state, stream, indent=1, sort_keys=True)
+                stream.flush()
+                os.fsync(stream.fileno())
+            os.replace(temporary, path)
+    except OSError as error:
+        say("could not record the choice in %s (%s)" % (path, error))
+
+
 # -- installing ------------------------------------------------------------
 
 def venv_python(venv):
@@ -476,6 +554,9 @@ def bootstrap(args):
               for url in mirrors if not results[url][1]]
     local_links = [link for link in links if link.startswith("file:")]
     if chosen:
+        path = state_path(buildout, directory)
+        if path and not args.mirror:  # --mirror is not the config's list
+            record_choice(path, mirrors, results, chosen)
         say("using mirror %s (%d ms)%s" % (
             redact(chosen), results[chosen][0] * 1000,
             "; skipped: " + ", ".join(failed) if failed else ""))

@@ -44,7 +44,11 @@ setup(
     entry_points={
         "zc.buildout.extension": ["default = buildout_mirrors.extension:load"],
         "zc.buildout.unloadextension": ["default = buildout_mirrors.extension:unload"],
-        "zc.buildout": ["default = buildout_mirrors.recipe:Recipe"],
+        "zc.buildout": [
+            "default = buildout_mirrors.recipe:Recipe",
+            "wheelhouse = buildout_mirrors.wheelhouse:Recipe",
+        ],
+        "console_scripts": ["buildout-mirrors = buildout_mirrors.cli:main"],
     },
     zip_safe=False,
 )

@@ -6,6 +6,7 @@ done by :class:`~buildout_mirrors.selector.MirrorSelector`, which knows
 nothing of buildout.
 """
 
+import atexit
 import json
 import logging
 import os
@@ -17,6 +18,7 @@ from buildout_mirrors import options as mirror_options
 from buildout_mirrors import urls
 from buildout_mirrors.errors import ConfigError
 from buildout_mirrors.selector import MirrorSelector
+from buildout_mirrors.state import candidates_key
 from buildout_mirrors.switch import IndexSwitch
 
 logger = logging.getLogger("buildout_mirrors")
@@ -27,6 +29,7 @@ CHOICE_ENVIRON = "BUILDOUT_MIRRORS_CHOICE"
 PROJECT = "buildout_mirrors"
 
 _switches = {}  # id(buildout) -> IndexSwitch, for the unload hook
+_guards = {}    # id(buildout) -> RunGuard
 
 
 def load(buildout):
@@ -35,10 +38,38 @@ def load(buildout):
 
 
 def unload(buildout):
-    """``zc.buildout.unloadextension`` entry point: undo what load did."""
+    """``zc.buildout.unloadextension`` entry point (called on success
+    only): undo what load did."""
     switch = _switches.pop(id(buildout), None)
     if switch is not None:
         switch.restore()
+    guard = _guards.pop(id(buildout), None)
+    if guard is not None:
+        guard.succeeded = True
+
+
+class RunGuard:
+    """Distrust a reused choice after a failed run.
+
+    Within mirrors-ttl the choice is reused without probing; if the mirror
+    died since, the run fails.  When the process exits without buildout's
+    unload hook having run (a failure), the choice is marked suspect, so
+    the next run probes again instead of failing the same way for the rest
+    of the ttl.  Nothing is written after a successful run.
+    """
+
+    def __init__(self, store, key):
+        self.store, self.key, self.succeeded = store, key, False
+        atexit.register(self.at_exit)
+
+    def at_exit(self):
+        if not self.succeeded:
+            self.store.update(self._mark)
+
+    def _mark(self, stored):
+        choice = stored["choices"].get(self.key)
+        if choice is not None:
+            choice["suspect"] = True
 
 
 def settings_for(buildout, overrides=None):
@@ -91,7 +122,8 @@ class Extension:
             switch.apply(inherited["index"], inherited["find-links"])
             _switches[id(self.buildout)] = switch
             return
-        selection = MirrorSelector(settings).select()
+        selector = MirrorSelector(settings)
+        selection = selector.select()
         for line in selection.detail_lines():
             logger.debug("%s", line)
         for result in selection.dead_links:
@@ -106,6 +138,8 @@ class Extension:
                 CHOICE_ENVIRON, json.dumps({
                     "index": selection.chosen,
                     "find-links": list(selection.find_links)}))])
+            _guards[id(self.buildout)] = RunGuard(
+                selector.state, candidates_key(settings.candidates))
         _switches[id(self.buildout)] = switch
 
     def _inherited_choice(self):

@@ -85,7 +85,8 @@ class Selection:
 
 
 class MirrorSelector:
-    """``MirrorSelector(settings, prober=None, state=None, policy=None)``.
+    """``MirrorSelector(settings, prober=None, state=None, policy=None,
+    source=None, progress=None)``.
 
     ``select()`` returns a :class:`Selection`.  Within ``settings.ttl`` of
     a healthy choice it reuses that choice without probing; mirrors found
@@ -93,8 +94,9 @@ class MirrorSelector:
     """
 
     def __init__(self, settings, prober=None, state=None, policy=None,
-                 source=None):
+                 source=None, progress=None):
         self.settings = settings
+        self.progress = progress  # called with each ProbeResult as it comes
         self.source = source or ConfiguredCandidates(settings)
         self._prober = prober
         self.state = state or (StateFile(settings.cache_path)
@@ -110,8 +112,10 @@ class MirrorSelector:
             self._prober = HttpProber()
         return self._prober
 
-    def select(self, probe=True):
-        """Choose a mirror.  ``probe=False`` only looks at the state file."""
+    def select(self, thorough=False):
+        """Choose a mirror.  ``thorough=True`` (the status command) probes
+        every candidate, recently dead or not, and waits for every answer
+        up to the deadline instead of stopping once the choice is clear."""
         started = time.monotonic()
         now = time.time()
         candidates = tuple(self.source.candidates())
@@ -126,15 +130,16 @@ class MirrorSelector:
             return bool(record) and not record.get("ok") and \
                 now - record.get("checked", 0) < self.settings.ttl
 
+        if thorough:
+            records = {}
         kept_links = tuple(link for link in links if not (
             urls.is_remote(link) and dead_recently(link)))
         choice = stored["choices"].get(key, {})
-        if sticky and not dead_recently(sticky) and \
+        if sticky and not thorough and not dead_recently(sticky) and \
+                not choice.get("suspect") and \
                 now - choice.get("at", 0) < self.settings.ttl:
             return Selection(sticky, find_links=kept_links, from_state=True,
                              elapsed=time.monotonic() - started)
-        if not probe:
-            return Selection(None, elapsed=time.monotonic() - started)
 
         skipped = tuple((url, "dead at the last check, %d s ago"
                          % (now - records[urls.redact(url)]["checked"]))
@@ -143,7 +148,8 @@ class MirrorSelector:
         if not to_probe:  # all dead last time: they may be back
             to_probe, skipped = list(candidates), ()
         results, link_results = self._probe(to_probe, [
-            link for link in kept_links if urls.is_remote(link)], sticky)
+            link for link in kept_links if urls.is_remote(link)], sticky,
+            wait_for_all=thorough)
         lags = ranking.lags(results)
         ranked = self.policy.rank(to_probe, results, lags, sticky)
         chosen = ranked[0].url if ranked else None
@@ -165,7 +171,7 @@ class MirrorSelector:
                 return url
         return None
 
-    def _probe(self, index_urls, link_urls, sticky):
+    def _probe(self, index_urls, link_urls, sticky, wait_for_all=False):
         """Run every probe in its own daemon thread and collect results
         until the policy is satisfied or the deadline passes.  Threads
         still running then are abandoned: a tarpit cannot hold us up."""
@@ -183,10 +189,11 @@ class MirrorSelector:
             now = time.monotonic()
             waited = now - first_healthy_at if first_healthy_at else 0.0
             if first_healthy_at and len(link_results) == len(link_urls) and \
+                    not wait_for_all and \
                     self.policy.done(index_urls, index_results, waited, sticky):
                 break
             wait = deadline - now
-            if first_healthy_at:
+            if first_healthy_at and not wait_for_all:
                 wait = min(wait, first_healthy_at + ranking.GRACE_SECONDS - now)
             try:
                 kind, result = answers.get(timeout=max(wait, 0.001))
@@ -194,6 +201,8 @@ class MirrorSelector:
                 if time.monotonic() >= deadline:
                     break
                 continue
+            if self.progress:
+                self.progress(result)
             if kind == "index":
                 index_results.append(result)
                 if result.ok and first_healthy_at is None:

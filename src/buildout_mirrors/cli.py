@@ -1,0 +1,230 @@
+"""The ``buildout-mirrors`` command: ``status`` and ``explain``.
+
+``status`` probes the candidates the way the extension does and prints a
+table (or ``--json``); its exit status makes it a monitoring check:
+0 when the chosen mirror is up to date, 1 when only stale mirrors are live,
+2 when none is.  ``explain`` reads the state file and tells what was chosen,
+when, and why the others were not.
+"""
+
+import argparse
+import datetime
+import json
+import os
+import sys
+import time
+
+from buildout_mirrors import freshness, options, state, urls
+from buildout_mirrors.errors import ConfigError
+from buildout_mirrors.selector import MirrorSelector
+
+EXIT_FRESH, EXIT_STALE, EXIT_DEAD = 0, 1, 2
+COLOURS = {"chosen": "32", "live": "32", "behind": "33", "dead": "31",
+           "fresh": "32", "aging": "33", "old": "31"}
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(
+        prog="buildout-mirrors",
+        description="Which package index mirrors are alive and current.")
+    commands = parser.add_subparsers(dest="command", required=True)
+    status = commands.add_parser("status", help="probe the mirrors now")
+    status.add_argument("-c", "--config", default="buildout.cfg")
+    status.add_argument("--mirror", action="append", default=[],
+                        metavar="URL", help="probe this mirror instead of "
+                        "the configured ones (repeatable)")
+    status.add_argument("--json", action="store_true",
+                        help="print one JSON document")
+    explain = commands.add_parser("explain",
+                                  help="why the last choice was made")
+    explain.add_argument("-c", "--config", default="buildout.cfg")
+    args = parser.parse_args(argv)
+    try:
+        settings = load_settings(args.config, getattr(args, "mirror", []))
+        if args.command == "status":
+            return run_status(settings, args.json)
+        return run_explain(settings)
+    except ConfigError as error:
+        print("buildout-mirrors: error: %s" % error, file=sys.stderr)
+        return EXIT_DEAD
+
+
+def load_settings(config, mirrors):
+    """Settings from the ``[buildout]`` section of *config* (read with
+    zc.buildout itself, so ``extends``, ``+=`` and ``${...}`` work), or
+    from the defaults when the file does not exist."""
+    raw, directory = {}, os.getcwd()
+    if os.path.exists(config):
+        raw, directory = read_buildout_section(config)
+    elif config != "buildout.cfg":
+        raise ConfigError("-c: %s does not exist" % config)
+    if mirrors:
+        raw["mirrors"] = " ".join(mirrors)
+        os.environ.pop(options.ENVIRONMENT_OVERRIDE, None)
+    return options.parse(raw, base_directory=directory)
+
+
+def read_buildout_section(config):
+    """The ``[buildout]`` options of *config*, read by zc.buildout itself.
+
+    Constructing a Buildout creates its eggs directory and logs to stdout:
+    here the eggs directory is a temporary one, and the log goes to stderr
+    so that ``--json`` output stays clean."""
+    import contextlib
+    import logging
+    import tempfile
+
+    import zc.buildout
+    import zc.buildout.buildout
+    cwd, root = os.getcwd(), logging.getLogger()
+    handlers = list(root.handlers)
+    try:
+        with tempfile.TemporaryDirectory() as eggs, \
+                contextlib.redirect_stdout(sys.stderr):
+            buildout = zc.buildout.buildout.Buildout(
+                os.path.abspath(config), [
+                    ("buildout", "offline", "true"),
+                    ("buildout", "eggs-directory", eggs),
+                    ("buildout", "log-level", "WARNING")])
+            section = buildout["buildout"]
+            raw = {name: section.get(name) for name in
+                   options.OPTION_NAMES + ("index", "find-links")}
+            return raw, section["directory"]
+    except zc.buildout.UserError as error:
+        raise ConfigError(str(error)) from None
+    finally:
+        os.chdir(cwd)
+        root.handlers[:] = handlers
+
+
+def colour(text, name, enabled):
+    if not enabled or name not in COLOURS:
+        return text
+    return "\033[%sm%s\033[0m" % (COLOURS[name], text)
+
+
+def run_status(settings, as_json):
+    terminal = sys.stderr.isatty()
+    if not as_json:
+        print("Probing %d mirror(s), deadline %.1f s ..."
+              % (len(settings.candidates), settings.timeout),
+              file=sys.stderr, end="" if terminal else "\n", flush=True)
+
+    def progress(result):
+        if terminal and not as_json:
+            print("." if result.ok else "x", end="", file=sys.stderr,
+                  flush=True)
+    selection = MirrorSelector(settings, progress=progress).select(
+        thorough=True)
+    if terminal and not as_json:
+        print(file=sys.stderr)
+    rows = [status_row(settings, selection, url)
+            for url in settings.candidates]
+    code = exit_status(selection)
+    if as_json:
+        print(json.dumps({
+            "checked": datetime.datetime.now(datetime.timezone.utc)
+            .isoformat(timespec="seconds"),
+            "chosen": urls.redact(selection.chosen)
+            if selection.chosen else None,
+            "status": code, "mirrors": rows}, indent=2))
+    else:
+        print_table(rows, sys.stdout.isatty() and not os.environ.get(
+            "NO_COLOR"))
+    return code
+
+
+def status_row(settings, selection, url):
+    result = selection.result_for(url)
+    row = {"mirror": urls.redact(url), "verdict": "dead", "rtt_ms": None,
+           "serial": None, "lag": "", "freshness": None,
+           "last_sync_age_s": None, "reason": ""}
+    if result is None or not result.ok:
+        row["reason"] = result.reason if result else "not probed"
+        return row
+    lag = selection.lags.get(url, "")
+    age = freshness.last_sync_age(url, settings.timeout)
+    row.update(verdict="chosen" if url == selection.chosen else (
+        "behind" if lag else "live"), rtt_ms=round(result.elapsed * 1000),
+        serial=result.serial, lag=lag, last_sync_age_s=age,
+        freshness=freshness.band(lag, age))
+    return row
+
+
+def exit_status(selection):
+    if selection.chosen is None:
+        return EXIT_DEAD
+    return EXIT_STALE if selection.lags.get(selection.chosen) else EXIT_FRESH
+
+
+def print_table(rows, use_colour):
+    header = ("MIRROR", "VERDICT", "RTT", "FRESHNESS", "REASON")
+    cells = [header] + [(
+        row["mirror"], row["verdict"],
+        "%d ms" % row["rtt_ms"] if row["rtt_ms"] is not None else "-",
+        freshness.describe(row), row["reason"]) for row in rows]
+    widths = [max(len(cell[i]) for cell in cells) for i in range(4)]
+    for index, cell in enumerate(cells):
+        verdict = cell[1].ljust(widths[1])
+        fresh_text = cell[3].ljust(widths[3])
+        if index:
+            verdict = colour(verdict, cell[1], use_colour)
+            fresh_text = colour(fresh_text, (rows[index - 1]["freshness"]
+                                             or ""), use_colour)
+        print("  ".join((cell[0].ljust(widths[0]), verdict,
+                         cell[2].rjust(widths[2]), fresh_text,
+                         cell[4])).rstrip())
+
+
+def run_explain(settings):
+    if not settings.cache_path:
+        print("mirrors-cache is none: no selection is kept to explain.")
+        return EXIT_DEAD
+    stored = state.StateFile(settings.cache_path).load()
+    key = state.candidates_key(settings.candidates)
+    choice = stored["choices"].get(key)
+    now = time.time()
+    if not choice:
+        print("No selection recorded in %s for these %d candidate(s) yet; "
+              "run bin/buildout or 'buildout-mirrors status'."
+              % (settings.cache_path, len(settings.candidates)))
+        return EXIT_DEAD
+    print("Chose %s %s (state file %s)." % (
+        choice["mirror"], ago(now - choice["at"]), settings.cache_path))
+    reuse = settings.ttl - (now - choice["at"])
+    print("It is reused without probing for another %d s." % reuse
+          if reuse > 0 else "The next run probes again (mirrors-ttl %d s "
+          "passed) and keeps it while it stays healthy." % settings.ttl)
+    for url in settings.candidates:
+        label = urls.redact(url)
+        if label == choice["mirror"]:
+            continue
+        record = stored["mirrors"].get(label)
+        if record is None:
+            print("- %s: no answer recorded (a preferred mirror answered "
+                  "first, or it was never probed)." % label)
+        elif not record.get("ok"):
+            print("- %s: dead when checked %s: %s." % (
+                label, ago(now - record["checked"]), record.get("reason")))
+        elif record.get("lag"):
+            print("- %s: live but %s when checked %s." % (
+                label, record["lag"], ago(now - record["checked"])))
+        else:
+            print("- %s: live and up to date when checked %s (%d ms), but "
+                  "ranked after the choice by mirrors-policy = %s." % (
+                      label, ago(now - record["checked"]),
+                      record.get("elapsed", 0) * 1000, settings.policy))
+    return EXIT_FRESH
+
+
+def ago(seconds):
+    seconds = max(seconds, 0)
+    if seconds < 120:
+        return "%d s ago" % seconds
+    if seconds < 7200:
+        return "%d min ago" % (seconds // 60)
+    return "%.1f h ago" % (seconds / 3600)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,229 @@
+"""An emergency local mirror: the exact distributions this buildout uses.
+
+``recipe = buildout_mirrors:wheelhouse`` (put the part last in ``parts``)
+collects, after the eggs are resolved, the distribution files of every
+egg the buildout runs (all parts, the extensions, and zc.buildout,
+setuptools, pip and wheel themselves) into ``directory``, laid out as a
+PEP 503 simple index with ``#sha256=`` fragments.  Files already there are
+kept; only what is missing is fetched.  List the directory last in
+``mirrors`` (and pass it to bootstrap.py with ``--mirror``): it is used only
+when every other mirror is dead.
+"""
+
+import hashlib
+import html
+import logging
+import os
+
+import pkg_resources
+import zc.buildout
+from packaging.tags import sys_tags
+from packaging.utils import (InvalidSdistFilename, InvalidWheelFilename,
+                             canonicalize_name, canonicalize_version,
+                             parse_sdist_filename, parse_wheel_filename)
+
+from buildout_mirrors import pages, urls
+from buildout_mirrors.files import atomic_write
+
+logger = logging.getLogger("buildout_mirrors")
+TOOLCHAIN = ("zc.buildout", "setuptools", "pip", "wheel")
+
+
+class Recipe:
+    """``Recipe(buildout, name, options)``; option ``directory`` (default
+    ``${buildout:directory}/wheelhouse``)."""
+
+    def __init__(self, buildout, name, options):
+        self.buildout, self.name, self.options = buildout, name, options
+        options.setdefault("directory", os.path.join(
+            buildout["buildout"]["directory"], "wheelhouse"))
+
+    def install(self):
+        """Collect what is missing.  Returns no paths on purpose: buildout
+        deletes what a part returns when the part changes, and a
+        wheelhouse is worth keeping."""
+        wheelhouse = Wheelhouse(self.options["directory"])
+        sources = [self.buildout["buildout"].get("index")
+                   or "https://pypi.org/simple"]
+        sources += self.buildout["buildout"].get("find-links", "").split()
+        wheelhouse.collect(self.used_distributions(), sources)
+        return []
+
+    update = install
+
+    def used_distributions(self):
+        """(project, version) of every distribution the buildout runs."""
+        found = {}
+
+        def add(requirements, working_set=pkg_resources.working_set):
+            try:
+                for dist in working_set.resolve(
+                        [pkg_resources.Requirement.parse(text)
+                         for text in requirements]):
+                    found[canonicalize_name(dist.project_name)] = dist.version
+            except (pkg_resources.ResolutionError, ValueError) as error:
+                logger.warning("Wheelhouse %s: cannot resolve %s (%s).",
+                               self.name, ", ".join(requirements), error)
+
+        add(TOOLCHAIN)
+        add(self.buildout["buildout"].get("extensions", "").split())
+        for part in self.buildout["buildout"].get("parts", "").split():
+            if part == self.name:
+                continue
+            section = self.buildout[part]
+            recipe = section.get("recipe", "")
+            add([recipe.split(":")[0]] if recipe else [])
+            if section.get("eggs", "").strip() and \
+                    recipe.startswith("zc.recipe.egg"):
+                import zc.recipe.egg
+                _, working_set = zc.recipe.egg.Egg(
+                    self.buildout, part, section).working_set()
+                for dist in working_set:
+                    found[canonicalize_name(dist.project_name)] = dist.version
+        return found
+
+
+class Wheelhouse:
+    """``Wheelhouse(directory)``: a PEP 503 directory of distributions."""
+
+    def __init__(self, directory):
+        self.directory = directory
+
+    def collect(self, distributions, sources):
+        """Fetch the files of each (project, version) not present yet from
+        the first of *sources* (index URLs, then find-links) that has
+        them; rewrite the index pages."""
+        os.makedirs(self.directory, exist_ok=True)
+        local = "file://" + os.path.abspath(self.directory)
+        sources = [source for source in sources
+                   if source.rstrip("/") != local]
+        added = 0
+        for project, version in sorted(distributions.items()):
+            if self.has(project, version):
+                continue
+            files = self._find(project, version, sources)
+            if not files:
+                logger.warning(
+                    "Wheelhouse: no file of %s %s on %s (a develop egg?); "
+                    "not collected.", project, version,
+                    ", ".join(urls.redact(source) for source in sources))
+                continue
+            for name, url in files.items():
+                self._download(project, name, url)
+                added += 1
+        self.write_indexes()
+        logger.info("Wheelhouse %s: %d distribution(s), %d file(s) added.",
+                    self.directory, len(distributions), added)
+
+    def has(self, project, version):
+        folder = os.path.join(self.directory, project)
+        if not os.path.isdir(folder):
+            return False
+        return any(file_version(name) == canonicalize_version(version)
+                   for name in os.listdir(folder))
+
+    def _find(self, project, version, sources):
+        for source in sources:
+            try:
+                page = read_page(source, project)
+            except Exception as error:  # try the next source
+                logger.debug("Wheelhouse: %s on %s: %s", project,
+                             urls.redact(source), error)
+                continue
+            files = pick_files(page.files, version)
+            if files:
+                return files
+        return {}
+
+    def _download(self, project, name, url):
+        import requests
+        plain, _, fragment = url.partition("#")
+        response = requests.get(plain, timeout=60)
+        response.raise_for_status()
+        content = response.content
+        if "=" in fragment:
+            algorithm, expected = fragment.split("=", 1)
+            if algorithm in hashlib.algorithms_guaranteed and \
+                    hashlib.new(algorithm, content).hexdigest() != expected:
+                raise zc.buildout.UserError(
+                    "%s from %s does not match its %s hash; not added to "
+                    "the wheelhouse" % (name, urls.redact(plain), algorithm))
+        folder = os.path.join(self.directory, project)
+        os.makedirs(folder, exist_ok=True)
+        write_bytes(os.path.join(folder, name), content)
+
+    def write_indexes(self):
+        """``index.html`` for the root and each project, as pip wants for
+        a ``file:`` index."""
+        projects = sorted(name for name in os.listdir(self.directory)
+                          if os.path.isdir(os.path.join(self.directory, name)))
+        for project in projects:
+            folder = os.path.join(self.directory, project)
+            links = []
+            for name in sorted(os.listdir(folder)):
+                if not name.lower().endswith(pages.DIST_SUFFIXES):
+                    continue
+                with open(os.path.join(folder, name), "rb") as stream:
+                    digest = hashlib.sha256(stream.read()).hexdigest()
+                links.append('<a href="%s#sha256=%s">%s</a><br>' % (
+                    html.escape(name), digest, html.escape(name)))
+            atomic_write(os.path.join(folder, "index.html"), page(links))
+        atomic_write(os.path.join(self.directory, "index.html"), page(
+            ['<a href="%s/">%s</a><br>' % (project, project)
+             for project in projects]))
+
+
+def page(links):
+    return ("<!DOCTYPE html>\n<html><body>\n%s\n</body></html>\n"
+            % "\n".join(links))
+
+
+def write_bytes(path, content):
+    temporary = path + ".part"
+    with open(temporary, "wb") as stream:
+        stream.write(content)
+        stream.flush()
+        os.fsync(stream.fileno())
+    os.replace(temporary, path)
+
+
+def read_page(source, project):
+    """The project page of an index URL, or a find-links page."""
+    if source.startswith("file:") or "://" not in source:
+        from buildout_mirrors.probe import read_local_project
+        return read_local_project(source if "://" in source
+                                  else "file://" + os.path.abspath(source),
+                                  project)
+    import requests
+    url = pages.project_url(source, project)
+    response = requests.get(url, headers={"Accept": pages.ACCEPT},
+                            timeout=30)
+    response.raise_for_status()
+    return pages.parse(response.content, response.headers.get(
+        "Content-Type", ""), response.url, response.headers)
+
+
+def file_version(name):
+    try:
+        if name.endswith(".whl"):
+            return canonicalize_version(parse_wheel_filename(name)[1])
+        return canonicalize_version(parse_sdist_filename(name)[1])
+    except (InvalidWheelFilename, InvalidSdistFilename, ValueError):
+        return None
+
+
+def pick_files(files, version):
+    """The wheels of *version* this interpreter can install; the sdist
+    when there is none."""
+    wanted = canonicalize_version(version)
+    supported = set(sys_tags())
+    wheels, sdists = {}, {}
+    for name, url in files.items():
+        if file_version(name) != wanted:
+            continue
+        if name.endswith(".whl"):
+            if supported & set(parse_wheel_filename(name)[3]):
+                wheels[name] = url
+        else:
+            sdists[name] = url
+    return wheels or dict(sorted(sdists.items())[:1])
