@@ -197,7 +197,8 @@ def test_restarted_child_reuses_the_parents_choice(buildout_dir, isolated_env,
     write_buildout(buildout_dir, EGGS.format(mirrors=hanging.url, extra=""))
     env = dict(isolated_env, BUILDOUT_RESTART_AFTER_UPGRADE="1",
                BUILDOUT_MIRRORS_CHOICE=json.dumps(
-                   {"index": pypi_mirror.url, "find-links": []}))
+                   {"index": pypi_mirror.url, "backups": [],
+                    "find-links": []}))
     code, output = run(buildout_command(), env, buildout_dir)
     assert code == 0, output
     assert "Using mirror %s, as chosen before the upgrade" % pypi_mirror.url \

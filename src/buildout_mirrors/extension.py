@@ -18,6 +18,7 @@ from buildout_mirrors import options as mirror_options
 from buildout_mirrors import urls
 from buildout_mirrors.errors import ConfigError
 from buildout_mirrors.selector import MirrorSelector
+from buildout_mirrors.session import FailoverSession
 from buildout_mirrors.state import candidates_key
 from buildout_mirrors.switch import IndexSwitch
 
@@ -28,7 +29,7 @@ logger = logging.getLogger("buildout_mirrors")
 CHOICE_ENVIRON = "BUILDOUT_MIRRORS_CHOICE"
 PROJECT = "buildout_mirrors"
 
-_switches = {}  # id(buildout) -> IndexSwitch, for the unload hook
+_runs = {}      # id(buildout) -> (IndexSwitch, FailoverSession or None)
 _guards = {}    # id(buildout) -> RunGuard
 
 
@@ -40,7 +41,9 @@ def load(buildout):
 def unload(buildout):
     """``zc.buildout.unloadextension`` entry point (called on success
     only): undo what load did."""
-    switch = _switches.pop(id(buildout), None)
+    switch, session = _runs.pop(id(buildout), (None, None))
+    if session is not None:
+        session.close()
     if switch is not None:
         switch.restore()
     guard = _guards.pop(id(buildout), None)
@@ -95,7 +98,7 @@ def is_listed(buildout):
 
 
 def is_active(buildout):
-    return id(buildout) in _switches
+    return id(buildout) in _runs
 
 
 class Extension:
@@ -114,15 +117,14 @@ class Extension:
                 "install-from-cache", "false").strip().lower() == "true":
             logger.debug("Offline or install-from-cache: no mirror probed.")
             return
-        switch = IndexSwitch(self.buildout)
+        selector = MirrorSelector(settings)
         inherited = self._inherited_choice()
         if inherited:
             logger.info("Using mirror %s, as chosen before the upgrade.",
                         urls.redact(inherited["index"]))
-            switch.apply(inherited["index"], inherited["find-links"])
-            _switches[id(self.buildout)] = switch
+            self._use(settings, selector, inherited["index"],
+                      inherited["backups"], inherited["find-links"])
             return
-        selector = MirrorSelector(settings)
         selection = selector.select()
         for line in selection.detail_lines():
             logger.debug("%s", line)
@@ -131,16 +133,27 @@ class Extension:
                            result.label, result.reason)
         if selection.chosen is None:
             self._no_mirror(selection)
+            switch = IndexSwitch(self.buildout)
             switch.apply(None, selection.find_links)
-        else:
-            logger.info("%s", selection.summary())
-            switch.apply(selection.chosen, selection.find_links, [(
-                CHOICE_ENVIRON, json.dumps({
-                    "index": selection.chosen,
-                    "find-links": list(selection.find_links)}))])
-            _guards[id(self.buildout)] = RunGuard(
-                selector.state, candidates_key(settings.candidates))
-        _switches[id(self.buildout)] = switch
+            _runs[id(self.buildout)] = (switch, None)
+            return
+        logger.info("%s", selection.summary())
+        self._use(settings, selector, selection.chosen, selection.backups,
+                  selection.find_links)
+        _guards[id(self.buildout)] = RunGuard(
+            selector.state, candidates_key(settings.candidates))
+
+    def _use(self, settings, selector, chosen, backups, find_links):
+        """Switch buildout and pip to *chosen*, with failover to
+        *backups* for every page and file of the run."""
+        session = FailoverSession(
+            [chosen] + list(backups), settings, selector.state,
+            getattr(self.buildout, "_allow_hosts", ()))
+        switch = IndexSwitch(self.buildout)
+        switch.apply(chosen, find_links, [(CHOICE_ENVIRON, json.dumps({
+            "index": chosen, "backups": list(backups),
+            "find-links": list(find_links)}))], pip_index=session.pip_url)
+        _runs[id(self.buildout)] = (switch, session)
 
     def _inherited_choice(self):
         """The choice of the parent buildout, in the process zc.buildout
@@ -150,6 +163,7 @@ class Extension:
         try:
             choice = json.loads(os.environ.get(CHOICE_ENVIRON, ""))
             return {"index": str(choice["index"]),
+                    "backups": [str(url) for url in choice["backups"]],
                     "find-links": [str(link) for link in choice["find-links"]]}
         except (ValueError, KeyError, TypeError):
             return None

@@ -27,7 +27,7 @@ DEFAULT_PROBE = ("zc.buildout",)
 # as used and buildout does not warn about them.
 OPTION_NAMES = (
     "mirrors", "mirrors-timeout", "mirrors-policy", "mirrors-probe",
-    "mirrors-cache", "mirrors-ttl", "mirrors-allow-http",
+    "mirrors-cache", "mirrors-ttl", "mirrors-allow-http", "mirrors-ca-bundle",
 )
 
 _PROJECT_NAME = re.compile(r"^[A-Za-z0-9]([A-Za-z0-9._-]*[A-Za-z0-9])?$")
@@ -45,6 +45,7 @@ class Settings:
     cache_path: str = ""     # '' means: keep no state
     ttl: float = DEFAULT_TTL
     candidates_from: str = "mirrors"  # which option gave the candidates
+    verify: object = True    # True, or the path of a CA bundle
 
 
 def builtin_mirrors():
@@ -93,6 +94,21 @@ def _number(raw, option, default, strictly_positive=True):
                    else "a number of seconds, 0 or more")
         raise ConfigError("%s = %r is not %s" % (option, raw.strip(), allowed))
     return value
+
+
+def _ca_bundle(option, environ, base_directory):
+    """TLS verification always stays on; a custom CA bundle comes from
+    mirrors-ca-bundle, else pip's and requests' own settings."""
+    if option:
+        path = os.path.join(base_directory, os.path.expanduser(option))
+        if not os.path.isfile(path):
+            raise ConfigError("mirrors-ca-bundle = %r: no such file; name a "
+                              "PEM file of trusted CA certificates" % option)
+        return path
+    for name in ("PIP_CERT", "REQUESTS_CA_BUNDLE", "CURL_CA_BUNDLE"):
+        if environ.get(name, "").strip():
+            return environ[name].strip()
+    return True
 
 
 def _urls(raw, option, allow_http, base_directory):
@@ -157,6 +173,8 @@ def parse(options, environ=None, base_directory="."):
         cache_path = default_cache_path()
 
     return Settings(
+        verify=_ca_bundle(get("mirrors-ca-bundle").strip(), environ,
+                          base_directory),
         candidates=candidates,
         find_links=tuple(get("find-links").split()),
         timeout=_number(options.get("mirrors-timeout"), "mirrors-timeout",

@@ -17,6 +17,7 @@ import urllib.parse
 JSON_CONTENT_TYPE = "application/vnd.pypi.simple.v1+json"
 ACCEPT = "%s, text/html;q=0.2, */*;q=0.1" % JSON_CONTENT_TYPE
 DIST_SUFFIXES = (".whl", ".tar.gz", ".zip", ".tar.bz2", ".tgz", ".egg")
+DIST_SUFFIXES_RE = re.compile(r"\.(whl|tar\.gz|zip|tar\.bz2|tgz|egg)$", re.I)
 
 _ANCHOR = re.compile(r"<a\s[^>]*?href\s*=\s*[\"']([^\"']+)[\"'][^>]*>(.*?)</a>",
                      re.IGNORECASE | re.DOTALL)

@@ -44,6 +44,7 @@ class Selection:
     skipped: tuple = ()          # (url, reason) not probed: dead last time
     from_state: bool = False     # reused from the state file, not probed
     elapsed: float = 0.0
+    backups: tuple = ()          # where to fail over to, best first
 
     def result_for(self, url):
         for result in self.results:
@@ -109,7 +110,7 @@ class MirrorSelector:
         # rerun within mirrors-ttl never probes.
         if self._prober is None:
             from buildout_mirrors.probe import HttpProber
-            self._prober = HttpProber()
+            self._prober = HttpProber(verify=self.settings.verify)
         return self._prober
 
     def select(self, thorough=False):
@@ -138,8 +139,11 @@ class MirrorSelector:
         if sticky and not thorough and not dead_recently(sticky) and \
                 not choice.get("suspect") and \
                 now - choice.get("at", 0) < self.settings.ttl:
-            return Selection(sticky, find_links=kept_links, from_state=True,
-                             elapsed=time.monotonic() - started)
+            return Selection(
+                sticky, find_links=kept_links, from_state=True,
+                elapsed=time.monotonic() - started,
+                backups=tuple(url for url in candidates
+                              if url != sticky and not dead_recently(url)))
 
         skipped = tuple((url, "dead at the last check, %d s ago"
                          % (now - records[urls.redact(url)]["checked"]))
@@ -158,7 +162,9 @@ class MirrorSelector:
         selection = Selection(
             chosen, tuple(results), lags,
             tuple(link for link in kept_links if link not in dead_urls),
-            dead_links, skipped, False, time.monotonic() - started)
+            dead_links, skipped, False, time.monotonic() - started,
+            backups=tuple(result.url for result in ranked[1:]) + tuple(
+                result.url for result in results if not result.answered))
         self.state.update(lambda state: self._record(
             state, key, candidates, selection, link_results, now))
         return selection

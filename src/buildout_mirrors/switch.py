@@ -33,14 +33,27 @@ class IndexSwitch:
         self._saved_index_url = zc.buildout.easy_install.index_url()
         self._saved_default = zc.buildout.easy_install.default_index_url
 
-    def apply(self, index, find_links, environ_extra=()):
-        """Use *index* (a URL) and *find_links* (a list) from now on."""
+    def apply(self, index, find_links, environ_extra=(), pip_index=None):
+        """Use *index* (a URL) and *find_links* (a list) from now on.
+
+        *pip_index* (the local failover index) is what pip subprocesses
+        get instead; the ``index`` option keeps the mirror's own URL, which
+        zc.recipe.egg stores in each part: a port that changes each run
+        would reinstall every part."""
         options = self.buildout["buildout"]
         if index:
             self._set_option("index", index)
-            zc.buildout.easy_install.index_url(index)
+            zc.buildout.easy_install.index_url(pip_index or index)
             zc.buildout.easy_install.default_index_url = index
-            self._set_environ("PIP_INDEX_URL", index)
+            self._set_environ("PIP_INDEX_URL", pip_index or index)
+        if pip_index:
+            # A proxy from the environment must not carry pip's requests to
+            # the local index.
+            for name in ("NO_PROXY", "no_proxy"):
+                present = os.environ.get(name, "")
+                if "127.0.0.1" not in present.split(","):
+                    self._set_environ(name, ",".join(
+                        filter(None, [present, "127.0.0.1"])))
         self._set_option("find-links", "\n".join(find_links))
         self._set_attribute("_links", list(find_links))
         if find_links:

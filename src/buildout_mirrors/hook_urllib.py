@@ -1,0 +1,64 @@
+"""Route buildout's own downloads through :class:`~.failover.Failover`.
+
+zc.buildout's package index and ``zc.buildout.download`` open every URL
+with ``urllib.request.urlopen``, that is through the installed opener.  A
+handler placed first answers the URLs of the candidate mirrors (and of the
+files their pages list) itself, with failover; it leaves the rest alone.
+"""
+
+import http.client
+import urllib.error
+import urllib.request
+import urllib.response
+
+import zc.buildout
+
+from buildout_mirrors.failover import FetchError, IntegrityError
+
+
+class FailoverHandler(urllib.request.BaseHandler):
+    """``FailoverHandler(failover)``, a urllib handler."""
+
+    handler_order = 100  # before every standard handler
+
+    def __init__(self, failover):
+        self.failover = failover
+
+    def default_open(self, request):
+        url = request.full_url
+        if not self.failover.handles(url):
+            return None
+        try:
+            fetched = self.failover.fetch(
+                url, accept=request.get_header("Accept", "text/html"))
+        except FetchError as error:
+            # buildout reports a URLError as "Download error on ..." and
+            # goes on with what the other pages give.
+            raise urllib.error.URLError(str(error)) from None
+        except IntegrityError as error:
+            raise zc.buildout.UserError(str(error)) from None
+        headers = http.client.HTTPMessage()
+        for name, value in fetched.headers.items():
+            headers[name] = value
+        if fetched.status >= 400:
+            raise urllib.error.HTTPError(fetched.url, fetched.status,
+                                         http.client.responses.get(
+                                             fetched.status, ""),
+                                         headers, fetched.body)
+        response = urllib.response.addinfourl(fetched.body, headers,
+                                              fetched.url, fetched.status)
+        response.msg = http.client.responses.get(fetched.status, "")
+        return response
+
+
+class InstalledOpener:
+    """Install an opener with the handler; ``restore()`` puts back the
+    opener that was installed before."""
+
+    def __init__(self, failover):
+        self._previous = urllib.request._opener
+        urllib.request.install_opener(
+            urllib.request.build_opener(FailoverHandler(failover)))
+
+    def restore(self):
+        urllib.request.install_opener(self._previous)

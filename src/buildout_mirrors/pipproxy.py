@@ -1,0 +1,99 @@
+"""A local simple index for pip subprocesses, served with failover.
+
+zc.buildout runs pip for sdists and develop eggs; pip has no failover of
+its own.  ``PIP_INDEX_URL`` points at this server on 127.0.0.1, which asks
+:class:`~.failover.Failover` for every page and rewrites the file links of
+each page to come back through it, so that pip's downloads fail over too.
+"""
+
+import http.server
+import json
+import re
+import threading
+import urllib.parse
+
+from buildout_mirrors import pages
+from buildout_mirrors.failover import FetchError, IntegrityError
+
+_HREF = re.compile(r"""(href\s*=\s*["'])([^"']+)(["'])""", re.IGNORECASE)
+
+
+class PipProxy:
+    """``PipProxy(failover, index_url)``: ``start()`` returns the URL to
+    give pip, ``stop()`` ends the server."""
+
+    def __init__(self, failover, index_url):
+        self.failover, self.index_url = failover, index_url.rstrip("/")
+        owner = self
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def do_GET(self):
+                owner._answer(self)
+
+            def log_message(self, *args):  # quiet: pip reports what matters
+                pass
+
+        self._server = http.server.ThreadingHTTPServer(("127.0.0.1", 0),
+                                                       Handler)
+        self._server.daemon_threads = True
+        self.url = "http://127.0.0.1:%d/simple" % self._server.server_port
+
+    def start(self):
+        threading.Thread(target=self._server.serve_forever, daemon=True,
+                         name="buildout_mirrors pip index").start()
+        return self.url
+
+    def stop(self):
+        self._server.shutdown()
+        self._server.server_close()
+
+    def _answer(self, request):
+        path = request.path
+        try:
+            if path.startswith("/file/"):
+                # /file/<quoted original URL>/<file name>
+                quoted = path[len("/file/"):].rsplit("/", 1)[0]
+                fetched = self.failover.fetch_file(
+                    urllib.parse.unquote(quoted))
+                body, rewrite = fetched.read_all(), False
+            elif path.startswith("/simple"):
+                fetched = self.failover.fetch_page(
+                    self.index_url, path[len("/simple"):],
+                    request.headers.get("Accept", "text/html"))
+                body, rewrite = fetched.read_all(), True
+            else:
+                return request.send_error(404)
+        except (FetchError, IntegrityError) as error:
+            return request.send_error(502, explain=str(error))
+        content_type = fetched.headers.get("Content-Type", "")
+        if rewrite and fetched.status == 200:
+            body = self._rewrite(body, content_type, fetched.url)
+        request.send_response(fetched.status)
+        request.send_header("Content-Type", content_type or
+                            "application/octet-stream")
+        request.send_header("Content-Length", str(len(body)))
+        request.end_headers()
+        request.wfile.write(body)
+
+    def _proxied(self, url, base):
+        absolute = urllib.parse.urljoin(base, url)
+        plain, _, fragment = absolute.partition("#")
+        if not pages.DIST_SUFFIXES_RE.search(
+                urllib.parse.urlsplit(plain).path):
+            return url
+        # The file name stays the last path segment: pip reads it there.
+        return "%s/file/%s/%s%s" % (
+            self.url.rsplit("/simple", 1)[0],
+            urllib.parse.quote(plain, safe=""),
+            urllib.parse.urlsplit(plain).path.rsplit("/", 1)[-1],
+            "#" + fragment if fragment else "")
+
+    def _rewrite(self, body, content_type, base):
+        if pages.JSON_CONTENT_TYPE in content_type:
+            data = json.loads(body)
+            for entry in data.get("files", []):
+                entry["url"] = self._proxied(entry["url"], base)
+            return json.dumps(data).encode("utf-8")
+        text = body.decode("utf-8", "replace")
+        return _HREF.sub(lambda match: match.group(1) + self._proxied(
+            match.group(2), base) + match.group(3), text).encode("utf-8")

@@ -1,0 +1,52 @@
+"""One run's failover: the engine, buildout's urllib opener, pip's index.
+
+``FailoverSession(candidates, settings, store)`` starts everything;
+``close()`` stops it.  Takeovers are logged once each; a mirror dropped
+after repeated failures is marked dead in the state file, so the next run
+skips it.
+"""
+
+import logging
+import time
+
+from buildout_mirrors import urls
+from buildout_mirrors.failover import MAX_FAILURES, Failover
+from buildout_mirrors.hook_urllib import InstalledOpener
+from buildout_mirrors.pipproxy import PipProxy
+
+logger = logging.getLogger("buildout_mirrors")
+
+
+class FailoverSession:
+
+    def __init__(self, candidates, settings, store, allowed_hosts=()):
+        self.store = store
+        self.failover = Failover(
+            candidates, timeout=settings.timeout, verify=settings.verify,
+            allowed_hosts=allowed_hosts, on_takeover=self._took_over,
+            on_drop=self._dropped)
+        self.opener = InstalledOpener(self.failover)
+        self.proxy = PipProxy(self.failover, candidates[0])
+        self.pip_url = self.proxy.start()
+
+    def close(self):
+        self.proxy.stop()
+        self.opener.restore()
+
+    @staticmethod
+    def _took_over(failed, mirror, reason):
+        logger.warning("Mirror %s failed (%s); %s took over.",
+                       urls.redact(failed), reason, urls.redact(mirror))
+
+    def _dropped(self, mirror, reason):
+        logger.warning("Mirror %s failed %d times (last: %s); it is not "
+                       "asked again in this run.", urls.redact(mirror),
+                       MAX_FAILURES, reason)
+        now = time.time()
+
+        def mark(state):
+            state["mirrors"][urls.redact(mirror)] = {
+                "checked": now, "ok": False, "elapsed": 0.0, "serial": None,
+                "lag": "", "reason": "dropped during a run after %d "
+                "failures: %s" % (MAX_FAILURES, reason)}
+        self.store.update(mark)

@@ -1,0 +1,146 @@
+"""A mirror that fronts a real one and fails on purpose, mid-run.
+
+``with FaultyMirror(upstream_url, "die-after", after=3) as mirror:`` serves
+the real mirror's pages and files through 127.0.0.1 until the fault:
+
+- ``die-after``: answers *after* requests, then stops listening (refused);
+- ``cut-downloads``: files stop half-way (the connection closes);
+- ``corrupt-downloads``: files arrive whole but altered (a hash mismatch);
+- ``tarpit-downloads``: files trickle at one byte a second;
+- ``redirect-downloads``: files redirect to a host that is no mirror;
+- ``altered-pages``: pages list every file with another sha256, and serve
+  altered files that match it (a tampering mirror).
+"""
+
+import hashlib
+import http.server
+import re
+import threading
+
+import requests
+
+DIST = re.compile(r"\.(whl|tar\.gz|zip)$")
+
+
+class FaultyMirror:
+
+    def __init__(self, upstream, mode, after=0):
+        self.upstream = upstream.rsplit("/simple", 1)[0]
+        self.mode, self.after = mode, after
+        self.requests = []
+        self._stop = threading.Event()
+        self._lock = threading.Lock()
+        owner = self
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def do_GET(self):
+                owner._answer(self)
+
+            def log_message(self, *args):
+                pass
+
+        self._server = http.server.ThreadingHTTPServer(("127.0.0.1", 0),
+                                                       Handler)
+        self._server.daemon_threads = True
+        self.port = self._server.server_port
+        self.url = "http://127.0.0.1:%d/simple" % self.port
+        self._session = requests.Session()
+        self._session.trust_env = False
+
+    def __enter__(self):
+        threading.Thread(target=self._server.serve_forever, daemon=True,
+                         kwargs={"poll_interval": 0.05}).start()
+        return self
+
+    def __exit__(self, *exc):
+        self._stop.set()
+        self._die()
+
+    def _die(self):
+        try:
+            self._server.shutdown()
+        except Exception:
+            pass
+        self._server.server_close()
+
+    def downloads(self):
+        return [path for path in self.requests if DIST.search(path)]
+
+    def _answer(self, request):
+        with self._lock:
+            self.requests.append(request.path)
+            count = len(self.requests)
+        if self.mode == "die-after" and count > self.after:
+            request.close_connection = True
+            threading.Thread(target=self._die, daemon=True).start()
+            return
+        upstream = self._session.get(self.upstream + request.path,
+                                     headers={"Accept": "text/html"})
+        body = upstream.content
+        is_file = DIST.search(request.path.split("?")[0]) is not None
+        content_type = upstream.headers.get("Content-Type", "text/html")
+        if is_file and upstream.status_code == 200:
+            if self.mode == "cut-downloads":
+                return self._send(request, 200, body[:len(body) // 2],
+                                  content_type, length=len(body))
+            if self.mode in ("corrupt-downloads", "altered-pages"):
+                body = altered(body)
+            if self.mode == "tarpit-downloads":
+                return self._trickle(request, body, content_type)
+            if self.mode == "redirect-downloads":
+                request.send_response(302)
+                request.send_header("Location",
+                                    "http://foreign.example/stolen.whl")
+                request.send_header("Content-Length", "0")
+                request.end_headers()
+                return
+        elif self.mode == "altered-pages" and upstream.status_code == 200:
+            body = self._alter_page(body)
+        self._send(request, upstream.status_code, body, content_type)
+
+    def _alter_page(self, body):
+        """Relist every file with the sha256 of its altered content."""
+        text = body.decode("utf-8")
+
+        def relist(match):
+            url = match.group(1)
+            plain = url.split("#", 1)[0]
+            content = self._session.get(requests.compat.urljoin(
+                self.upstream + "/simple/x/", plain)).content
+            return 'href="%s#sha256=%s"' % (
+                plain, hashlib.sha256(altered(content)).hexdigest())
+        return re.sub(r'href="([^"]+)"', relist, text).encode("utf-8")
+
+    def _send(self, request, status, body, content_type, length=None):
+        request.send_response(status)
+        request.send_header("Content-Type", content_type)
+        request.send_header("Content-Length", str(length or len(body)))
+        if length:
+            request.send_header("Connection", "close")
+        request.end_headers()
+        request.wfile.write(body)
+        if length:
+            request.close_connection = True
+
+    def _trickle(self, request, body, content_type):
+        request.send_response(200)
+        request.send_header("Content-Type", content_type)
+        request.send_header("Content-Length", str(len(body)))
+        request.end_headers()
+        for index in range(len(body)):
+            if self._stop.wait(1.0):
+                break
+            try:
+                request.wfile.write(body[index:index + 1])
+                request.wfile.flush()
+            except OSError:
+                break
+        request.close_connection = True
+
+
+def altered(content):
+    """The same length, other bytes."""
+    return bytes([content[0] ^ 0xFF]) + content[1:] if content else b"x"
+

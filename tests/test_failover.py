@@ -1,0 +1,107 @@
+"""Failover, against real servers on 127.0.0.1: a mirror that dies,
+cuts, corrupts, trickles or redirects, and a healthy pypiserver behind it."""
+
+import hashlib
+import re
+import urllib.parse
+
+import pytest
+
+import servers
+from buildout_mirrors.failover import Failover, FetchError, IntegrityError
+from faulty import FaultyMirror
+
+
+@pytest.fixture(autouse=True)
+def no_proxies(monkeypatch):
+    for name in ("HTTP_PROXY", "HTTPS_PROXY", "http_proxy", "https_proxy"):
+        monkeypatch.delenv(name, raising=False)
+
+
+def wheel_link(failover, mirror_url):
+    """The absolute link of six's wheel on *mirror_url*'s page."""
+    page = failover.fetch_page(mirror_url, "/six/")
+    href = [href for href in re.findall(r'href="([^"]+)"',
+                                        page.read_all().decode())
+            if href.split("#")[0].endswith(".whl")][0]
+    return urllib.parse.urljoin(page.url, href)
+
+
+def sha256(data):
+    return hashlib.sha256(data).hexdigest()
+
+
+def test_page_from_the_next_mirror_when_the_first_dies(pypi_mirror):
+    events = []
+    with FaultyMirror(pypi_mirror.url, "die-after", after=1) as dying:
+        failover = Failover([dying.url, pypi_mirror.url], timeout=1.0,
+                            on_takeover=lambda *event: events.append(event))
+        assert failover.fetch_page(dying.url, "/six/").status == 200
+        page = failover.fetch_page(dying.url, "/docopt/")
+    assert page.status == 200 and page.url.startswith(pypi_mirror.url)
+    assert b"docopt-0.6.2.tar.gz" in page.read_all()
+    assert events == [(dying.url, pypi_mirror.url, events[0][2])]
+    assert "refused" in events[0][2] or "closed" in events[0][2] or \
+        "reset" in events[0][2]
+
+
+@pytest.mark.parametrize("mode, reason", [
+    ("cut-downloads", "truncated"),
+    ("corrupt-downloads", "sha256 mismatch"),
+    ("tarpit-downloads", "too slow"),
+    ("redirect-downloads", "redirect to foreign.example refused"),
+])
+def test_file_from_the_next_mirror(pypi_mirror, mode, reason):
+    events = []
+    with FaultyMirror(pypi_mirror.url, mode) as faulty:
+        failover = Failover([faulty.url, pypi_mirror.url], timeout=1.0,
+                            on_takeover=lambda *event: events.append(event))
+        link = wheel_link(failover, faulty.url)
+        assert link.startswith("http://127.0.0.1:%d/" % faulty.port)
+        fetched = failover.fetch_file(link)
+        data = fetched.read_all()
+    assert fetched.url.startswith(pypi_mirror.url.rsplit("/simple", 1)[0])
+    assert link.split("#sha256=")[1] == sha256(data)
+    assert reason in events[0][2]
+
+
+def test_a_mirror_failing_repeatedly_is_dropped(pypi_mirror):
+    dropped = []
+    with servers.refused_port() as refused:
+        failover = Failover([refused, pypi_mirror.url], timeout=1.0,
+                            on_drop=lambda *event: dropped.append(event))
+        for project in ("six", "docopt", "six", "docopt"):
+            assert failover.fetch_page(refused, "/%s/" % project).status == 200
+    assert [event[0] for event in dropped] == [refused]
+    assert failover.failures[refused] == 3  # not asked after the drop
+
+
+def test_mirrors_listing_different_hashes_refuse_the_file(pypi_mirror):
+    with FaultyMirror(pypi_mirror.url, "altered-pages") as tampering, \
+            FaultyMirror(pypi_mirror.url, "die-after", after=1) as dying:
+        failover = Failover([dying.url, tampering.url], timeout=1.0)
+        link = wheel_link(failover, dying.url)  # the honest page
+        with pytest.raises(IntegrityError, match="different sha256 hashes"):
+            failover.fetch_file(link)
+        assert tampering.downloads() == []  # refused before downloading
+
+
+def test_nothing_left_is_a_fetch_error(pypi_mirror):
+    with servers.refused_port() as refused, servers.FaultServer(
+            "error") as failing:
+        failover = Failover([refused, failing.url], timeout=0.5)
+        with pytest.raises(FetchError, match="no mirror could serve /six/"):
+            failover.fetch_page(refused, "/six/")
+
+
+def test_credentials_are_used_and_never_shown(pypi_mirror):
+    with servers.refused_port() as refused:
+        secret = refused.replace("http://", "http://bob:s3cr3t@")
+        with servers.refused_port() as other:
+            failover = Failover([secret, other.replace(
+                "http://", "http://bob:s3cr3t@")], timeout=0.5)
+            with pytest.raises(FetchError) as error:
+                failover.fetch_page(secret, "/six/")
+    assert "s3cr3t" not in str(error.value)
+    assert "***@127.0.0.1" in str(error.value)
+    assert failover.owner(refused + "/six/") == secret
