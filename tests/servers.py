@@ -222,8 +222,9 @@ class LatencyProxy:
     ``with LatencyProxy(("127.0.0.1", 8080), 0.05) as proxy: proxy.port``
     """
 
-    def __init__(self, upstream, delay):
+    def __init__(self, upstream, delay, ssl_context=None):
         self.upstream, self.delay = upstream, delay
+        self.ssl_context = ssl_context  # serve HTTPS with it
         self.hang = False  # set it to make the "mirror" accept and hang
         self._stopped = threading.Event()
         owner = self
@@ -240,6 +241,9 @@ class LatencyProxy:
             self._stopped.wait(600)
             return
         try:
+            if self.ssl_context is not None:
+                client = self.ssl_context.wrap_socket(client,
+                                                      server_side=True)
             upstream = socket.create_connection(self.upstream, timeout=30)
         except OSError:
             return

@@ -165,8 +165,8 @@ def test_rebuild_from_the_wheelhouse_with_no_server(
     assert code == 0, output
 
 
-def test_a_failed_run_makes_the_next_one_probe_again(
-        buildout_dir, isolated_env, packages, pypi_mirror, tmp_path):
+def test_a_mirror_that_died_after_the_choice(buildout_dir, isolated_env,
+                                             packages, pypi_mirror, tmp_path):
     config = """
 [buildout]
 extensions = buildout_mirrors
@@ -183,14 +183,41 @@ eggs = {eggs}
             first=first, second=pypi_mirror.url, eggs="six"))
         code, output = run(buildout_command(), isolated_env, buildout_dir)
         assert code == 0 and "Using mirror %s" % first in output, output
-    # The chosen mirror died; within mirrors-ttl the choice is reused
-    # without probing, so this run fails...
+    # The chosen mirror died.  Within mirrors-ttl the choice is reused
+    # without probing, and the run fails over to the next mirror.
     write_buildout(buildout_dir, config.format(
         first=first, second=pypi_mirror.url, eggs="six\n    docopt"))
     code, output = run(buildout_command(), isolated_env, buildout_dir)
-    assert code != 0, output
-    # ...and marks the choice suspect: the next run probes and moves on.
+    assert code == 0, output
+    assert "healthy at the last check" in output
+    assert "Mirror %s failed (connection refused); %s took over." % (
+        first, pypi_mirror.url) in output
+
+
+def test_a_failed_run_makes_the_next_one_probe_again(buildout_dir,
+                                                     isolated_env,
+                                                     pypi_mirror):
+    config = """
+[buildout]
+extensions = buildout_mirrors
+mirrors = %s
+mirrors-cache = ${buildout:directory}/state.json
+parts = py
+
+[py]
+recipe = zc.recipe.egg
+eggs = %s
+"""
+    write_buildout(buildout_dir, config % (pypi_mirror.url, "six"))
     code, output = run(buildout_command(), isolated_env, buildout_dir)
     assert code == 0, output
-    assert "Using mirror %s" % pypi_mirror.url in output
-    assert "%s (connection refused)" % first in output
+    write_buildout(buildout_dir, config % (pypi_mirror.url,
+                                           "no-such-project"))
+    code, output = run(buildout_command(), isolated_env, buildout_dir)
+    assert code != 0 and "healthy at the last check" in output, output
+    # Whatever made it fail, the next run does not trust the old choice.
+    write_buildout(buildout_dir, config % (pypi_mirror.url, "six"))
+    code, output = run(buildout_command(), isolated_env, buildout_dir)
+    assert code == 0, output
+    assert "Using mirror %s (" % pypi_mirror.url in output
+    assert "healthy at the last check" not in output

@@ -73,7 +73,7 @@ def test_a_mirror_failing_repeatedly_is_dropped(pypi_mirror):
         for project in ("six", "docopt", "six", "docopt"):
             assert failover.fetch_page(refused, "/%s/" % project).status == 200
     assert [event[0] for event in dropped] == [refused]
-    assert failover.failures[refused] == 3  # not asked after the drop
+    assert failover.failures[refused] == 2  # not asked after the drop
 
 
 def test_mirrors_listing_different_hashes_refuse_the_file(pypi_mirror):

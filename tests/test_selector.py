@@ -134,3 +134,25 @@ def test_stale_mirror_ranks_after_fresh(tmp_path, policy):
     assert selection.chosen == "file://" + str(fresh)
     assert selection.lags["file://" + str(stale)] == \
         "missing 1 file(s) other mirrors have"
+
+
+def test_redirect_to_another_host_is_refused(pypi_mirror):
+    with FaultyRedirect() as redirecting:
+        selection = MirrorSelector(settings_for(
+            [redirecting.url, pypi_mirror.url])).select()
+    assert selection.chosen == pypi_mirror.url
+    assert selection.result_for(redirecting.url).reason == \
+        "redirects to pypi.org (refused: not this mirror)"
+
+
+class FaultyRedirect(servers.FaultServer):
+    """pypiserver's fallback: every project redirects to pypi.org."""
+
+    def __init__(self):
+        super().__init__("redirect")
+
+    def _handle(self, connection):
+        connection.recv(65536)
+        connection.sendall(b"HTTP/1.1 303 See Other\r\nLocation: "
+                           b"https://pypi.org/simple/zc-buildout/\r\n"
+                           b"Content-Length: 0\r\n\r\n")

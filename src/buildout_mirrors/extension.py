@@ -17,6 +17,7 @@ import zc.buildout
 from buildout_mirrors import options as mirror_options
 from buildout_mirrors import urls
 from buildout_mirrors.errors import ConfigError
+from buildout_mirrors.failover import without_auth
 from buildout_mirrors.selector import MirrorSelector
 from buildout_mirrors.session import FailoverSession
 from buildout_mirrors.state import candidates_key
@@ -113,6 +114,11 @@ class Extension:
         if not is_listed(self.buildout):
             return
         settings = settings_for(self.buildout)
+        # buildout -vv prints every option: the mirrors' credentials are
+        # now in `settings`; the option keeps only their redacted form.
+        if "@" in self.section.get("mirrors", ""):
+            self.section["mirrors"] = " ".join(
+                urls.redact(url) for url in self.section["mirrors"].split())
         if self.buildout.offline or self.section.get(
                 "install-from-cache", "false").strip().lower() == "true":
             logger.debug("Offline or install-from-cache: no mirror probed.")
@@ -145,14 +151,23 @@ class Extension:
 
     def _use(self, settings, selector, chosen, backups, find_links):
         """Switch buildout and pip to *chosen*, with failover to
-        *backups* for every page and file of the run."""
-        session = FailoverSession(
-            [chosen] + list(backups), settings, selector.state,
-            getattr(self.buildout, "_allow_hosts", ()))
+        *backups* for every page and file of the run.  A local directory
+        (the wheelhouse) is read directly: when it is chosen, there is
+        nothing alive to fail over to."""
+        session = None
+        if urls.is_remote(chosen):
+            session = FailoverSession(
+                [chosen] + list(backups), settings, selector.state,
+                getattr(self.buildout, "_allow_hosts", ()))
         switch = IndexSwitch(self.buildout)
-        switch.apply(chosen, find_links, [(CHOICE_ENVIRON, json.dumps({
-            "index": chosen, "backups": list(backups),
-            "find-links": list(find_links)}))], pip_index=session.pip_url)
+        # buildout prints the index it reads and stores it in every part:
+        # give it the URL without credentials; the failover handler adds
+        # them back to each request.
+        choice = json.dumps({"index": chosen, "backups": list(backups),
+                             "find-links": list(find_links)})
+        switch.apply(without_auth(chosen), find_links,
+                     [(CHOICE_ENVIRON, choice)],
+                     pip_index=session.pip_url if session else None)
         _runs[id(self.buildout)] = (switch, session)
 
     def _inherited_choice(self):

@@ -25,7 +25,7 @@ import urllib.parse
 
 from buildout_mirrors import pages, urls
 
-MAX_FAILURES = 3
+MAX_FAILURES = 2
 MIN_BYTES_PER_SECOND = 8 * 1024  # below this, after `timeout` s: too slow
 MAX_REDIRECTS = 5
 SPOOL_BYTES = 8 * 1024 * 1024    # bodies larger than this go to disk

@@ -13,7 +13,7 @@ import urllib.response
 
 import zc.buildout
 
-from buildout_mirrors.failover import FetchError, IntegrityError
+from buildout_mirrors.failover import FetchError, IntegrityError, without_auth
 
 
 class FailoverHandler(urllib.request.BaseHandler):
@@ -37,16 +37,19 @@ class FailoverHandler(urllib.request.BaseHandler):
             raise urllib.error.URLError(str(error)) from None
         except IntegrityError as error:
             raise zc.buildout.UserError(str(error)) from None
+        # Credentials stay out of the URL buildout sees, prints and joins
+        # relative links to; the handler adds them back by host.
+        final_url = without_auth(fetched.url)
         headers = http.client.HTTPMessage()
         for name, value in fetched.headers.items():
             headers[name] = value
         if fetched.status >= 400:
-            raise urllib.error.HTTPError(fetched.url, fetched.status,
+            raise urllib.error.HTTPError(final_url, fetched.status,
                                          http.client.responses.get(
                                              fetched.status, ""),
                                          headers, fetched.body)
         response = urllib.response.addinfourl(fetched.body, headers,
-                                              fetched.url, fetched.status)
+                                              final_url, fetched.status)
         response.msg = http.client.responses.get(fetched.status, "")
         return response
 

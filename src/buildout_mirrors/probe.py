@@ -20,6 +20,7 @@ from buildout_mirrors.interfaces import IProber
 from buildout_mirrors.result import ProbeResult
 
 MAX_PAGE_BYTES = 32 * 1024 * 1024  # a garbage stream must not eat memory
+MAX_REDIRECTS = 5
 USER_AGENT = "buildout_mirrors (probe)"
 
 
@@ -122,12 +123,26 @@ class HttpProber:
     def _get(self, session, url, deadline, accept):
         """GET *url*, reading the body in slices so that a server that
         trickles bytes is cut off at *deadline* like one that hangs."""
-        remaining = deadline - time.monotonic()
-        if remaining <= 0:
-            raise DeadlineExceeded()
-        response = session.get(
-            url, headers={"Accept": accept, "User-Agent": USER_AGENT},
-            timeout=(remaining, remaining), stream=True, verify=self.verify)
+        for _ in range(MAX_REDIRECTS + 1):
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                raise DeadlineExceeded()
+            response = session.get(
+                url, headers={"Accept": accept, "User-Agent": USER_AGENT},
+                timeout=(remaining, remaining), stream=True,
+                verify=self.verify, allow_redirects=False)
+            if not response.is_redirect:
+                break
+            response.close()
+            target = urllib.parse.urljoin(url, response.headers["Location"])
+            # Same host only: pypiserver without --disable-fallback, for
+            # one, redirects unknown projects to pypi.org.
+            if urls.host_of(target) != urls.host_of(url):
+                raise _HttpStatus("redirects to %s (refused: not this "
+                                  "mirror)" % urls.host_of(target))
+            url = target
+        else:
+            raise _HttpStatus("too many redirects")
         with response:
             if response.status_code >= 400 and response.status_code != 404:
                 raise _HttpStatus("HTTP %d" % response.status_code)

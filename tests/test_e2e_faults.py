@@ -1,0 +1,148 @@
+"""End to end: the real buildout survives every way a mirror fails during
+the run, refuses what fails verification, keeps credentials secret, and
+shares one state file between parallel runs."""
+
+import json
+import ssl
+import subprocess
+import urllib.parse
+
+import pytest
+import trustme
+
+import servers
+from conftest import buildout_command, run, write_buildout
+from faulty import FaultyMirror
+from test_e2e_extension import EGGS, check_eggs_work
+
+
+def build(directory, env, mirrors, extra=""):
+    write_buildout(directory, EGGS.format(mirrors=" ".join(mirrors),
+                                          extra=extra))
+    return run(buildout_command(), env, directory)
+
+
+def test_chosen_mirror_dies_half_way(buildout_dir, isolated_env, pypi_mirror,
+                                     devpi_mirror):
+    # The probe, six's page and six's wheel: then the mirror is gone.
+    with FaultyMirror(pypi_mirror.url, "die-after", after=3) as dying:
+        code, output = build(buildout_dir, isolated_env,
+                             [dying.url, devpi_mirror.url])
+    assert code == 0, output
+    assert "Using mirror %s" % dying.url in output
+    assert "Mirror %s failed (" % dying.url in output
+    assert "%s took over." % devpi_mirror.url in output
+    assert output.count("took over") == 1  # said once
+    check_eggs_work(buildout_dir, isolated_env)
+    state = json.loads((buildout_dir / "mirrors-state.json").read_text())
+    assert state["mirrors"][dying.url]["ok"] is False
+    assert "dropped during a run" in state["mirrors"][dying.url]["reason"]
+
+
+@pytest.mark.parametrize("mode", ["cut-downloads", "corrupt-downloads",
+                                  "tarpit-downloads", "redirect-downloads"])
+def test_download_faults_fail_over_and_install_only_verified_files(
+        buildout_dir, isolated_env, pypi_mirror, devpi_mirror, mode):
+    with FaultyMirror(pypi_mirror.url, mode) as faulty:
+        code, output = build(buildout_dir, isolated_env,
+                             [faulty.url, devpi_mirror.url])
+        assert faulty.downloads(), "the faulty mirror was never asked"
+    assert code == 0, output
+    assert "Using mirror %s" % faulty.url in output
+    assert "%s took over." % devpi_mirror.url in output
+    check_eggs_work(buildout_dir, isolated_env)
+
+
+def test_mirrors_disagreeing_on_a_hash_stop_the_buildout(
+        buildout_dir, isolated_env, pypi_mirror):
+    with FaultyMirror(pypi_mirror.url, "die-after", after=2) as honest, \
+            FaultyMirror(pypi_mirror.url, "altered-pages") as tampering:
+        code, output = build(buildout_dir, isolated_env,
+                             [honest.url, tampering.url])
+        assert tampering.downloads() == []
+    assert code != 0
+    assert "listed with different sha256 hashes" in output
+    assert "Traceback" not in output
+    assert not (buildout_dir / "bin" / "py").exists()
+
+
+def test_no_healthy_mirror_left_is_a_clear_error(buildout_dir, isolated_env,
+                                                 pypi_mirror):
+    with FaultyMirror(pypi_mirror.url, "corrupt-downloads") as corrupt:
+        code, output = build(buildout_dir, isolated_env, [corrupt.url])
+    assert code != 0
+    assert "sha256 mismatch" in output
+    assert "Couldn't find a distribution" in output or \
+        "Error:" in output
+    assert not list((buildout_dir / "eggs").glob("**/six*"))
+
+
+def test_credentials_never_appear(buildout_dir, isolated_env, pypi_mirror,
+                                  devpi_mirror):
+    with FaultyMirror(pypi_mirror.url, "die-after", after=3) as dying:
+        secret = dying.url.replace("http://", "http://deployer:s3cr3t@")
+        code, output = build(buildout_dir, isolated_env,
+                             [secret, devpi_mirror.url])
+        code_v, output_v = run(buildout_command() + ["-vv"], isolated_env,
+                               buildout_dir)
+    assert code == 0, output
+    for text in (output, output_v,
+                 (buildout_dir / "mirrors-state.json").read_text(),
+                 (buildout_dir / ".installed.cfg").read_text()):
+        assert "s3cr3t" not in text
+    assert "***@127.0.0.1" in output
+
+
+@pytest.fixture(scope="module")
+def tls(tmp_path_factory):
+    """A self-signed CA, and an HTTPS front for it."""
+    authority = trustme.CA()
+    directory = tmp_path_factory.mktemp("tls")
+    authority.cert_pem.write_to_path(str(directory / "ca.pem"))
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    authority.issue_cert("localhost", "127.0.0.1").configure_cert(context)
+    return directory / "ca.pem", context
+
+
+def test_self_signed_mirror_needs_its_ca(buildout_dir, isolated_env,
+                                         pypi_mirror, tls):
+    ca_file, context = tls
+    port = urllib.parse.urlsplit(pypi_mirror.url).port
+    with servers.LatencyProxy(("127.0.0.1", port), 0, context) as front:
+        https = "https://localhost:%d/simple" % front.port
+        # index: with no live mirror buildout goes on with its own index,
+        # which must not be pypi.org here.
+        code, output = build(buildout_dir, isolated_env, [https],
+                             extra="index = %s" % https)
+        assert code != 0
+        assert "TLS error" in output
+        code, output = build(buildout_dir, isolated_env, [https],
+                             extra="index = %s\nmirrors-ca-bundle = %s"
+                             % (https, ca_file))
+    assert code == 0, output
+    assert "Using mirror %s" % https in output
+    check_eggs_work(buildout_dir, isolated_env)
+
+
+def test_parallel_buildouts_share_one_state_file(tmp_path, isolated_env,
+                                                 pypi_mirror, hanging):
+    state = tmp_path / "shared-state.json"
+    processes = []
+    for number in range(4):
+        directory = tmp_path / ("deployment-%d" % number)
+        directory.mkdir()
+        write_buildout(directory, EGGS.format(
+            mirrors="%s %s" % (hanging.url, pypi_mirror.url),
+            extra="mirrors-cache = %s\nmirrors-ttl = 0" % state).replace(
+                "mirrors-cache = ${buildout:directory}/mirrors-state.json\n",
+                ""))
+        processes.append(subprocess.Popen(
+            buildout_command(), cwd=directory, env=isolated_env,
+            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True))
+    outputs = [process.communicate(timeout=600)[0] for process in processes]
+    for process, output in zip(processes, outputs):
+        assert process.returncode == 0, output
+    stored = json.loads(state.read_text())
+    assert stored["format"] == 1
+    assert stored["mirrors"][pypi_mirror.url]["ok"] is True
+    assert list(tmp_path.glob("*.tmp")) == []
