@@ -167,7 +167,7 @@ class Extension:
                              "find-links": list(find_links)})
         switch.apply(without_auth(chosen), find_links,
                      [(CHOICE_ENVIRON, choice)],
-                     pip_index=session.pip_url if session else None)
+                     pip_index=session.pip_index if session else None)
         _runs[id(self.buildout)] = (switch, session)
 
     def _inherited_choice(self):

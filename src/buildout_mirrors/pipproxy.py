@@ -13,7 +13,7 @@ import threading
 import urllib.parse
 
 from buildout_mirrors import pages
-from buildout_mirrors.failover import FetchError, IntegrityError
+from buildout_mirrors.failover import FetchError, IntegrityError, without_auth
 
 _HREF = re.compile(r"""(href\s*=\s*["'])([^"']+)(["'])""", re.IGNORECASE)
 
@@ -39,7 +39,10 @@ class PipProxy:
         self.url = "http://127.0.0.1:%d/simple" % self._server.server_port
 
     def start(self):
+        # A short poll: shutdown() waits for the loop to notice, and the
+        # default half second would be paid at the end of every run.
         threading.Thread(target=self._server.serve_forever, daemon=True,
+                         kwargs={"poll_interval": 0.01},
                          name="buildout_mirrors pip index").start()
         return self.url
 
@@ -53,8 +56,8 @@ class PipProxy:
             if path.startswith("/file/"):
                 # /file/<quoted original URL>/<file name>
                 quoted = path[len("/file/"):].rsplit("/", 1)[0]
-                fetched = self.failover.fetch_file(
-                    urllib.parse.unquote(quoted))
+                fetched = self.failover.fetch_file(self.failover.with_auth(
+                    urllib.parse.unquote(quoted)))
                 body, rewrite = fetched.read_all(), False
             elif path.startswith("/simple"):
                 fetched = self.failover.fetch_page(
@@ -76,7 +79,8 @@ class PipProxy:
         request.wfile.write(body)
 
     def _proxied(self, url, base):
-        absolute = urllib.parse.urljoin(base, url)
+        # Without credentials: pip prints the URLs it downloads.
+        absolute = without_auth(urllib.parse.urljoin(base, url))
         plain, _, fragment = absolute.partition("#")
         if not pages.DIST_SUFFIXES_RE.search(
                 urllib.parse.urlsplit(plain).path):

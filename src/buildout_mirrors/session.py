@@ -12,7 +12,6 @@ import time
 from buildout_mirrors import urls
 from buildout_mirrors.failover import MAX_FAILURES, Failover
 from buildout_mirrors.hook_urllib import InstalledOpener
-from buildout_mirrors.pipproxy import PipProxy
 
 logger = logging.getLogger("buildout_mirrors")
 
@@ -26,11 +25,21 @@ class FailoverSession:
             allowed_hosts=allowed_hosts, on_takeover=self._took_over,
             on_drop=self._dropped)
         self.opener = InstalledOpener(self.failover)
-        self.proxy = PipProxy(self.failover, candidates[0])
-        self.pip_url = self.proxy.start()
+        self.index = candidates[0]
+        self.proxy = None
+
+    def pip_index(self):
+        """The local failover index for pip, started on first use: most
+        reruns build nothing and never need it."""
+        if self.proxy is None:
+            from buildout_mirrors.pipproxy import PipProxy
+            self.proxy = PipProxy(self.failover, self.index)
+            self.proxy.start()
+        return self.proxy.url
 
     def close(self):
-        self.proxy.stop()
+        if self.proxy is not None:
+            self.proxy.stop()
         self.opener.restore()
 
     @staticmethod

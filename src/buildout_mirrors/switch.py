@@ -32,28 +32,24 @@ class IndexSwitch:
         self._saved_environ = {}
         self._saved_index_url = zc.buildout.easy_install.index_url()
         self._saved_default = zc.buildout.easy_install.default_index_url
+        self._saved_pip_install = None
 
     def apply(self, index, find_links, environ_extra=(), pip_index=None):
         """Use *index* (a URL) and *find_links* (a list) from now on.
 
-        *pip_index* (the local failover index) is what pip subprocesses
-        get instead; the ``index`` option keeps the mirror's own URL, which
-        zc.recipe.egg stores in each part: a port that changes each run
-        would reinstall every part."""
+        *pip_index*, if given, is called when buildout first runs pip, and
+        returns the index pip gets instead (the local failover index).  The
+        ``index`` option keeps the mirror's own URL, which zc.recipe.egg
+        stores in each part: a port that changes each run would reinstall
+        every part."""
         options = self.buildout["buildout"]
         if index:
             self._set_option("index", index)
-            zc.buildout.easy_install.index_url(pip_index or index)
+            zc.buildout.easy_install.index_url(index)
             zc.buildout.easy_install.default_index_url = index
-            self._set_environ("PIP_INDEX_URL", pip_index or index)
+            self._set_environ("PIP_INDEX_URL", index)
         if pip_index:
-            # A proxy from the environment must not carry pip's requests to
-            # the local index.
-            for name in ("NO_PROXY", "no_proxy"):
-                present = os.environ.get(name, "")
-                if "127.0.0.1" not in present.split(","):
-                    self._set_environ(name, ",".join(
-                        filter(None, [present, "127.0.0.1"])))
+            self._route_pip(pip_index)
         self._set_option("find-links", "\n".join(find_links))
         self._set_attribute("_links", list(find_links))
         if find_links:
@@ -66,6 +62,28 @@ class IndexSwitch:
         self._allow(([index] if index else []) + list(find_links), options)
         # PackageIndex objects are cached by (index, find-links).
         zc.buildout.easy_install.clear_index_cache()
+
+    def _route_pip(self, pip_index):
+        """Wrap buildout's only way to run pip so that the local index
+        starts, and pip is pointed at it, just before the first pip run."""
+        original = zc.buildout.easy_install.call_pip_install
+        switch = self
+
+        def call_pip_install(*args, **kwargs):
+            url = pip_index()
+            zc.buildout.easy_install.index_url(url)
+            switch._set_environ("PIP_INDEX_URL", url)
+            # A proxy from the environment must not carry pip's requests
+            # to the local index.
+            for name in ("NO_PROXY", "no_proxy"):
+                present = os.environ.get(name, "")
+                if "127.0.0.1" not in present.split(","):
+                    switch._set_environ(name, ",".join(
+                        filter(None, [present, "127.0.0.1"])))
+            return original(*args, **kwargs)
+
+        self._saved_pip_install = original
+        zc.buildout.easy_install.call_pip_install = call_pip_install
 
     def _allow(self, new_urls, options):
         """Add the mirror's host to a restrictive allow-hosts, or buildout
@@ -110,6 +128,9 @@ class IndexSwitch:
                 os.environ.pop(name, None)
             else:
                 os.environ[name] = value
+        if self._saved_pip_install is not None:
+            zc.buildout.easy_install.call_pip_install = \
+                self._saved_pip_install
         zc.buildout.easy_install.index_url(self._saved_index_url or "")
         zc.buildout.easy_install.default_index_url = self._saved_default
         zc.buildout.easy_install.clear_index_cache()
