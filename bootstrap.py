@@ -191,12 +191,21 @@ def candidates(args, buildout, base):
 
 # -- probing ---------------------------------------------------------------
 
+CA_BUNDLE = []  # mirrors-ca-bundle from the configuration, once read
+
+
+def ca_bundle():
+    """mirrors-ca-bundle, else pip's and requests' settings, else None."""
+    for value in CA_BUNDLE + [os.environ.get(name) for name in (
+            "PIP_CERT", "REQUESTS_CA_BUNDLE", "SSL_CERT_FILE")]:
+        if value:
+            return value
+    return None
+
+
 def ssl_context():
-    """Verification stays on; a corporate CA bundle is honoured."""
-    for name in ("PIP_CERT", "REQUESTS_CA_BUNDLE", "SSL_CERT_FILE"):
-        if os.environ.get(name):
-            return ssl.create_default_context(cafile=os.environ[name])
-    return ssl.create_default_context()
+    """Verification stays on; a company CA bundle is honoured."""
+    return ssl.create_default_context(cafile=ca_bundle())
 
 
 def opener():
@@ -473,13 +482,17 @@ def install_pip_from_mirror(python, mirror):
              "-q", wheel], "installing pip")
 
 
-def run(command, doing, quiet=False, check=True):
-    result = subprocess.run(command, stdout=subprocess.PIPE,
+def run(command, doing):
+    env = dict(os.environ)
+    if ca_bundle():
+        # requests lets these variables override pip's --cert.
+        env.update(REQUESTS_CA_BUNDLE=ca_bundle(), CURL_CA_BUNDLE=ca_bundle())
+    result = subprocess.run(command, stdout=subprocess.PIPE, env=env,
                             stderr=subprocess.STDOUT, universal_newlines=True)
-    if result.returncode and check:
+    if result.returncode:
         tail = "\n".join(result.stdout.strip().splitlines()[-15:])
         raise BootstrapError("%s failed:\n%s" % (doing, tail))
-    if not quiet and result.stdout.strip():
+    if result.stdout.strip():
         print(result.stdout.rstrip())
     return result
 
@@ -544,6 +557,9 @@ def bootstrap(args):
                                  % buildout["mirrors-timeout"])
     if not timeout > 0:
         raise BootstrapError("the timeout must be a number of seconds > 0")
+    if buildout.get("mirrors-ca-bundle", "").strip():
+        CA_BUNDLE.append(os.path.join(directory, os.path.expanduser(
+            buildout["mirrors-ca-bundle"].strip())))
     mirrors = candidates(args, buildout, directory)
     links = [check_url(link, "find-links", (), directory)
              for link in args.find_links + buildout.get("find-links", "").split()]
@@ -572,12 +588,10 @@ def bootstrap(args):
             % ", ".join(failed))
     for link in links:
         index_args += ["--find-links", link]
-    cert = [value for value in (os.environ.get(name) for name in (
-        "PIP_CERT", "REQUESTS_CA_BUNDLE", "SSL_CERT_FILE")) if value]
     # --isolated: no pip.conf or PIP_* may add pypi.org (or anything else)
     # behind the chosen mirror's back.
     pip_args = ["--isolated", "--disable-pip-version-check"] + index_args + (
-        ["--cert", cert[0]] if cert else [])
+        ["--cert", ca_bundle()] if ca_bundle() else [])
 
     venv = os.path.join(directory, args.venv)
     python = make_venv(venv, chosen)

@@ -146,3 +146,27 @@ def test_parallel_buildouts_share_one_state_file(tmp_path, isolated_env,
     assert stored["format"] == 1
     assert stored["mirrors"][pypi_mirror.url]["ok"] is True
     assert list(tmp_path.glob("*.tmp")) == []
+
+
+def test_bootstrap_trusts_the_configured_ca(buildout_dir, isolated_env,
+                                            pypi_mirror, tls):
+    from conftest import CHECKOUT
+    from test_e2e_bootstrap import CONFIG, PINS
+    import shutil
+    import sys
+    ca_file, context = tls
+    port = urllib.parse.urlsplit(pypi_mirror.url).port
+    shutil.copy(CHECKOUT / "bootstrap.py", buildout_dir)
+    with servers.LatencyProxy(("127.0.0.1", port), 0, context) as front:
+        https = "https://localhost:%d/simple" % front.port
+        config = CONFIG.format(mirrors=https, pins=PINS)
+        write_buildout(buildout_dir, config)
+        code, output = run([sys.executable, "bootstrap.py"], isolated_env,
+                           buildout_dir)
+        assert code == 1 and "TLS error" in output, output
+        write_buildout(buildout_dir, config.replace(
+            "[versions]", "mirrors-ca-bundle = %s\n\n[versions]" % ca_file))
+        code, output = run([sys.executable, "bootstrap.py"], isolated_env,
+                           buildout_dir)
+    assert code == 0, output
+    assert "using mirror %s" % https in output
