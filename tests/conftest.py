@@ -89,3 +89,12 @@ def buildout_dir(tmp_path):
 
 def write_buildout(directory, body):
     (directory / "buildout.cfg").write_text(body)
+
+
+def make_index(directory, project, names):
+    """A PEP 503 directory index holding empty files *names* of *project*."""
+    folder = directory / project
+    folder.mkdir(parents=True)
+    for name in names:
+        (folder / name).write_bytes(b"")
+    return directory

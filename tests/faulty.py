@@ -9,24 +9,33 @@ the real mirror's pages and files through 127.0.0.1 until the fault:
 - ``tarpit-downloads``: files trickle at one byte a second;
 - ``redirect-downloads``: files redirect to a host that is no mirror;
 - ``altered-pages``: pages list every file with another sha256, and serve
-  altered files that match it (a tampering mirror).
+  altered files that match it (a tampering mirror);
+- ``dead-file-host``: pages link their files absolutely to another host,
+  which is down (as pypi.org's pages point at files.pythonhosted.org).
 """
 
 import hashlib
 import http.server
 import re
+import socket
 import threading
 
 import requests
 
+from servers import InBackground
+
 DIST = re.compile(r"\.(whl|tar\.gz|zip)$")
 
 
-class FaultyMirror:
+class FaultyMirror(InBackground):
 
     def __init__(self, upstream, mode, after=0):
         self.upstream = upstream.rsplit("/simple", 1)[0]
         self.mode, self.after = mode, after
+        # The files host of dead-file-host: bound, never listening.
+        self._dead = socket.socket()
+        self._dead.bind(("127.0.0.1", 0))
+        self.dead_port = self._dead.getsockname()[1]
         self.requests = []
         self._stop = threading.Event()
         self._lock = threading.Lock()
@@ -49,14 +58,9 @@ class FaultyMirror:
         self._session = requests.Session()
         self._session.trust_env = False
 
-    def __enter__(self):
-        threading.Thread(target=self._server.serve_forever, daemon=True,
-                         kwargs={"poll_interval": 0.05}).start()
-        return self
-
     def __exit__(self, *exc):
-        self._stop.set()
-        self._die()
+        super().__exit__(*exc)
+        self._dead.close()
 
     def _die(self):
         try:
@@ -98,6 +102,10 @@ class FaultyMirror:
                 return
         elif self.mode == "altered-pages" and upstream.status_code == 200:
             body = self._alter_page(body)
+        elif self.mode == "dead-file-host" and upstream.status_code == 200:
+            body = re.sub(rb'href="(?:\.\./)*/?packages/',
+                          b'href="http://127.0.0.1:%d/packages/'
+                          % self.dead_port, body)
         self._send(request, upstream.status_code, body, content_type)
 
     def _alter_page(self, body):

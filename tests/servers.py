@@ -137,7 +137,23 @@ class _Server(socketserver.ThreadingTCPServer):
     allow_reuse_address = True
 
 
-class FaultServer:
+class InBackground:
+    """Serve ``self._server`` from a daemon thread inside ``with``; on exit
+    set ``self._stop`` (which wakes handlers that wait on it), then stop
+    and close the server."""
+
+    def __enter__(self):
+        threading.Thread(target=self._server.serve_forever, daemon=True,
+                         kwargs={"poll_interval": 0.05}).start()
+        return self
+
+    def __exit__(self, *exc):
+        self._stop.set()
+        self._server.shutdown()
+        self._server.server_close()
+
+
+class FaultServer(InBackground):
     """A TCP server on 127.0.0.1 whose handler misbehaves on purpose.
 
     ``with FaultServer("hang") as server: server.url`` -- modes: ``hang``
@@ -196,24 +212,25 @@ class FaultServer:
         except OSError:
             pass
 
-    def __enter__(self):
-        threading.Thread(target=self._server.serve_forever, daemon=True,
-                         kwargs={"poll_interval": 0.05}).start()
-        return self
-
-    def __exit__(self, *exc):
-        self._stop.set()
-        self._server.shutdown()
-        self._server.server_close()
 
 
 @contextlib.contextmanager
 def refused_port():
-    """A URL on a port nothing listens on: connections are refused."""
-    yield "http://%s:%d/simple" % (HOST, free_port())
+    """A URL on a port nothing listens on: connections are refused.  The
+    port stays bound (not listening) meanwhile, so no server started later
+    can be given it."""
+    with reserved_port() as port:
+        yield "http://%s:%d/simple" % (HOST, port)
 
 
-class LatencyProxy:
+@contextlib.contextmanager
+def reserved_port():
+    with socket.socket() as sock:
+        sock.bind((HOST, 0))
+        yield sock.getsockname()[1]
+
+
+class LatencyProxy(InBackground):
     """Forward 127.0.0.1:port to *upstream* (host, port), delaying every
     chunk the client sends by *delay* seconds: each request pays one
     extra round trip, as from a mirror further away.  With ``hang`` set it
@@ -226,7 +243,7 @@ class LatencyProxy:
         self.upstream, self.delay = upstream, delay
         self.ssl_context = ssl_context  # serve HTTPS with it
         self.hang = False  # set it to make the "mirror" accept and hang
-        self._stopped = threading.Event()
+        self._stop = threading.Event()
         owner = self
 
         class Handler(socketserver.BaseRequestHandler):
@@ -238,7 +255,7 @@ class LatencyProxy:
 
     def _forward(self, client):
         if self.hang:
-            self._stopped.wait(600)
+            self._stop.wait(600)
             return
         try:
             if self.ssl_context is not None:
@@ -272,13 +289,3 @@ class LatencyProxy:
         pump(client, upstream, self.delay)
         back.join(30)
         upstream.close()
-
-    def __enter__(self):
-        threading.Thread(target=self._server.serve_forever, daemon=True,
-                         kwargs={"poll_interval": 0.05}).start()
-        return self
-
-    def __exit__(self, *exc):
-        self._stopped.set()
-        self._server.shutdown()
-        self._server.server_close()

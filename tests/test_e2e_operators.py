@@ -9,7 +9,8 @@ import sys
 import pytest
 
 import servers
-from conftest import CHECKOUT, buildout_command, run, write_buildout
+from conftest import (CHECKOUT, buildout_command, make_index, run,
+                      write_buildout)
 from test_e2e_bootstrap import PINS
 
 STATUS = [os.path.join(os.path.dirname(sys.executable), "buildout-mirrors")]
@@ -17,15 +18,15 @@ STATUS = [os.path.join(os.path.dirname(sys.executable), "buildout-mirrors")]
 
 @pytest.fixture
 def config(buildout_dir, pypi_mirror, devpi_mirror, hanging):
-    refused = "http://127.0.0.1:%d/simple" % servers.free_port()
-    write_buildout(buildout_dir, """
+    with servers.refused_port() as refused:
+        write_buildout(buildout_dir, """
 [buildout]
 mirrors = %s %s %s %s
 mirrors-timeout = 1
 mirrors-cache = ${buildout:directory}/state.json
 parts =
 """ % (hanging.url, refused, devpi_mirror.url, pypi_mirror.url))
-    return buildout_dir, refused
+        yield buildout_dir, refused
 
 
 def test_status_table(config, isolated_env, pypi_mirror, devpi_mirror,
@@ -60,13 +61,10 @@ def test_status_json_and_exit_codes(config, isolated_env, devpi_mirror):
 
 def test_status_exit_1_when_only_stale_mirrors_live(buildout_dir,
                                                    isolated_env, tmp_path):
-    stale, fresh = tmp_path / "stale", tmp_path / "fresh"
-    for index, names in ((stale, ["zc.buildout-5.0.tar.gz"]),
-                         (fresh, ["zc.buildout-5.0.tar.gz",
-                                  "zc.buildout-6.0.tar.gz"])):
-        (index / "zc-buildout").mkdir(parents=True)
-        for name in names:
-            (index / "zc-buildout" / name).write_bytes(b"")
+    stale = make_index(tmp_path / "stale", "zc-buildout",
+                       ["zc.buildout-5.0.tar.gz"])
+    fresh = make_index(tmp_path / "fresh", "zc-buildout",
+                       ["zc.buildout-5.0.tar.gz", "zc.buildout-6.0.tar.gz"])
     code, output = run(STATUS + ["status", "--mirror", str(stale)],
                        isolated_env, buildout_dir)
     assert code == 0, output  # alone, it is the freshest there is

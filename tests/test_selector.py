@@ -6,6 +6,7 @@ import json
 import pytest
 
 import servers
+from conftest import make_index
 from buildout_mirrors import options
 from buildout_mirrors.selector import MirrorSelector
 
@@ -122,13 +123,10 @@ def test_local_directory_index(tmp_path):
 def test_stale_mirror_ranks_after_fresh(tmp_path, policy):
     # Two PEP 503 directories; the preferred one lacks a release the other
     # has: it is behind, and ranked after.
-    stale, fresh = tmp_path / "stale", tmp_path / "fresh"
-    for index, names in ((stale, ["zc.buildout-5.0.tar.gz"]),
-                         (fresh, ["zc.buildout-5.0.tar.gz",
-                                  "zc.buildout-6.0.tar.gz"])):
-        (index / "zc-buildout").mkdir(parents=True)
-        for name in names:
-            (index / "zc-buildout" / name).write_bytes(b"")
+    stale = make_index(tmp_path / "stale", "zc-buildout",
+                       ["zc.buildout-5.0.tar.gz"])
+    fresh = make_index(tmp_path / "fresh", "zc-buildout",
+                       ["zc.buildout-5.0.tar.gz", "zc.buildout-6.0.tar.gz"])
     selection = MirrorSelector(settings_for(
         [str(stale), str(fresh)], mirrors_policy=policy)).select()
     assert selection.chosen == "file://" + str(fresh)

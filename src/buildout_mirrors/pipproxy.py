@@ -27,6 +27,8 @@ class PipProxy:
         owner = self
 
         class Handler(http.server.BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"  # keep-alive: pip reuses it
+
             def do_GET(self):
                 owner._answer(self)
 
@@ -37,6 +39,11 @@ class PipProxy:
                                                        Handler)
         self._server.daemon_threads = True
         self.url = "http://127.0.0.1:%d/simple" % self._server.server_port
+        # Answers kept for the run: pip asks the same page once per index
+        # (buildout gives it this index twice) and the same build
+        # dependencies for every sdist.
+        self._answers = {}
+        self._lock = threading.Lock()
 
     def start(self):
         # A short poll: shutdown() waits for the loop to notice, and the
@@ -51,6 +58,27 @@ class PipProxy:
         self._server.server_close()
 
     def _answer(self, request):
+        key = (request.path, request.headers.get("Accept", ""))
+        with self._lock:
+            answer = self._answers.get(key)
+        if answer is None:
+            answer = self._fetch(request)
+            if answer is None:
+                return
+            if answer[0] == 200:
+                with self._lock:
+                    self._answers[key] = answer
+        status, content_type, body = answer
+        request.send_response(status)
+        request.send_header("Content-Type", content_type or
+                            "application/octet-stream")
+        request.send_header("Content-Length", str(len(body)))
+        request.end_headers()
+        request.wfile.write(body)
+
+    def _fetch(self, request):
+        """(status, content type, body) for *request*, or None after an
+        error was sent."""
         path = request.path
         try:
             if path.startswith("/file/"):
@@ -65,18 +93,15 @@ class PipProxy:
                     request.headers.get("Accept", "text/html"))
                 body, rewrite = fetched.read_all(), True
             else:
-                return request.send_error(404)
+                request.send_error(404)
+                return None
         except (FetchError, IntegrityError) as error:
-            return request.send_error(502, explain=str(error))
+            request.send_error(502, explain=str(error))
+            return None
         content_type = fetched.headers.get("Content-Type", "")
         if rewrite and fetched.status == 200:
             body = self._rewrite(body, content_type, fetched.url)
-        request.send_response(fetched.status)
-        request.send_header("Content-Type", content_type or
-                            "application/octet-stream")
-        request.send_header("Content-Length", str(len(body)))
-        request.end_headers()
-        request.wfile.write(body)
+        return fetched.status, content_type, body
 
     def _proxied(self, url, base):
         # Without credentials: pip prints the URLs it downloads.
