@@ -49,7 +49,7 @@ BUILTIN_MIRRORS = (
     "https://mirror.sjtu.edu.cn/pypi/web/simple",
 )
 PROBE_PROJECT = "zc-buildout"
-GRACE_SECONDS = 0.2  # as the extension's ordered policy
+GRACE_SECONDS = 0.1  # as the extension's policies
 JSON_TYPE = "application/vnd.pypi.simple.v1+json"
 DIST_SUFFIXES = (".whl", ".tar.gz", ".zip", ".tar.bz2", ".tgz", ".egg")
 PROJECT = "buildout_mirrors"

@@ -441,7 +441,7 @@ bootstrap runs; runs that hang are stopped at %d s.  Everything runs on
 Reading the numbers
 -------------------
 
-- Selection, cold: a hanging candidate costs the grace (0.2 s after the
+- Selection, cold: a hanging candidate costs the grace (0.1 s after the
   first healthy answer), never the deadline; the floor is one probe of the
   fastest healthy mirror.  Warm: the state file is read, nothing is probed.
 - Outage run: the extension's cost over a plain buildout pointed by hand at

@@ -55,11 +55,11 @@ def unload(buildout):
 class RunGuard:
     """Distrust a reused choice after a failed run.
 
-    Within mirrors-ttl the choice is reused without probing; if the mirror
-    died since, the run fails.  When the process exits without buildout's
-    unload hook having run (a failure), the choice is marked suspect, so
-    the next run probes again instead of failing the same way for the rest
-    of the ttl.  Nothing is written after a successful run.
+    Within mirrors-ttl the choice is reused without probing.  A run that
+    fails anyway (the failover found nothing, or anything else went wrong)
+    exits without buildout's unload hook having run: then the choice is
+    marked suspect, so that the next run probes again instead of trusting
+    it for the rest of the ttl.  Nothing is written after a successful run.
     """
 
     def __init__(self, store, key):

@@ -9,11 +9,14 @@ from zope.interface import implementer
 from buildout_mirrors.interfaces import IPolicy
 
 # How long a selection waits for the candidates still silent once one has
-# answered healthy: long enough for healthy mirrors (tens of ms apart) to
-# answer too, so that freshness can be compared and a preferred mirror can
-# win; short enough to keep a selection within "fastest healthy round trip
-# + 300 ms" whatever dead candidates do.  Both policies use it.
-GRACE_SECONDS = 0.2
+# answered healthy.  Healthy mirrors of one region answer within tens of
+# milliseconds of each other, so this is enough to compare their freshness
+# and to let a preferred one win; a preferred mirror more than 100 ms
+# slower than a healthy one is not worth waiting for (the previous choice
+# keeps it, if it was chosen before).  It bounds what a hanging candidate
+# costs: a cold selection takes the fastest healthy round trip + 100 ms.
+# Both policies use it.
+GRACE_SECONDS = 0.1
 
 
 def lags(results):
