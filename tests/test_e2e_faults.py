@@ -22,12 +22,14 @@ def build(directory, env, mirrors, extra=""):
     return run(buildout_command(), env, directory)
 
 
+@pytest.mark.parametrize("allow_hosts", ["", "allow-hosts = localhost"])
 def test_chosen_mirror_dies_half_way(buildout_dir, isolated_env, pypi_mirror,
-                                     devpi_mirror):
-    # The probe, six's page and six's wheel: then the mirror is gone.
+                                     devpi_mirror, allow_hosts):
+    # The probe, six's page and six's wheel: then the mirror is gone.  A
+    # restrictive allow-hosts must not hide the mirror that takes over.
     with FaultyMirror(pypi_mirror.url, "die-after", after=3) as dying:
         code, output = build(buildout_dir, isolated_env,
-                             [dying.url, devpi_mirror.url])
+                             [dying.url, devpi_mirror.url], allow_hosts)
     assert code == 0, output
     assert "Using mirror %s" % dying.url in output
     assert "Mirror %s failed (" % dying.url in output

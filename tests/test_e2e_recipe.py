@@ -104,3 +104,20 @@ def test_foreign_file_is_never_overwritten(buildout_dir, isolated_env,
     assert (etc / "pip.conf").read_text() == \
         "[global]\nindex-url = https://mine/\n"
     assert not os.path.exists(etc / "uv.toml")
+
+
+def test_credentials_reach_the_files_and_nothing_else(
+        buildout_dir, isolated_env, pypi_mirror):
+    secret = pypi_mirror.url.replace("http://", "http://deployer:s3cr3t@")
+    write_buildout(buildout_dir, RECIPE.format(
+        extension="extensions = buildout_mirrors", mirrors=secret))
+    code, output = run(buildout_command() + ["-vv"], isolated_env,
+                       buildout_dir)
+    assert code == 0, output
+    etc = buildout_dir / "etc"
+    pip_conf = etc / "pip.conf"
+    assert "index-url = %s" % secret in pip_conf.read_text()
+    assert oct(pip_conf.stat().st_mode & 0o777) == "0o600"
+    for text in (output, (buildout_dir / ".installed.cfg").read_text(),
+                 (buildout_dir / "state.json").read_text()):
+        assert "s3cr3t" not in text

@@ -102,6 +102,13 @@ def is_active(buildout):
     return id(buildout) in _runs
 
 
+def chosen_for(buildout):
+    """The mirror this run uses, credentials included (the ``index``
+    option has them removed), or None."""
+    switch, session = _runs.get(id(buildout), (None, None))
+    return session.index if session is not None else None
+
+
 class Extension:
     """``Extension(buildout)()``: select a mirror and switch buildout to it."""
 
@@ -167,7 +174,8 @@ class Extension:
                              "find-links": list(find_links)})
         switch.apply(without_auth(chosen), find_links,
                      [(CHOICE_ENVIRON, choice)],
-                     pip_index=session.pip_index if session else None)
+                     pip_index=session.pip_index if session else None,
+                     also_allow=backups)
         _runs[id(self.buildout)] = (switch, session)
 
     def _inherited_choice(self):

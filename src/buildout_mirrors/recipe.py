@@ -12,6 +12,7 @@ import os
 import zc.buildout
 
 from buildout_mirrors import clientconfig, extension, urls
+from buildout_mirrors.failover import without_auth
 from buildout_mirrors.files import atomic_write
 from buildout_mirrors.selector import MirrorSelector
 
@@ -23,9 +24,14 @@ class Recipe:
 
     def __init__(self, buildout, name, options):
         self.buildout, self.name, self.options = buildout, name, options
-        index, find_links = self._choice()
-        options["index"] = index
-        options["find-links"] = "\n".join(find_links)
+        self.index, self.find_links = self._choice()
+        # With the extension loaded, its failover handler adds credentials
+        # by host: ${part:index} goes without them, so that neither the
+        # log nor .installed.cfg shows them.  The files keep them: pip and
+        # uv run on their own.
+        options["index"] = without_auth(self.index) \
+            if extension.is_active(buildout) else self.index
+        options["find-links"] = "\n".join(self.find_links)
         directory = buildout["buildout"]["directory"]
         self.targets = {
             option: os.path.join(directory, os.path.expanduser(
@@ -36,8 +42,9 @@ class Recipe:
     def _choice(self):
         section = self.buildout["buildout"]
         if extension.is_active(self.buildout):
-            return section.get("index", ""), section.get(
-                "find-links", "").split()
+            # The index option has no credentials; the files need them.
+            return extension.chosen_for(self.buildout) or section.get(
+                "index", ""), section.get("find-links", "").split()
         settings = extension.settings_for(self.buildout, self.options)
         selection = MirrorSelector(settings).select()
         if selection.chosen is None:
@@ -51,8 +58,7 @@ class Recipe:
 
     def install(self):
         """Write each configured file atomically; return their paths."""
-        index = self.options["index"]
-        find_links = self.options["find-links"].split()
+        index, find_links = self.index, self.find_links
         # Credentials in the URL must not become world-readable.
         mode = 0o600 if "@" in index or any("@" in link for link in find_links) \
             else 0o644

@@ -34,14 +34,16 @@ class IndexSwitch:
         self._saved_default = zc.buildout.easy_install.default_index_url
         self._saved_pip_install = None
 
-    def apply(self, index, find_links, environ_extra=(), pip_index=None):
+    def apply(self, index, find_links, environ_extra=(), pip_index=None,
+              also_allow=()):
         """Use *index* (a URL) and *find_links* (a list) from now on.
 
         *pip_index*, if given, is called when buildout first runs pip, and
         returns the index pip gets instead (the local failover index).  The
         ``index`` option keeps the mirror's own URL, which zc.recipe.egg
         stores in each part: a port that changes each run would reinstall
-        every part."""
+        every part.  *also_allow* are further mirrors whose hosts must
+        pass a restrictive ``allow-hosts``."""
         options = self.buildout["buildout"]
         if index:
             self._set_option("index", index)
@@ -59,7 +61,10 @@ class IndexSwitch:
         self._set_environ("PIP_DISABLE_PIP_VERSION_CHECK", "1")
         for name, value in environ_extra:
             self._set_environ(name, value)
-        self._allow(([index] if index else []) + list(find_links), options)
+        # The mirrors failover may turn to must pass allow-hosts too, or
+        # buildout would ignore the links of the pages they serve.
+        self._allow(([index] if index else []) + list(find_links)
+                    + list(also_allow), options)
         # PackageIndex objects are cached by (index, find-links).
         zc.buildout.easy_install.clear_index_cache()
 
