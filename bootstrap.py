@@ -49,7 +49,7 @@ BUILTIN_MIRRORS = (
     "https://mirror.sjtu.edu.cn/pypi/web/simple",
 )
 PROBE_PROJECT = "zc-buildout"
-GRACE_SECONDS = 0.1  # as the extension's policies
+GRACE_SECONDS = 0.1  # as the extension's policies (mirrors-grace)
 JSON_TYPE = "application/vnd.pypi.simple.v1+json"
 DIST_SUFFIXES = (".whl", ".tar.gz", ".zip", ".tar.bz2", ".tgz", ".egg")
 PROJECT = "buildout_mirrors"
@@ -289,10 +289,10 @@ def why(error, timeout):
     return "failed (%s)" % type(reason).__name__
 
 
-def probe(mirrors, timeout):
+def probe(mirrors, timeout, grace=GRACE_SECONDS):
     """Probe every mirror at once; return (chosen or None, results).
     Like the extension's ordered policy: wait for every answer, but no more
-    than GRACE_SECONDS after the first healthy one; then take the first
+    than *grace* seconds after the first healthy one; then take the first
     up-to-date mirror in list order."""
     deadline = time.monotonic() + timeout
     answers = queue.Queue()
@@ -313,10 +313,10 @@ def probe(mirrors, timeout):
     results, first_healthy = {}, None
     while len(results) < len(mirrors):
         now = time.monotonic()
-        if first_healthy is not None and now - first_healthy >= GRACE_SECONDS:
+        if first_healthy is not None and now - first_healthy >= grace:
             break
         limit = deadline if first_healthy is None else min(
-            deadline, first_healthy + GRACE_SECONDS)
+            deadline, first_healthy + grace)
         try:
             url, elapsed, ok, reason, files, serial = answers.get(
                 timeout=max(limit - now, 0.001))
@@ -565,7 +565,12 @@ def bootstrap(args):
              for link in args.find_links + buildout.get("find-links", "").split()]
     links = [link for link in links if link]
 
-    chosen, results = probe(mirrors, timeout)
+    try:
+        grace = float(buildout.get("mirrors-grace") or GRACE_SECONDS)
+    except ValueError:
+        raise BootstrapError("mirrors-grace = %r is not a number"
+                             % buildout["mirrors-grace"])
+    chosen, results = probe(mirrors, timeout, grace)
     failed = ["%s (%s)" % (redact(url), results[url][2])
               for url in mirrors if not results[url][1]]
     local_links = [link for link in links if link.startswith("file:")]

@@ -23,6 +23,7 @@ def config(buildout_dir, pypi_mirror, devpi_mirror, hanging):
 [buildout]
 mirrors = %s %s %s %s
 mirrors-timeout = 1
+mirrors-grace = 2
 mirrors-cache = ${buildout:directory}/state.json
 parts =
 """ % (hanging.url, refused, devpi_mirror.url, pypi_mirror.url))
@@ -169,6 +170,7 @@ def test_a_mirror_that_died_after_the_choice(buildout_dir, isolated_env,
 [buildout]
 extensions = buildout_mirrors
 mirrors = {first} {second}
+mirrors-grace = 2
 mirrors-cache = ${{buildout:directory}}/state.json
 parts = py
 

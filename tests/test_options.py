@@ -119,3 +119,10 @@ def test_default_cache_falls_back_when_home_is_unwritable(monkeypatch,
     path = options.default_cache_path()
     assert path.startswith(str(tmp_path / "tmp"))
     assert path.endswith("state.json")
+
+
+def test_grace():
+    assert parse().grace == 0.1
+    assert parse(mirrors_grace="0").grace == 0
+    with pytest.raises(ConfigError, match="mirrors-grace = 'x'"):
+        parse(mirrors_grace="x")

@@ -56,8 +56,9 @@ def test_deadline_holds_for_servers_that_never_finish(mode, reason):
 
 
 def test_ordered_prefers_list_order(pypi_mirror, devpi_mirror):
+    # A long grace: the order must win whatever the load on this machine.
     selection = MirrorSelector(settings_for(
-        [devpi_mirror.url, pypi_mirror.url])).select()
+        [devpi_mirror.url, pypi_mirror.url], mirrors_grace="2")).select()
     assert selection.chosen == devpi_mirror.url
 
 
@@ -65,7 +66,8 @@ def test_state_reuse_sticky_and_dead_skipping(tmp_path, pypi_mirror,
                                               devpi_mirror):
     with servers.FaultServer("error") as failing:
         mirrors = [failing.url, devpi_mirror.url, pypi_mirror.url]
-        first = MirrorSelector(settings_for(mirrors, tmp_path)).select()
+        first = MirrorSelector(settings_for(mirrors, tmp_path,
+                                            mirrors_grace="2")).select()
         assert first.chosen == devpi_mirror.url and not first.from_state
         # Within the ttl: no probing at all.
         second = MirrorSelector(settings_for(mirrors, tmp_path)).select()

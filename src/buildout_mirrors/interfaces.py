@@ -35,6 +35,8 @@ class IPolicy(Interface):
     """How the choice is made among the probe results."""
 
     name = Attribute("The mirrors-policy value that selects this policy.")
+    grace = Attribute("Seconds to wait for silent candidates after the "
+                      "first healthy answer.")
 
     def done(order, results, waited_since_first_healthy, sticky=None):
         """True when waiting longer cannot change the choice enough.

@@ -21,6 +21,7 @@ POLICIES = ("ordered", "fastest")
 ENVIRONMENT_OVERRIDE = "BUILDOUT_MIRRORS"
 DEFAULT_TIMEOUT = 2.0
 DEFAULT_TTL = 600.0
+DEFAULT_GRACE = 0.1  # ranking.GRACE_SECONDS, without importing zope here
 DEFAULT_PROBE = ("zc.buildout",)
 
 # Every option this package understands, so that the hooks can mark them
@@ -28,6 +29,7 @@ DEFAULT_PROBE = ("zc.buildout",)
 OPTION_NAMES = (
     "mirrors", "mirrors-timeout", "mirrors-policy", "mirrors-probe",
     "mirrors-cache", "mirrors-ttl", "mirrors-allow-http", "mirrors-ca-bundle",
+    "mirrors-grace",
 )
 
 _PROJECT_NAME = re.compile(r"^[A-Za-z0-9]([A-Za-z0-9._-]*[A-Za-z0-9])?$")
@@ -46,6 +48,7 @@ class Settings:
     ttl: float = DEFAULT_TTL
     candidates_from: str = "mirrors"  # which option gave the candidates
     verify: object = True    # True, or the path of a CA bundle
+    grace: float = 0.1       # see ranking.GRACE_SECONDS
 
 
 def builtin_mirrors():
@@ -184,5 +187,7 @@ def parse(options, environ=None, base_directory="."):
         cache_path=cache_path,
         ttl=_number(options.get("mirrors-ttl"), "mirrors-ttl", DEFAULT_TTL,
                     strictly_positive=False),
+        grace=_number(options.get("mirrors-grace"), "mirrors-grace",
+                      DEFAULT_GRACE, strictly_positive=False),
         candidates_from=source,
     )

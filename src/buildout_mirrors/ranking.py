@@ -15,7 +15,7 @@ from buildout_mirrors.interfaces import IPolicy
 # slower than a healthy one is not worth waiting for (the previous choice
 # keeps it, if it was chosen before).  It bounds what a hanging candidate
 # costs: a cold selection takes the fastest healthy round trip + 100 ms.
-# Both policies use it.
+# Both policies use it; mirrors-grace changes it.
 GRACE_SECONDS = 0.1
 
 
@@ -50,8 +50,11 @@ def _sticky_first(order, sticky):
 
 class _GraceWindow:
     """Done once every candidate answered, once the previous choice
-    answered healthy (it is kept while it stays healthy), or once the grace
-    has passed since the first healthy answer."""
+    answered healthy (it is kept while it stays healthy), or once *grace*
+    seconds have passed since the first healthy answer."""
+
+    def __init__(self, grace=GRACE_SECONDS):
+        self.grace = grace
 
     def done(self, order, results, waited_since_first_healthy, sticky=None):
         if len({result.url for result in results}) == len(order):
@@ -59,7 +62,7 @@ class _GraceWindow:
         if any(result.ok and result.url == sticky for result in results):
             return True
         return any(result.ok for result in results) and \
-            waited_since_first_healthy >= GRACE_SECONDS
+            waited_since_first_healthy >= self.grace
 
 
 @implementer(IPolicy)

@@ -102,7 +102,8 @@ class MirrorSelector:
         self._prober = prober
         self.state = state or (StateFile(settings.cache_path)
                                if settings.cache_path else NoState())
-        self.policy = policy or ranking.POLICIES[settings.policy]()
+        self.policy = policy or ranking.POLICIES[settings.policy](
+            settings.grace)
 
     @property
     def prober(self):
@@ -200,7 +201,7 @@ class MirrorSelector:
                 break
             wait = deadline - now
             if first_healthy_at and not wait_for_all:
-                wait = min(wait, first_healthy_at + ranking.GRACE_SECONDS - now)
+                wait = min(wait, first_healthy_at + self.policy.grace - now)
             try:
                 kind, result = answers.get(timeout=max(wait, 0.001))
             except queue.Empty:

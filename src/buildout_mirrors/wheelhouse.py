@@ -23,6 +23,7 @@ from packaging.utils import (InvalidSdistFilename, InvalidWheelFilename,
                              parse_sdist_filename, parse_wheel_filename)
 
 from buildout_mirrors import pages, urls
+from buildout_mirrors.extension import chosen_for, settings_for
 from buildout_mirrors.files import atomic_write
 
 logger = logging.getLogger("buildout_mirrors")
@@ -42,8 +43,12 @@ class Recipe:
         """Collect what is missing.  Returns no paths on purpose: buildout
         deletes what a part returns when the part changes, and a
         wheelhouse is worth keeping."""
-        wheelhouse = Wheelhouse(self.options["directory"])
-        sources = [self.buildout["buildout"].get("index")
+        wheelhouse = Wheelhouse(self.options["directory"],
+                                verify=settings_for(self.buildout).verify)
+        # chosen_for: the index option has no credentials when the
+        # extension chose it.
+        sources = [chosen_for(self.buildout)
+                   or self.buildout["buildout"].get("index")
                    or "https://pypi.org/simple"]
         sources += self.buildout["buildout"].get("find-links", "").split()
         wheelhouse.collect(self.used_distributions(), sources)
@@ -84,10 +89,11 @@ class Recipe:
 
 
 class Wheelhouse:
-    """``Wheelhouse(directory)``: a PEP 503 directory of distributions."""
+    """``Wheelhouse(directory, verify=True)``: a PEP 503 directory of
+    distributions; *verify* is a CA bundle path or True."""
 
-    def __init__(self, directory):
-        self.directory = directory
+    def __init__(self, directory, verify=True):
+        self.directory, self.verify = directory, verify
 
     def collect(self, distributions, sources):
         """Fetch the files of each (project, version) not present yet from
@@ -125,7 +131,7 @@ class Wheelhouse:
     def _find(self, project, version, sources):
         for source in sources:
             try:
-                page = read_page(source, project)
+                page = read_page(source, project, self.verify)
             except Exception as error:  # try the next source
                 logger.debug("Wheelhouse: %s on %s: %s", project,
                              urls.redact(source), error)
@@ -138,7 +144,7 @@ class Wheelhouse:
     def _download(self, project, name, url):
         import requests
         plain, _, fragment = url.partition("#")
-        response = requests.get(plain, timeout=60)
+        response = requests.get(plain, timeout=60, verify=self.verify)
         response.raise_for_status()
         content = response.content
         if "=" in fragment:
@@ -187,7 +193,7 @@ def write_bytes(path, content):
     os.replace(temporary, path)
 
 
-def read_page(source, project):
+def read_page(source, project, verify=True):
     """The project page of an index URL, or a find-links page."""
     if source.startswith("file:") or "://" not in source:
         from buildout_mirrors.probe import read_local_project
@@ -197,7 +203,7 @@ def read_page(source, project):
     import requests
     url = pages.project_url(source, project)
     response = requests.get(url, headers={"Accept": pages.ACCEPT},
-                            timeout=30)
+                            verify=verify, timeout=30)
     response.raise_for_status()
     return pages.parse(response.content, response.headers.get(
         "Content-Type", ""), response.url, response.headers)
