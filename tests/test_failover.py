@@ -54,7 +54,9 @@ def test_page_from_the_next_mirror_when_the_first_dies(pypi_mirror):
 def test_file_from_the_next_mirror(pypi_mirror, mode, reason):
     events = []
     with FaultyMirror(pypi_mirror.url, mode) as faulty:
-        failover = Failover([faulty.url, pypi_mirror.url], timeout=1.0,
+        # timeout 2 s: the tarpit's byte a second never stalls a read, so
+        # it must be caught by the rate floor.
+        failover = Failover([faulty.url, pypi_mirror.url], timeout=2.0,
                             on_takeover=lambda *event: events.append(event))
         link = wheel_link(failover, faulty.url)
         assert link.startswith("http://127.0.0.1:%d/" % faulty.port)

@@ -145,7 +145,7 @@ class Extension:
             logger.warning("Dropped find-links %s for this run: %s.",
                            result.label, result.reason)
         if selection.chosen is None:
-            self._no_mirror(selection)
+            self._no_mirror(selection, settings.candidates_from)
             switch = IndexSwitch(self.buildout)
             switch.apply(None, selection.find_links)
             _runs[id(self.buildout)] = (switch, None)
@@ -191,14 +191,15 @@ class Extension:
         except (ValueError, KeyError, TypeError):
             return None
 
-    def _no_mirror(self, selection):
+    def _no_mirror(self, selection, candidates_from):
         """Do not fail a buildout that needs nothing new: go on as with
         ``newest = false``; if something must be downloaded, buildout fails
         below this warning with its own message."""
         logger.warning(
-            "%s. Going on with newest = false; if anything must be "
-            "downloaded this buildout will fail. Name a reachable mirror in "
-            "the %s environment variable or the mirrors option.",
-            selection.summary(), mirror_options.ENVIRONMENT_OVERRIDE)
+            "%s (candidates from %s). Going on with newest = false; if "
+            "anything must be downloaded this buildout will fail. Name a "
+            "reachable mirror in the %s environment variable or the mirrors "
+            "option.", selection.summary(), candidates_from,
+            mirror_options.ENVIRONMENT_OVERRIDE)
         self.buildout.newest = False
         self.section["newest"] = "false"
