@@ -56,9 +56,10 @@ def test_dead_first_mirror_live_pypiserver(buildout_dir, isolated_env,
 
 def test_live_devpi_server(buildout_dir, isolated_env, devpi_mirror, hanging):
     with servers.FaultServer("error") as failing:
+        # A long grace: the 500 is always waited for and reported.
         write_buildout(buildout_dir, EGGS.format(
             mirrors="%s %s %s" % (failing.url, hanging.url, devpi_mirror.url),
-            extra=""))
+            extra="mirrors-grace = 2"))
         code, output = run(buildout_command(), isolated_env, buildout_dir)
     assert code == 0, output
     assert "Using mirror %s" % devpi_mirror.url in output

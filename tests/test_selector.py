@@ -34,8 +34,10 @@ def no_proxies(monkeypatch):
 ])
 def test_each_fault_is_skipped_with_its_reason(pypi_mirror, mode, reason):
     with servers.FaultServer(mode) as faulty:
+        # A long grace, so that the faulty answer is always waited for.
         selection = MirrorSelector(settings_for(
-            [faulty.url, pypi_mirror.url], mirrors_policy="fastest")).select()
+            [faulty.url, pypi_mirror.url], mirrors_policy="fastest",
+            mirrors_grace="2")).select()
     assert selection.chosen == pypi_mirror.url
     if mode in ("hang", "trickle"):  # ordered/fastest need not wait for them
         return
@@ -139,7 +141,7 @@ def test_stale_mirror_ranks_after_fresh(tmp_path, policy):
 def test_redirect_to_another_host_is_refused(pypi_mirror):
     with FaultyRedirect() as redirecting:
         selection = MirrorSelector(settings_for(
-            [redirecting.url, pypi_mirror.url])).select()
+            [redirecting.url, pypi_mirror.url], mirrors_grace="2")).select()
     assert selection.chosen == pypi_mirror.url
     assert selection.result_for(redirecting.url).reason == \
         "redirects to pypi.org (refused: not this mirror)"
