@@ -87,9 +87,7 @@ def read_buildout_section(config):
                     ("buildout", "eggs-directory", eggs),
                     ("buildout", "log-level", "WARNING")])
             section = buildout["buildout"]
-            raw = {name: section.get(name) for name in
-                   options.OPTION_NAMES + ("index", "find-links")}
-            return raw, section["directory"]
+            return options.raw_options(section), section["directory"]
     except zc.buildout.UserError as error:
         raise ConfigError(str(error)) from None
     finally:

@@ -30,8 +30,8 @@ logger = logging.getLogger("buildout_mirrors")
 CHOICE_ENVIRON = "BUILDOUT_MIRRORS_CHOICE"
 PROJECT = "buildout_mirrors"
 
-_runs = {}      # id(buildout) -> (IndexSwitch, FailoverSession or None)
-_guards = {}    # id(buildout) -> RunGuard
+# id(buildout) -> (IndexSwitch, FailoverSession or None, RunGuard or None)
+_runs = {}
 
 
 def load(buildout):
@@ -42,12 +42,11 @@ def load(buildout):
 def unload(buildout):
     """``zc.buildout.unloadextension`` entry point (called on success
     only): undo what load did."""
-    switch, session = _runs.pop(id(buildout), (None, None))
+    switch, session, guard = _runs.pop(id(buildout), (None, None, None))
     if session is not None:
         session.close()
     if switch is not None:
         switch.restore()
-    guard = _guards.pop(id(buildout), None)
     if guard is not None:
         guard.succeeded = True
 
@@ -80,8 +79,7 @@ def settings_for(buildout, overrides=None):
     """Validated settings from ``[buildout]`` (and a part's *overrides*),
     or a ``zc.buildout.UserError`` that names the option to fix."""
     section = buildout["buildout"]
-    raw = {name: section.get(name) for name in
-           mirror_options.OPTION_NAMES + ("index", "find-links")}
+    raw = mirror_options.raw_options(section)
     raw.update({name: value for name, value in (overrides or {}).items()
                 if name in mirror_options.OPTION_NAMES and value})
     try:
@@ -105,7 +103,7 @@ def is_active(buildout):
 def chosen_for(buildout):
     """The mirror this run uses, credentials included (the ``index``
     option has them removed), or None."""
-    switch, session = _runs.get(id(buildout), (None, None))
+    session = _runs.get(id(buildout), (None, None, None))[1]
     return session.index if session is not None else None
 
 
@@ -148,15 +146,15 @@ class Extension:
             self._no_mirror(selection, settings.candidates_from)
             switch = IndexSwitch(self.buildout)
             switch.apply(None, selection.find_links)
-            _runs[id(self.buildout)] = (switch, None)
+            _runs[id(self.buildout)] = (switch, None, None)
             return
         logger.info("%s", selection.summary())
         self._use(settings, selector, selection.chosen, selection.backups,
-                  selection.find_links)
-        _guards[id(self.buildout)] = RunGuard(
-            selector.state, candidates_key(settings.candidates))
+                  selection.find_links, RunGuard(
+                      selector.state, candidates_key(settings.candidates)))
 
-    def _use(self, settings, selector, chosen, backups, find_links):
+    def _use(self, settings, selector, chosen, backups, find_links,
+             guard=None):
         """Switch buildout and pip to *chosen*, with failover to
         *backups* for every page and file of the run.  A local directory
         (the wheelhouse) is read directly: when it is chosen, there is
@@ -176,7 +174,7 @@ class Extension:
                      [(CHOICE_ENVIRON, choice)],
                      pip_index=session.pip_index if session else None,
                      also_allow=backups)
-        _runs[id(self.buildout)] = (switch, session)
+        _runs[id(self.buildout)] = (switch, session, guard)
 
     def _inherited_choice(self):
         """The choice of the parent buildout, in the process zc.buildout

@@ -5,17 +5,19 @@ import os
 import tempfile
 
 
-def atomic_write(path, text, mode=0o644):
-    """Replace *path* with *text*: write a temporary file beside it, fsync,
-    rename over the target, then fsync the directory."""
+def atomic_write(path, content, mode=0o644):
+    """Replace *path* with *content* (str or bytes): write a temporary file
+    beside it, fsync, rename over the target, then fsync the directory."""
     directory = os.path.dirname(os.path.abspath(path))
     os.makedirs(directory, exist_ok=True)
     handle, temporary = tempfile.mkstemp(
         prefix="." + os.path.basename(path) + ".", suffix=".tmp",
         dir=directory)
     try:
-        with os.fdopen(handle, "w", encoding="utf-8") as stream:
-            stream.write(text)
+        binary = isinstance(content, bytes)
+        with os.fdopen(handle, "wb" if binary else "w",
+                       encoding=None if binary else "utf-8") as stream:
+            stream.write(content)
             stream.flush()
             os.fsync(stream.fileno())
         os.chmod(temporary, mode)

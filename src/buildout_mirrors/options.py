@@ -32,6 +32,13 @@ OPTION_NAMES = (
     "mirrors-grace",
 )
 
+def raw_options(section):
+    """This package's options, and ``index`` and ``find-links``, from a
+    ``[buildout]``-like mapping."""
+    return {name: section.get(name)
+            for name in OPTION_NAMES + ("index", "find-links")}
+
+
 _PROJECT_NAME = re.compile(r"^[A-Za-z0-9]([A-Za-z0-9._-]*[A-Za-z0-9])?$")
 
 

@@ -156,7 +156,7 @@ class Wheelhouse:
                     "the wheelhouse" % (name, urls.redact(plain), algorithm))
         folder = os.path.join(self.directory, project)
         os.makedirs(folder, exist_ok=True)
-        write_bytes(os.path.join(folder, name), content)
+        atomic_write(os.path.join(folder, name), content)
 
     def write_indexes(self):
         """``index.html`` for the root and each project, as pip wants for
@@ -182,15 +182,6 @@ class Wheelhouse:
 def page(links):
     return ("<!DOCTYPE html>\n<html><body>\n%s\n</body></html>\n"
             % "\n".join(links))
-
-
-def write_bytes(path, content):
-    temporary = path + ".part"
-    with open(temporary, "wb") as stream:
-        stream.write(content)
-        stream.flush()
-        os.fsync(stream.fileno())
-    os.replace(temporary, path)
 
 
 def read_page(source, project, verify=True):
