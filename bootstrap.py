@@ -195,9 +195,10 @@ CA_BUNDLE = []  # mirrors-ca-bundle from the configuration, once read
 
 
 def ca_bundle():
-    """mirrors-ca-bundle, else pip's and requests' settings, else None."""
+    """mirrors-ca-bundle, else pip's and requests' settings, else None: the
+    system trust store (which honours SSL_CERT_FILE and SSL_CERT_DIR)."""
     for value in CA_BUNDLE + [os.environ.get(name) for name in (
-            "PIP_CERT", "REQUESTS_CA_BUNDLE", "SSL_CERT_FILE")]:
+            "PIP_CERT", "REQUESTS_CA_BUNDLE")]:
         if value:
             return value
     return None
@@ -208,9 +209,40 @@ def ssl_context():
     return ssl.create_default_context(cafile=ca_bundle())
 
 
+class SafeRedirects(urllib.request.HTTPRedirectHandler):
+    """Follow a redirect only on the same host, and never from https down
+    to http: a mirror page must not send us elsewhere."""
+
+    def redirect_request(self, request, fp, code, message, headers, new_url):
+        old, new = (urllib.parse.urlsplit(request.full_url),
+                    urllib.parse.urlsplit(new_url))
+        if old.scheme == "https" and new.scheme != "https":
+            raise urllib.error.URLError("redirect from https to http refused")
+        if (old.hostname, old.port) != (new.hostname, new.port):
+            raise urllib.error.URLError("redirect to %s refused (not this "
+                                        "mirror)" % new.hostname)
+        return super().redirect_request(request, fp, code, message, headers,
+                                        new_url)
+
+
 def opener():
-    handlers = [urllib.request.HTTPSHandler(context=ssl_context())]
+    handlers = [urllib.request.HTTPSHandler(context=ssl_context()),
+                SafeRedirects()]
     return urllib.request.build_opener(*handlers)
+
+
+def authorized(url, headers):
+    """A request for *url* whose credentials travel as a Basic header."""
+    parts = urllib.parse.urlsplit(url)
+    headers = dict(headers)
+    if parts.username is not None:
+        import base64
+        headers["Authorization"] = "Basic " + base64.b64encode((
+            "%s:%s" % (urllib.parse.unquote(parts.username),
+                       urllib.parse.unquote(parts.password or ""))).encode(
+            "utf-8")).decode("ascii")
+    return urllib.request.Request(without_auth(url.split("#", 1)[0]),
+                                  headers=headers)
 
 
 def read_page(url, deadline):
@@ -222,9 +254,8 @@ def read_page(url, deadline):
         raise TimeoutError()
     if url.startswith("file:"):
         return read_local_page(url)
-    request = urllib.request.Request(url, headers={
-        "Accept": JSON_TYPE + ", text/html;q=0.2",
-        "User-Agent": "buildout_mirrors bootstrap"})
+    request = authorized(url, {"Accept": JSON_TYPE + ", text/html;q=0.2",
+                               "User-Agent": "buildout_mirrors bootstrap"})
     with opener().open(request, timeout=remaining) as response:
         chunks = []
         while True:
@@ -241,6 +272,8 @@ def read_page(url, deadline):
         data = json.loads(body)
         files = {}
         for entry in data["files"]:
+            if not safe_file_name(entry["filename"]):
+                continue
             hashes = sorted(entry.get("hashes", {}).items())
             files[entry["filename"]] = urllib.parse.urljoin(url, entry["url"]) \
                 + ("#%s=%s" % hashes[0] if hashes else "")
@@ -254,7 +287,7 @@ def read_page(url, deadline):
             name = label.strip()
             if not name.lower().endswith(DIST_SUFFIXES):
                 name = urllib.parse.unquote(href.split("#")[0].rsplit("/", 1)[-1])
-            if name.lower().endswith(DIST_SUFFIXES):
+            if safe_file_name(name):
                 files[name] = href
         match = re.search(r"<!--\s*SERIAL\s+(\d+)\s*-->", body)
         serial = int(match.group(1)) if match else None
@@ -263,13 +296,55 @@ def read_page(url, deadline):
     return files, serial
 
 
+def safe_file_name(name):
+    """One path segment that names a distribution: a mirror page must not
+    name ``../../x`` or an absolute path."""
+    return isinstance(name, str) and name == name.strip() and \
+        "/" not in name and "\\" not in name and "\x00" not in name and \
+        not name.startswith(".") and name.lower().endswith(DIST_SUFFIXES)
+
+
+def version_key(text):
+    """A PEP 440 sort key for the common forms (1.2.10 > 1.2.9, 2.0rc1 <
+    2.0 < 2.0.post1), from the standard library alone."""
+    match = re.match(r"^v?(\d+(?:\.\d+)*)(?:[-_.]?(a|b|c|rc|alpha|beta|pre"
+                     r"|preview)[-_.]?(\d*))?(?:[-_.]?(post|rev|r)[-_.]?"
+                     r"(\d*))?(?:[-_.]?(dev)[-_.]?(\d*))?", text.lower())
+    if not match:
+        return ((-1,), 0, 0, 0)
+    release = tuple(int(part) for part in match.group(1).split("."))
+    while len(release) > 1 and release[-1] == 0:
+        release = release[:-1]
+    pre = (-1 if match.group(6) and not match.group(2) else
+           ({"a": 0, "alpha": 0, "b": 1, "beta": 1}.get(match.group(2), 2)
+            if match.group(2) else 3))
+    return (release, pre, int(match.group(3) or 0) if match.group(2) else 0,
+            int(match.group(5) or 0) if match.group(4) else -1)
+
+
+def file_version(name):
+    """The version in a distribution file name, or None."""
+    if name.endswith(".whl"):
+        parts = name.split("-")
+        return parts[1] if len(parts) >= 5 else None
+    stem = re.sub(r"\.(tar\.gz|tar\.bz2|tgz|zip|egg)$", "", name)
+    if name.endswith(".egg"):
+        parts = stem.split("-")
+        return parts[1] if len(parts) > 1 else None
+    return stem.rsplit("-", 1)[1] if "-" in stem else None
+
+
+def newest_version(files):
+    versions = [version for version in map(file_version, files) if version]
+    return max(versions, key=version_key) if versions else None
+
+
 def read_local_page(url):
     folder = urllib.request.url2pathname(urllib.parse.urlsplit(url).path)
     if not os.path.isdir(folder):
         raise FileNotFoundError("no such directory")
     return {name: urllib.parse.urljoin(url, urllib.request.pathname2url(name))
-            for name in os.listdir(folder)
-            if name.lower().endswith(DIST_SUFFIXES)}, None
+            for name in os.listdir(folder) if safe_file_name(name)}, None
 
 
 def why(error, timeout):
@@ -332,16 +407,22 @@ def probe(mirrors, timeout, grace=GRACE_SECONDS):
                                  % timeout if time.monotonic() >= deadline
                                  else "not waited for", {}, None))
     healthy = [url for url in mirrors if results[url][1]]
-    # Behind beats dead: a mirror missing files others list comes last.
-    every_file = set().union(*(results[url][3] for url in healthy))
-    serials = [results[url][4] for url in healthy if results[url][4]]
-    newest = max(serials) if serials else None
+    # Behind beats dead: a mirror whose serial is lower, or whose newest
+    # release is older, comes last.  Lacking old files is no lag.
+    serials = [results[url][4] for url in healthy
+               if results[url][4] is not None]
+    newest_serial = max(serials) if serials else None
+    newest = [newest_version(results[url][3]) for url in healthy]
+    newest = max((version for version in newest if version),
+                 key=version_key, default=None)
 
     def behind(url):
         serial = results[url][4]
-        if serial is not None:
-            return serial < newest
-        return bool(every_file - set(results[url][3]))
+        if serial is not None and len(serials) > 1 and serial < newest_serial:
+            return True
+        mine = newest_version(results[url][3])
+        return bool(mine and newest) and version_key(mine) < \
+            version_key(newest)
 
     healthy.sort(key=behind)
     return (healthy[0] if healthy else None), results
@@ -401,26 +482,40 @@ def record_choice(path, mirrors, results, chosen):
             try:
                 with open(path, encoding="utf-8") as stream:
                     state = json.load(stream)
-                if state.get("format") != 1:
-                    raise ValueError("another format")
             except (OSError, ValueError):
+                state = None
+            if isinstance(state, dict) and isinstance(
+                    state.get("format"), int) and state["format"] > 1:
+                say("%s has a newer format (%s); left as it is"
+                    % (path, state["format"]))
+                return
+            if not isinstance(state, dict) or state.get("format") != 1 or \
+                    not isinstance(state.get("mirrors"), dict) or \
+                    not isinstance(state.get("choices"), dict):
                 state = {"format": 1, "mirrors": {}, "choices": {}}
             for url in mirrors:
                 elapsed, ok, reason, files, serial = results[url]
                 if reason == "not waited for":
                     continue
-                state.setdefault("mirrors", {})[redact(url)] = {
+                state["mirrors"][redact(url)] = {
                     "checked": now, "ok": ok, "elapsed": round(elapsed, 4),
                     "reason": reason, "serial": serial, "lag": ""}
-            state.setdefault("choices", {})[key] = {
+            state["choices"][key] = {
                 "mirror": redact(chosen), "at": now,
                 "candidates": [redact(url) for url in mirrors]}
-            temporary = "%s.%d.tmp" % (path, os.getpid())
-            with open(temporary, "w", encoding="utf-8") as stream:
-                json.dump(state, stream, indent=1, sort_keys=True)
-                stream.flush()
-                os.fsync(stream.fileno())
-            os.replace(temporary, path)
+            handle, temporary = tempfile.mkstemp(
+                prefix="." + os.path.basename(path) + ".", suffix=".tmp",
+                dir=os.path.dirname(path))
+            try:
+                with os.fdopen(handle, "w", encoding="utf-8") as stream:
+                    json.dump(state, stream, indent=1, sort_keys=True)
+                    stream.flush()
+                    os.fsync(stream.fileno())
+                os.replace(temporary, path)
+            except BaseException:
+                if os.path.exists(temporary):
+                    os.unlink(temporary)
+                raise
     except OSError as error:
         say("could not record the choice in %s (%s)" % (path, error))
 
@@ -459,15 +554,14 @@ def install_pip_from_mirror(python, mirror):
                              "reachable; install python3-venv")
     files, _ = read_page("%s/pip/" % mirror, time.monotonic() + 60)
     wheels = sorted((name for name in files if name.endswith(
-        "-py3-none-any.whl")), key=lambda name: [
-        int(part) if part.isdigit() else -1
-        for part in name.split("-")[1].split(".")])
+        "-py3-none-any.whl")), key=lambda name: version_key(
+        file_version(name) or ""))
     if not wheels:
         raise BootstrapError("the mirror has no pip wheel")
     url = files[wheels[-1]]
     with tempfile.TemporaryDirectory() as scratch:
         wheel = os.path.join(scratch, wheels[-1])
-        with opener().open(url.split("#")[0], timeout=60) as response, \
+        with opener().open(authorized(url, {}), timeout=60) as response, \
                 open(wheel, "wb") as stream:
             shutil.copyfileobj(response, stream)
         fragment = urllib.parse.urlsplit(url).fragment
@@ -482,8 +576,38 @@ def install_pip_from_mirror(python, mirror):
              "-q", wheel], "installing pip")
 
 
+def without_auth(url):
+    parts = urllib.parse.urlsplit(url)
+    if "@" not in parts.netloc:
+        return url
+    return urllib.parse.urlunsplit(
+        parts._replace(netloc=parts.netloc.rsplit("@", 1)[1]))
+
+
+NETRC = []  # a private netrc for pip, when the mirror has credentials
+
+
+def hand_credentials_to_pip(url, scratch):
+    """*url* without credentials; they go to a 0600 netrc file that pip
+    reads (through NETRC), never to pip's command line, where ``ps`` shows
+    them."""
+    parts = urllib.parse.urlsplit(url)
+    if parts.username is None:
+        return url
+    path = os.path.join(scratch, "netrc")
+    handle = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(handle, "w") as stream:
+        stream.write("machine %s\nlogin %s\npassword %s\n" % (
+            parts.hostname, urllib.parse.unquote(parts.username),
+            urllib.parse.unquote(parts.password or "")))
+    NETRC[:] = [path]
+    return without_auth(url)
+
+
 def run(command, doing):
     env = dict(os.environ)
+    if NETRC:
+        env["NETRC"] = NETRC[0]
     if ca_bundle():
         # requests lets these variables override pip's --cert.
         env.update(REQUESTS_CA_BUNDLE=ca_bundle(), CURL_CA_BUNDLE=ca_bundle())
@@ -593,11 +717,19 @@ def bootstrap(args):
             % ", ".join(failed))
     for link in links:
         index_args += ["--find-links", link]
-    # --isolated: no pip.conf or PIP_* may add pypi.org (or anything else)
-    # behind the chosen mirror's back.
-    pip_args = ["--isolated", "--disable-pip-version-check"] + index_args + (
-        ["--cert", ca_bundle()] if ca_bundle() else [])
+    # --isolated (below): no pip.conf or PIP_* may add pypi.org (or
+    # anything else) behind the chosen mirror's back.
 
+    with tempfile.TemporaryDirectory() as scratch:
+        index_args = [hand_credentials_to_pip(arg, scratch)
+                      for arg in index_args]
+        pip_args = ["--isolated", "--disable-pip-version-check"] + \
+            index_args + (["--cert", ca_bundle()] if ca_bundle() else [])
+        install(args, directory, config, pins, chosen, pip_args)
+    say("done; now run bin/buildout")
+
+
+def install(args, directory, config, pins, chosen, pip_args):
     venv = os.path.join(directory, args.venv)
     python = make_venv(venv, chosen)
     pip = [python, "-m", "pip", "install", "-q"] + pip_args
@@ -617,7 +749,6 @@ def bootstrap(args):
         run(pip + [requirement(PROJECT, pins)], "installing buildout_mirrors")
     buildout_script = os.path.join(os.path.dirname(python), "buildout")
     run([buildout_script, "-c", config, "bootstrap"], "buildout bootstrap")
-    say("done; now run bin/buildout")
 
 
 if __name__ == "__main__":

@@ -28,7 +28,7 @@ setup(
     install_requires=[
         "zc.buildout>=6,<7",
         "setuptools",
-        "requests",
+        "packaging",
         "zope.interface",
         "platformdirs",
     ],

@@ -11,14 +11,27 @@ the real mirror's pages and files through 127.0.0.1 until the fault:
 - ``altered-pages``: pages list every file with another sha256, and serve
   altered files that match it (a tampering mirror);
 - ``dead-file-host``: pages link their files absolutely to another host,
-  which is down (as pypi.org's pages point at files.pythonhosted.org).
+  which is down (as pypi.org's pages point at files.pythonhosted.org);
+- ``lower-case-headers``: every header name in lower case, as HTTP/2
+  gateways and many corporate proxies send them;
+- ``auth-required``: 401 without the Basic credentials *credentials*
+  (``user:password``);
+- ``old-sync``: a bandersnatch ``/last-modified`` three days old;
+- ``slow``: every answer after the first *after* starts after *delay*
+  seconds;
+- ``passthrough``: no fault; every request's User-Agent is recorded.
+
+``agents`` and ``authorizations`` record each request's User-Agent and
+Authorization header, for tests that must see who asked and with what.
 """
 
+import base64
 import hashlib
 import http.server
 import re
 import socket
 import threading
+import time
 
 import requests
 
@@ -29,9 +42,11 @@ DIST = re.compile(r"\.(whl|tar\.gz|zip)$")
 
 class FaultyMirror(InBackground):
 
-    def __init__(self, upstream, mode, after=0):
+    def __init__(self, upstream, mode, after=0, credentials="", delay=0.0):
         self.upstream = upstream.rsplit("/simple", 1)[0]
         self.mode, self.after = mode, after
+        self.credentials, self.delay = credentials, delay
+        self.agents, self.authorizations = [], []
         # The files host of dead-file-host: bound, never listening.
         self._dead = socket.socket()
         self._dead.bind(("127.0.0.1", 0))
@@ -75,7 +90,21 @@ class FaultyMirror(InBackground):
     def _answer(self, request):
         with self._lock:
             self.requests.append(request.path)
+            self.agents.append(request.headers.get("User-Agent", ""))
+            self.authorizations.append(request.headers.get(
+                "Authorization", ""))
             count = len(self.requests)
+        if self.mode == "auth-required" and request.headers.get(
+                "Authorization", "") != "Basic " + base64.b64encode(
+                self.credentials.encode()).decode():
+            return self._send(request, 401, b"who are you?", "text/plain")
+        if self.mode == "old-sync" and request.path == "/last-modified":
+            return self._send(request, 200, time.strftime(
+                "%Y%m%dT%H:%M:%S", time.gmtime(time.time() - 3 * 86400))
+                .encode(), "text/plain")
+        if self.mode == "slow" and count > self.after and \
+                self._stop.wait(self.delay):
+            return
         if self.mode == "die-after" and count > self.after:
             request.close_connection = True
             threading.Thread(target=self._die, daemon=True).start()
@@ -123,8 +152,11 @@ class FaultyMirror(InBackground):
 
     def _send(self, request, status, body, content_type, length=None):
         request.send_response(status)
-        request.send_header("Content-Type", content_type)
-        request.send_header("Content-Length", str(length or len(body)))
+        lower = self.mode == "lower-case-headers"
+        request.send_header("content-type" if lower else "Content-Type",
+                            content_type)
+        request.send_header("content-length" if lower else "Content-Length",
+                            str(length or len(body)))
         if length:
             request.send_header("Connection", "close")
         request.end_headers()

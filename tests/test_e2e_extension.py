@@ -119,8 +119,14 @@ def test_no_live_mirror_warns_above_buildouts_own_error(
             mirrors=refused, extra="index = %s" % refused))
         code, output = run(buildout_command(), isolated_env, buildout_dir)
     assert code != 0
+    # One warning up front, then one error at the first download that
+    # names the mirror, why it failed, and the way out.
     warning = output.index("No mirror is reachable")
-    assert warning < output.index("Couldn't find a distribution")
+    assert warning < output.index(
+        "Error: This buildout must download six, but no listed mirror is "
+        "reachable: %s (connection refused). Name a reachable mirror in the "
+        "BUILDOUT_MIRRORS environment variable" % refused)
+    assert "Couldn't find a distribution" not in output
     assert "Traceback" not in output
 
 

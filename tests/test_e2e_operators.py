@@ -139,7 +139,7 @@ def test_rebuild_from_the_wheelhouse_with_no_server(
             assert code == 0, output
     wheelhouse = buildout_dir / "wheelhouse"
     collected = sorted(os.listdir(wheelhouse))
-    for project in ("buildout-mirrors", "docopt", "pip", "requests",
+    for project in ("buildout-mirrors", "docopt", "pip", "packaging",
                     "setuptools", "six", "wheel", "zc-buildout",
                     "zc-recipe-egg", "zope-interface"):
         assert project in collected

@@ -2,16 +2,18 @@
 
 import pytest
 
+from buildout_mirrors.pages import newest_version
 from buildout_mirrors.result import ProbeResult
 from buildout_mirrors.ranking import (GRACE_SECONDS, FastestPolicy,
                                       OrderedPolicy, lags)
 
 A, B, C = "https://a/simple", "https://b/simple", "https://c/simple"
-FILES = frozenset({"x-1.whl", "x-2.whl"})
+FILES = frozenset({"x-1-py3-none-any.whl", "x-2-py3-none-any.whl"})
 
 
-def ok(url, elapsed=0.05, serial=None, files=FILES):
-    return ProbeResult(url, True, elapsed, serial=serial, files=files)
+def ok(url, elapsed=0.05, serial=None, files=FILES, project="x"):
+    return ProbeResult(url, True, elapsed, serial=serial, files=files,
+                       newest=((project, newest_version(files)),))
 
 
 def dead(url):
@@ -23,9 +25,33 @@ def test_serial_lag():
     assert verdict == {A: "", B: "behind by 3 serial(s)"}
 
 
-def test_file_list_lag_without_serials():
-    verdict = lags([ok(A), ok(B, files=frozenset({"x-1.whl"}))])
-    assert verdict == {A: "", B: "missing 1 file(s) other mirrors have"}
+def test_newest_release_lag_without_serials():
+    verdict = lags([ok(A), ok(B, files=frozenset({"x-1-py3-none-any.whl"}))])
+    assert verdict == {A: "", B: "newest release older than another "
+                       "mirror's (x 1 < 2)"}
+
+
+def test_a_curated_mirror_lacking_old_files_is_not_behind():
+    # A stopped syncing at zc.buildout 6.0.0; B is current but curated
+    # (a company index, a wheelhouse): it lacks the old 6.0.0 file.
+    stale = ProbeResult(A, True, 0.01, files=frozenset({
+        "zc.buildout-6.0.0.tar.gz", "six-1.16.0-py2.py3-none-any.whl"}),
+        newest=(("zc-buildout", "6.0.0"), ("six", "1.16.0")))
+    fresh = ProbeResult(B, True, 0.01, files=frozenset({
+        "zc_buildout-6.0.1.tar.gz", "six-1.17.0-py2.py3-none-any.whl"}),
+        newest=(("zc-buildout", "6.0.1"), ("six", "1.17.0")))
+    verdict = lags([stale, fresh])
+    assert verdict[B] == ""
+    assert "zc-buildout 6.0.0 < 6.0.1" in verdict[A]
+    assert [result.url for result in OrderedPolicy().rank(
+        [A, B], [stale, fresh], verdict)] == [B, A]
+
+
+def test_versions_compare_in_pep440_order_not_as_text():
+    old = ok(A, files=frozenset({"x-6.0.9-py3-none-any.whl"}))
+    new = ok(B, files=frozenset({"x-6.0.10-py3-none-any.whl"}))
+    assert lags([old, new]) == {A: "newest release older than another "
+                                "mirror's (x 6.0.9 < 6.0.10)", B: ""}
 
 
 def test_behind_is_ranked_after_up_to_date_but_before_nothing():
@@ -55,8 +81,8 @@ def test_ordered_treats_the_previous_choice_as_preferred():
 
 
 def test_fastest_prefers_quickest_up_to_date():
-    results = [ok(A, 0.09), ok(B, 0.01), ok(C, 0.001,
-                                           files=frozenset({"x-1.whl"}))]
+    results = [ok(A, 0.09), ok(B, 0.01), ok(
+        C, 0.001, files=frozenset({"x-1-py3-none-any.whl"}))]
     ranked = FastestPolicy().rank([A, B, C], results, lags(results))
     assert [result.url for result in ranked] == [B, A, C]
 

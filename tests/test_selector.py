@@ -2,6 +2,7 @@
 can fail before the choice, the deadline, the state file and stickiness."""
 
 import json
+import time
 
 import pytest
 
@@ -82,6 +83,12 @@ def test_state_reuse_sticky_and_dead_skipping(tmp_path, pypi_mirror,
                                             mirrors_ttl="0",
                                             mirrors_policy="fastest")).select()
         assert third.chosen == devpi_mirror.url and not third.from_state
+        # The healthy previous choice ends the wait, maybe before the
+        # server has counted the other probe's connection.
+        for _ in range(100):
+            if failing.connections == 2:
+                break
+            time.sleep(0.02)
         assert failing.connections == 2
     stored = json.loads((tmp_path / "state.json").read_text())
     assert stored["mirrors"][failing.url]["reason"] == "HTTP 500"
@@ -135,7 +142,7 @@ def test_stale_mirror_ranks_after_fresh(tmp_path, policy):
         [str(stale), str(fresh)], mirrors_policy=policy)).select()
     assert selection.chosen == "file://" + str(fresh)
     assert selection.lags["file://" + str(stale)] == \
-        "missing 1 file(s) other mirrors have"
+        "newest release older than another mirror's (zc-buildout 5.0 < 6.0)"
 
 
 def test_redirect_to_another_host_is_refused(pypi_mirror):

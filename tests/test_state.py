@@ -65,11 +65,15 @@ def test_write_is_atomic_and_leaves_no_temporary_files(tmp_path):
     assert sorted(os.listdir(tmp_path)) == ["state.json", "state.json.lock"]
 
 
+RECORD = {"checked": 1.0, "ok": True, "elapsed": 0.1, "reason": "",
+          "serial": None, "lag": ""}
+
+
 def _add_entries(path, worker, count):
     store = state.StateFile(path)
     for number in range(count):
         store.update(lambda data: data["mirrors"].update(
-            {"w%d-%d" % (worker, number): {"ok": True}}))
+            {"w%d-%d" % (worker, number): RECORD}))
 
 
 def test_parallel_writers_lose_nothing(tmp_path):

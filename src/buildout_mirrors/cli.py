@@ -2,8 +2,8 @@
 
 ``status`` probes the candidates the way the extension does and prints a
 table (or ``--json``); its exit status makes it a monitoring check:
-0 when the chosen mirror is up to date, 1 when only stale mirrors are live,
-2 when none is.  ``explain`` reads the state file and tells what was chosen,
+0 when the chosen mirror is up to date, 1 when only stale mirrors are live
+(behind another, or last synced more than a day ago), 2 when none is.  ``explain`` reads the state file and tells what was chosen,
 when, and why the others were not.
 """
 
@@ -118,7 +118,7 @@ def run_status(settings, as_json):
         print(file=sys.stderr)
     rows = [status_row(settings, selection, url)
             for url in settings.candidates]
-    code = exit_status(selection)
+    code = exit_status(selection, rows)
     if as_json:
         print(json.dumps({
             "checked": datetime.datetime.now(datetime.timezone.utc)
@@ -141,7 +141,7 @@ def status_row(settings, selection, url):
         row["reason"] = result.reason if result else "not probed"
         return row
     lag = selection.lags.get(url, "")
-    age = freshness.last_sync_age(url, settings.timeout)
+    age = freshness.last_sync_age(url, settings.timeout, settings.verify)
     row.update(verdict="chosen" if url == selection.chosen else (
         "behind" if lag else "live"), rtt_ms=round(result.elapsed * 1000),
         serial=result.serial, lag=lag, last_sync_age_s=age,
@@ -149,10 +149,17 @@ def status_row(settings, selection, url):
     return row
 
 
-def exit_status(selection):
+def exit_status(selection, rows=()):
+    """2 when no mirror is live; 1 when the best live one lags another, or
+    last synced more than a day ago (freshness.OLD_AFTER, from
+    bandersnatch's /last-modified); else 0."""
     if selection.chosen is None:
         return EXIT_DEAD
-    return EXIT_STALE if selection.lags.get(selection.chosen) else EXIT_FRESH
+    chosen = [row for row in rows if row["verdict"] == "chosen"]
+    if selection.lags.get(selection.chosen) or any(
+            row["freshness"] == "old" for row in chosen):
+        return EXIT_STALE
+    return EXIT_FRESH
 
 
 def print_table(rows, use_colour):
@@ -193,11 +200,12 @@ def run_explain(settings):
     print("It is reused without probing for another %d s." % reuse
           if reuse > 0 else "The next run probes again (mirrors-ttl %d s "
           "passed) and keeps it while it stays healthy." % settings.ttl)
+    answers = choice.get("mirrors", stored["mirrors"])
     for url in settings.candidates:
         label = urls.redact(url)
         if label == choice["mirror"]:
             continue
-        record = stored["mirrors"].get(label)
+        record = answers.get(label)
         if record is None:
             print("- %s: no answer recorded (a preferred mirror answered "
                   "first, or it was never probed)." % label)

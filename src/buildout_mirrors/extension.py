@@ -16,7 +16,7 @@ import zc.buildout
 
 from buildout_mirrors import options as mirror_options
 from buildout_mirrors import urls
-from buildout_mirrors.errors import ConfigError
+from buildout_mirrors.errors import OVERRIDE_HINT, ConfigError
 from buildout_mirrors.failover import without_auth
 from buildout_mirrors.selector import MirrorSelector
 from buildout_mirrors.session import FailoverSession
@@ -119,17 +119,20 @@ class Extension:
         if not is_listed(self.buildout):
             return
         settings = settings_for(self.buildout)
+        for warning in settings.warnings:
+            logger.warning("%s", warning)
         # buildout -vv prints every option: the mirrors' credentials are
-        # now in `settings`; the option keeps only their redacted form.
-        if "@" in self.section.get("mirrors", ""):
-            self.section["mirrors"] = " ".join(
-                urls.redact(url) for url in self.section["mirrors"].split())
+        # now in `settings`; the options keep only their redacted form.
+        for name in ("mirrors", "index", "find-links"):
+            if "@" in self.section.get(name, ""):
+                self.section[name] = " ".join(
+                    urls.redact(url) for url in self.section[name].split())
         if self.buildout.offline or self.section.get(
                 "install-from-cache", "false").strip().lower() == "true":
             logger.debug("Offline or install-from-cache: no mirror probed.")
             return
         selector = MirrorSelector(settings)
-        inherited = self._inherited_choice()
+        inherited = self._inherited_choice(settings)
         if inherited:
             logger.info("Using mirror %s, as chosen before the upgrade.",
                         urls.redact(inherited["index"]))
@@ -143,18 +146,17 @@ class Extension:
             logger.warning("Dropped find-links %s for this run: %s.",
                            result.label, result.reason)
         if selection.chosen is None:
-            self._no_mirror(selection, settings.candidates_from)
-            switch = IndexSwitch(self.buildout)
-            switch.apply(None, selection.find_links)
-            _runs[id(self.buildout)] = (switch, None, None)
+            self._no_mirror(settings, selector, selection)
             return
         logger.info("%s", selection.summary())
         self._use(settings, selector, selection.chosen, selection.backups,
                   selection.find_links, RunGuard(
-                      selector.state, candidates_key(settings.candidates)))
+                      selector.state, candidates_key(settings.candidates)),
+                  silent=[result.url for result in selection.results
+                          if not result.answered])
 
     def _use(self, settings, selector, chosen, backups, find_links,
-             guard=None):
+             guard=None, silent=(), dead=()):
         """Switch buildout and pip to *chosen*, with failover to
         *backups* for every page and file of the run.  A local directory
         (the wheelhouse) is read directly: when it is chosen, there is
@@ -163,41 +165,78 @@ class Extension:
         if urls.is_remote(chosen):
             session = FailoverSession(
                 [chosen] + list(backups), settings, selector.state,
-                getattr(self.buildout, "_allow_hosts", ()))
+                getattr(self.buildout, "_allow_hosts", ()), silent=silent,
+                dead=dead)
         switch = IndexSwitch(self.buildout)
         # buildout prints the index it reads and stores it in every part:
         # give it the URL without credentials; the failover handler adds
-        # them back to each request.
-        choice = json.dumps({"index": chosen, "backups": list(backups),
-                             "find-links": list(find_links)})
+        # them back to each request.  The child buildout of an upgrade
+        # gets the choice as labels, never credentials.
+        choice = json.dumps({"index": urls.redact(chosen),
+                             "backups": [urls.redact(url) for url in backups],
+                             "find-links": [urls.redact(link)
+                                            for link in find_links]})
         switch.apply(without_auth(chosen), find_links,
                      [(CHOICE_ENVIRON, choice)],
                      pip_index=session.pip_index if session else None,
-                     also_allow=backups)
+                     also_allow=backups,
+                     pip_failures=session.pip_failures if session
+                     else (lambda: ()))
         _runs[id(self.buildout)] = (switch, session, guard)
 
-    def _inherited_choice(self):
+    def _inherited_choice(self, settings):
         """The choice of the parent buildout, in the process zc.buildout
-        restarts after an upgrade."""
+        restarts after an upgrade: labels, matched to this run's own
+        candidates (which hold the credentials)."""
         if "BUILDOUT_RESTART_AFTER_UPGRADE" not in os.environ:
             return None
         try:
             choice = json.loads(os.environ.get(CHOICE_ENVIRON, ""))
-            return {"index": str(choice["index"]),
-                    "backups": [str(url) for url in choice["backups"]],
-                    "find-links": [str(link) for link in choice["find-links"]]}
+            by_label = {urls.redact(url): url for url in
+                        settings.candidates + settings.find_links}
+
+            def own(label):
+                return by_label.get(str(label), str(label))
+            return {"index": own(choice["index"]),
+                    "backups": [own(url) for url in choice["backups"]],
+                    "find-links": [own(link) for link in choice["find-links"]]}
         except (ValueError, KeyError, TypeError):
             return None
 
-    def _no_mirror(self, selection, candidates_from):
-        """Do not fail a buildout that needs nothing new: go on as with
-        ``newest = false``; if something must be downloaded, buildout fails
-        below this warning with its own message."""
-        logger.warning(
-            "%s (candidates from %s). Going on with newest = false; if "
-            "anything must be downloaded this buildout will fail. Name a "
-            "reachable mirror in the %s environment variable or the mirrors "
-            "option.", selection.summary(), candidates_from,
-            mirror_options.ENVIRONMENT_OVERRIDE)
+    def _no_mirror(self, settings, selector, selection):
+        """No candidate answered healthy within the deadline.
+
+        Never fall back to an index nobody listed (dependency confusion):
+        buildout and pip stay pointed at the candidates.  Those that were
+        connected but silent may be slow, not dead: they are asked again,
+        patiently.  The run goes on with ``newest = false``, so that a
+        buildout that needs nothing new succeeds; one that must download
+        fails at the first download with one message naming every mirror
+        and why it failed."""
         self.buildout.newest = False
         self.section["newest"] = "false"
+        if settings.fallback == "pypi":
+            logger.warning(
+                "%s (candidates from %s). mirrors-fallback = pypi: going on "
+                "with %s and newest = false.", selection.summary(),
+                settings.candidates_from, mirror_options.PYPI)
+            switch = IndexSwitch(self.buildout)
+            switch.apply(mirror_options.PYPI, selection.find_links)
+            _runs[id(self.buildout)] = (switch, None, None)
+            return
+        slow = [result.url for result in selection.results if result.slow]
+        dead = [(result.url, result.reason) for result in selection.results
+                if not result.slow]
+        dead += [(url, reason) for url, reason in selection.skipped]
+        logger.warning(
+            "%s (candidates from %s). Going on with newest = false%s; no "
+            "other index is used. %s", selection.summary(),
+            settings.candidates_from,
+            "; the slow ones are asked again, up to %.0f s a request: %s" % (
+                settings.stall, ", ".join(urls.redact(url) for url in slow))
+            if slow else "; if anything must be downloaded this buildout "
+            "fails", OVERRIDE_HINT)
+        ordered = slow + [url for url in settings.candidates
+                          if url not in slow]
+        self._use(settings, selector, ordered[0], ordered[1:],
+                  selection.find_links, silent=slow, dead=dead)

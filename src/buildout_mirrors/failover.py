@@ -14,51 +14,28 @@ Plain code: the buildout hooks install it as a urllib handler
 index (:mod:`buildout_mirrors.pipproxy`).
 """
 
-import base64
 import collections
 import fnmatch
 import hashlib
-import http.client
-import netrc
 import posixpath
 import re
-import socket
-import ssl
-import tempfile
 import threading
-import time
-import urllib.error
 import urllib.parse
-import urllib.request
 
-from buildout_mirrors import pages, urls
+from buildout_mirrors import pages, transport, urls
+from buildout_mirrors.transport import FetchError, Response as Fetched
 
 MAX_FAILURES = 2
-MIN_BYTES_PER_SECOND = 8 * 1024  # below this, after `timeout` s: too slow
-MAX_REDIRECTS = 5
-SPOOL_BYTES = 8 * 1024 * 1024    # bodies larger than this go to disk
-
-
-class FetchError(Exception):
-    """This mirror could not serve this URL; ``reason`` says why."""
+MIN_BYTES_PER_SECOND = 8 * 1024  # below this, after the stall limit: a tarpit
+DEFAULT_STALL = 15.0             # zc.buildout's own socket timeout
 
 
 class IntegrityError(Exception):
     """Mirrors disagree about a file's content: refuse it."""
 
 
-class Fetched:
-    """A complete, verified answer: ``url`` (where it came from),
-    ``status``, ``headers`` (a dict) and ``body`` (a file at offset 0)."""
-
-    def __init__(self, url, status, headers, body):
-        self.url, self.status, self.headers, self.body = (
-            url, status, headers, body)
-
-    def read_all(self):
-        data = self.body.read()
-        self.body.seek(0)
-        return data
+class NoMirrorLeft(FetchError):
+    """Every candidate failed or was dropped: nothing can be fetched."""
 
 
 def without_auth(url):
@@ -93,28 +70,36 @@ def fragment_hashes(url):
 
 
 class Failover:
-    """``Failover(candidates, timeout=2.0, verify=True, allowed_hosts=(),
-    on_takeover=None, on_drop=None)``.
+    """``Failover(candidates, timeout=2.0, stall=15.0, verify=True,
+    allowed_hosts=(), on_takeover=None, on_drop=None, silent=())``.
 
     *candidates* are index URLs, the chosen one first.  ``fetch(url)``
     returns a :class:`Fetched` or raises :class:`FetchError` (no mirror
-    could serve it) or :class:`IntegrityError`.
+    could serve it), :class:`NoMirrorLeft` or :class:`IntegrityError`.
+
+    Slow is not dead: while another mirror could serve, a mirror gets
+    *timeout* seconds for its first byte; the last one left gets *stall*
+    seconds, like zc.buildout's own socket timeout, and no rate floor.
+    *silent* are candidates that never answered the probe: one more
+    silence drops them.
     """
 
     def __init__(self, candidates, timeout=2.0, verify=True,
-                 allowed_hosts=(), on_takeover=None, on_drop=None):
+                 allowed_hosts=(), on_takeover=None, on_drop=None,
+                 stall=DEFAULT_STALL, silent=()):
         self.candidates = list(candidates)
-        self.timeout = timeout
-        self.verify = verify
+        self.timeout, self.stall = timeout, max(stall, timeout)
+        self.context = transport.ssl_context(verify)
         self.allowed_hosts = tuple(allowed_hosts)
         self.on_takeover = on_takeover or (lambda *args: None)
         self.on_drop = on_drop or (lambda *args: None)
         self.failures = collections.Counter()
         self.dropped = set()
+        self.reasons = {}     # mirror -> its last failure
+        self.silent = set(silent)
         self.conflicts = {}   # file name -> message
         self._told = set()
         self._lock = threading.RLock()
-        self._local = threading.local()
 
     # -- which URLs are ours ----------------------------------------------
 
@@ -149,6 +134,16 @@ class Failover:
         return self.owner(url) is not None or pages.DIST_SUFFIXES_RE.search(
             urllib.parse.urlsplit(url).path) is not None
 
+    def live(self):
+        """The candidates not dropped, in order."""
+        return self._order(None)
+
+    def none_left(self):
+        """A :class:`NoMirrorLeft` naming every mirror and why it failed."""
+        return NoMirrorLeft("no listed mirror is reachable: %s" % ", ".join(
+            "%s (%s)" % (urls.redact(mirror), self.reasons.get(
+                mirror, "dropped")) for mirror in self.candidates))
+
     # -- fetching -----------------------------------------------------------
 
     def fetch(self, url, accept="text/html"):
@@ -161,12 +156,19 @@ class Failover:
 
     def fetch_page(self, first, relative, accept="text/html"):
         """*relative* (``/six/``) from *first*, else from the next mirror."""
-        errors, reasons, not_found = [], [], None
-        for mirror in self._order(first):
+        order = self._order(first)
+        if not order:
+            raise self.none_left()
+        errors, reasons, not_found, slow = [], [], None, []
+        for position, mirror in enumerate(order):
+            patient = position == len(order) - 1 and not slow
             try:
-                fetched = self._get(mirror + relative, accept)
+                fetched = self._get(mirror + relative, accept, patient)
             except FetchError as error:
-                self._failed(mirror, str(error))
+                if error.slow and not patient:
+                    slow.append(mirror)
+                else:
+                    self._failed(mirror, str(error), patient)
                 reasons.append(str(error))
                 errors.append("%s: %s" % (urls.redact(mirror), error))
                 continue
@@ -178,6 +180,18 @@ class Failover:
             return fetched
         if not_found is not None:
             return not_found
+        for mirror in slow[:1]:  # every mirror was slow: wait for one
+            try:
+                fetched = self._get(mirror + relative, accept, True)
+            except FetchError as error:
+                self._failed(mirror, str(error), True)
+                errors.append("%s: %s" % (urls.redact(mirror), error))
+                break
+            if mirror != first:
+                self._tell(first, mirror, reasons[0])
+            return fetched
+        if not self._order(None):
+            raise self.none_left()
         raise FetchError("no mirror could serve %s (%s)"
                          % (relative, "; ".join(errors)))
 
@@ -191,41 +205,46 @@ class Failover:
         origin, project = self._mirror_on_host(url), project_of(name)
         expected = fragment_hashes(url)
         errors, reasons = [], []
+        others = [mirror for mirror in self._order(None) if mirror != origin]
         if origin not in self.dropped:
             try:
-                return self._get_verified(url, expected)
+                return self._get_verified(url, expected, patient=not others)
             except FetchError as error:
                 if origin:
-                    self._failed(origin, str(error))
+                    self._failed(origin, str(error), not others)
                 reasons.append(str(error))
                 errors.append("%s: %s" % (urls.redact(url.split("#")[0]),
                                           error))
-        for mirror in self._order(None):
-            if mirror == origin:
-                continue
+        for position, mirror in enumerate(others):
+            patient = position == len(others) - 1
             try:
-                alternative = self._locate(mirror, project, name, expected)
+                alternative = self._locate(mirror, project, name, expected,
+                                           patient)
                 if alternative is None:
                     continue
-                fetched = self._get_verified(alternative, expected)
+                fetched = self._get_verified(alternative, expected, patient)
             except FetchError as error:
-                self._failed(mirror, str(error))
+                self._failed(mirror, str(error), patient)
                 reasons.append(str(error))
                 errors.append("%s: %s" % (urls.redact(mirror), error))
                 continue
             self._tell(origin or url.split("#")[0], mirror,
                        reasons[0] if reasons else "failed")
             return fetched
+        if not self._order(None):
+            raise self.none_left()
         raise FetchError("no mirror could serve %s (%s)"
                          % (name, "; ".join(errors) or "not listed"))
 
-    def _locate(self, mirror, project, name, expected):
+    def _locate(self, mirror, project, name, expected, patient):
         """The URL of file *name* on *mirror*'s page, after checking that
         the page's hash agrees with what is expected."""
-        page = self._get(pages.project_url(mirror, project),
-                         pages.ACCEPT)
+        page = self._get(pages.project_url(mirror, project), pages.ACCEPT,
+                         patient)
         if page.status == 404:
             return None
+        if page.status != 200:
+            raise FetchError("HTTP %d" % page.status)
         parsed = self._parse(page)
         if name not in parsed.files:
             return None
@@ -243,16 +262,18 @@ class Failover:
                 raise IntegrityError(message)
         return alternative
 
-    def _get_verified(self, url, expected):
-        fetched = self._get(url, "*/*")
+    def _get_verified(self, url, expected, patient):
+        fetched = self._get(url, "*/*", patient)
         if fetched.status != 200:
+            fetched.close()
             raise FetchError("HTTP %d" % fetched.status)
-        for algorithm, digest in expected.items():
+        for algorithm, digest in sorted(expected.items()):
             actual = hashlib.new(algorithm)
             for block in iter(lambda: fetched.body.read(1 << 16), b""):
                 actual.update(block)
             fetched.body.seek(0)
             if actual.hexdigest() != digest:
+                fetched.close()
                 raise FetchError("%s mismatch (the file differs from the "
                                  "index page)" % algorithm)
             break  # one strong hash is enough
@@ -274,10 +295,14 @@ class Failover:
             return ([first] if first and first not in self.dropped else []) \
                 + rest
 
-    def _failed(self, mirror, reason):
+    def _failed(self, mirror, reason, patient=False):
         with self._lock:
             self.failures[mirror] += 1
-            drop = self.failures[mirror] >= MAX_FAILURES and \
+            self.reasons[mirror] = reason
+            # A mirror silent at the probe and silent again, however
+            # patiently asked, is not slow: it hangs.
+            hung = patient and mirror in self.silent
+            drop = (self.failures[mirror] >= MAX_FAILURES or hung) and \
                 mirror not in self.dropped
             if drop:
                 self.dropped.add(mirror)
@@ -287,6 +312,7 @@ class Failover:
     def _tell(self, failed, mirror, reason):
         key = (failed, mirror)
         with self._lock:
+            self.silent.discard(mirror)
             if key in self._told:
                 return
             self._told.add(key)
@@ -300,146 +326,62 @@ class Failover:
             raise FetchError("invalid page: %s" % error) from None
 
     # -- one HTTP exchange ----------------------------------------------------
-    #
-    # The standard library, not requests: buildout already imported it, and
-    # a rerun that only checks a few pages must not pay ~45 ms to import
-    # requests.  Same behaviour: proxies from the environment, TLS with
-    # verification (and the CA bundle option), credentials from the URL or
-    # ~/.netrc, no redirect followed blindly.
 
-    def _authorization(self, url):
-        if not hasattr(self, "_netrc"):
-            try:  # read once a run, like requests does once a session
-                self._netrc = netrc.netrc()
-            except (OSError, netrc.NetrcParseError):
-                self._netrc = None
-        return _authorization(url, self._netrc)
+    def limits(self, patient):
+        """Impatient while another mirror could serve: the first byte
+        within the selection timeout, and a rate floor after the stall
+        limit.  Patient for the last one: what zc.buildout itself waits."""
+        if patient:
+            return transport.Limits(first_byte=self.stall, stall=self.stall)
+        return transport.Limits(first_byte=self.timeout, stall=self.stall,
+                                floor=MIN_BYTES_PER_SECOND)
 
-    def _opener(self):
-        opener = getattr(self._local, "opener", None)
-        if opener is None:
-            handlers = [_NoRedirects]
-            if isinstance(self.verify, str):  # a CA bundle; else the
-                # default context, made only when an https URL is opened
-                handlers.append(urllib.request.HTTPSHandler(
-                    context=ssl.create_default_context(cafile=self.verify)))
-            opener = self._local.opener = urllib.request.build_opener(
-                *handlers)
-        return opener
-
-    def _get(self, url, accept):
+    def _get(self, url, accept, patient=False):
         """GET *url* within bounds; follow redirects only to candidate or
-        allowed hosts; return a complete :class:`Fetched`."""
-        for _ in range(MAX_REDIRECTS + 1):
-            request = urllib.request.Request(
-                without_auth(url.split("#", 1)[0]),
-                headers=dict(self._authorization(url), Accept=accept))
-            try:
-                response = self._opener().open(request, timeout=self.timeout)
-            except urllib.error.HTTPError as error:
-                response = error
-            except Exception as error:
-                raise FetchError(describe(error, self.timeout)) from None
-            with response:
-                status = response.status or response.getcode()
-                if status in (301, 302, 303, 307, 308):
-                    target = urllib.parse.urljoin(
-                        url, response.headers.get("Location", ""))
-                    self._check_redirect(target)
-                    url = target
-                    continue
-                if status >= 500:
-                    raise FetchError("HTTP %d" % status)
-                body = self._read(response)
-                return Fetched(url.split("#", 1)[0], status,
-                               dict(response.headers.items()), body)
-        raise FetchError("too many redirects")
+        allowed hosts; 5xx is a failure."""
+        fetched = transport.get(url.split("#", 1)[0], accept,
+                                self.limits(patient), self.context,
+                                headers=_netrc_header(url),
+                                redirect_ok=self._redirect_ok)
+        if fetched.status >= 500:
+            fetched.close()
+            raise FetchError("HTTP %d" % fetched.status)
+        mirror = self._mirror_on_host(url)
+        if mirror is not None:
+            with self._lock:
+                self.silent.discard(mirror)
+        return fetched
 
-    def _check_redirect(self, target):
+    def _redirect_ok(self, source, target):
         host = urls.host_of(target)
         netloc = urllib.parse.urlsplit(target).netloc.rsplit("@", 1)[-1]
         if any(urls.host_of(mirror) == host for mirror in self.candidates):
-            return
-        if any(fnmatch.fnmatch(netloc, pattern) or fnmatch.fnmatch(host,
-                                                                   pattern)
+            return True
+        if any(fnmatch.fnmatch(netloc, pattern) or
+               fnmatch.fnmatch(host, pattern)
                for pattern in self.allowed_hosts if pattern != "*"):
-            return
+            return True
         raise FetchError("redirect to %s refused (not a mirror and not in "
                          "allow-hosts)" % host)
 
-    def _read(self, response):
-        """Read the whole body: a stall (no byte for `timeout` s) or a rate
-        below the floor after `timeout` s fails; so does a short body."""
-        body = tempfile.SpooledTemporaryFile(max_size=SPOOL_BYTES)
-        started, size = time.monotonic(), 0
-        read = getattr(response, "read1", None) or response.read
-        try:
-            while True:
-                chunk = read(65536)
-                if not chunk:
-                    break
-                body.write(chunk)
-                size += len(chunk)
-                elapsed = time.monotonic() - started
-                if elapsed > self.timeout and \
-                        size / elapsed < MIN_BYTES_PER_SECOND:
-                    raise FetchError("too slow (%d bytes in %.1f s)"
-                                     % (size, elapsed))
-        except FetchError:
-            raise
-        except http.client.IncompleteRead:
-            raise FetchError("truncated: the connection closed after %d "
-                             "bytes" % size) from None
-        except Exception as error:
-            raise FetchError(describe(error, self.timeout)) from None
-        expected = response.headers.get("Content-Length", "")
-        if expected.isdigit() and size < int(expected):
-            raise FetchError("truncated: %d of %s bytes" % (size, expected))
-        body.seek(0)
-        return body
+
+_NETRC = []
 
 
-class _NoRedirects(urllib.request.HTTPRedirectHandler):
-    """Hand redirects back: each target is checked before it is asked."""
-
-    def redirect_request(self, *args, **kwargs):
-        return None
-
-
-def _authorization(url, netrc_file):
-    """A Basic header from the URL's credentials, else from ~/.netrc."""
+def _netrc_header(url):
+    """A Basic header from ~/.netrc for a URL without credentials (read
+    once a run, like requests does once a session)."""
     parts = urllib.parse.urlsplit(url)
-    user, password = parts.username, parts.password
-    if user is None:
-        found = netrc_file.authenticators(parts.hostname or "") \
-            if netrc_file else None
-        if not found:
-            return {}
-        user, _, password = found
-    token = base64.b64encode(("%s:%s" % (
-        urllib.parse.unquote(user), urllib.parse.unquote(password or "")))
-        .encode("utf-8")).decode("ascii")
-    return {"Authorization": "Basic " + token}
-
-
-def describe(error, timeout):
-    """One short phrase for a failed exchange, with no URL in it."""
-    reason = getattr(error, "reason", error)
-    text = repr(reason)
-    if isinstance(reason, (socket.timeout, TimeoutError)) or \
-            "timed out" in text:
-        return "timed out after %.1f s" % timeout
-    if isinstance(reason, ConnectionRefusedError):
-        return "connection refused"
-    if isinstance(reason, ssl.SSLError):
-        return "TLS error (certificate not trusted or handshake failed)"
-    if isinstance(reason, socket.gaierror):
-        return "host name not found"
-    if isinstance(reason, ConnectionResetError):
-        return "connection reset"
-    if isinstance(reason, (http.client.RemoteDisconnected,
-                           http.client.BadStatusLine)):
-        return "not an HTTP answer (connection closed or garbage)"
-    if isinstance(reason, OSError):
-        return "cannot read (%s)" % (reason.strerror or type(reason).__name__)
-    return "failed (%s)" % type(reason).__name__
+    if parts.username is not None:
+        return {}
+    if not _NETRC:
+        import netrc
+        try:
+            _NETRC.append(netrc.netrc())
+        except (OSError, netrc.NetrcParseError):
+            _NETRC.append(None)
+    found = _NETRC[0].authenticators(parts.hostname or "") \
+        if _NETRC[0] else None
+    if not found:
+        return {}
+    return {"Authorization": transport.basic_auth(found[0], found[2])}

@@ -37,19 +37,24 @@ def parse_last_modified(text, now=None):
     return max((now - synced).total_seconds(), 0.0)
 
 
-def last_sync_age(index_url, timeout):
+def last_sync_age(index_url, timeout, verify=True):
     """Age in seconds of a bandersnatch mirror's last sync, or None."""
     if not index_url.startswith(("http://", "https://")):
         return None
-    import requests
+    from buildout_mirrors import transport
+    bound = min(timeout, 2.0)
     try:
-        response = requests.get(last_modified_url(index_url),
-                                timeout=min(timeout, 2.0))
-    except requests.RequestException:
+        response = transport.get(
+            last_modified_url(index_url), "text/plain",
+            transport.Limits(first_byte=bound, stall=bound, max_bytes=64),
+            transport.ssl_context(verify))
+    except transport.FetchError:
         return None
-    if response.status_code != 200 or len(response.content) > 64:
-        return None
-    return parse_last_modified(response.text)
+    with response.body:
+        if response.status != 200:
+            return None
+        return parse_last_modified(response.body.read().decode(
+            "ascii", "replace"))
 
 
 def band(lag, age):

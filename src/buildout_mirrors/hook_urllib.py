@@ -13,7 +13,9 @@ import urllib.response
 
 import zc.buildout
 
-from buildout_mirrors.failover import FetchError, IntegrityError, without_auth
+from buildout_mirrors.errors import OVERRIDE_HINT
+from buildout_mirrors.failover import (FetchError, IntegrityError,
+                                       NoMirrorLeft, without_auth)
 
 
 class FailoverHandler(urllib.request.BaseHandler):
@@ -31,6 +33,14 @@ class FailoverHandler(urllib.request.BaseHandler):
         try:
             fetched = self.failover.fetch(
                 url, accept=request.get_header("Accept", "text/html"))
+        except NoMirrorLeft as error:
+            # Nothing listed is alive: fail now, with the reasons, rather
+            # than go on to "Couldn't find a distribution" (or elsewhere).
+            raise zc.buildout.UserError(
+                "This buildout must download %s, but %s. %s" % (
+                    url.split("#", 1)[0].rsplit("/", 2)[-2]
+                    if url.endswith("/") else url.split("#")[0].rsplit(
+                        "/", 1)[-1], error, OVERRIDE_HINT)) from None
         except FetchError as error:
             # buildout reports a URLError as "Download error on ..." and
             # goes on with what the other pages give.
@@ -40,9 +50,7 @@ class FailoverHandler(urllib.request.BaseHandler):
         # Credentials stay out of the URL buildout sees, prints and joins
         # relative links to; the handler adds them back by host.
         final_url = without_auth(fetched.url)
-        headers = http.client.HTTPMessage()
-        for name, value in fetched.headers.items():
-            headers[name] = value
+        headers = fetched.headers  # case-insensitive, as urllib's own
         if fetched.status >= 400:
             raise urllib.error.HTTPError(final_url, fetched.status,
                                          http.client.responses.get(

@@ -23,13 +23,16 @@ DEFAULT_TIMEOUT = 2.0
 DEFAULT_TTL = 600.0
 DEFAULT_GRACE = 0.1  # ranking.GRACE_SECONDS, without importing zope here
 DEFAULT_PROBE = ("zc.buildout",)
+DEFAULT_STALL = 15.0  # zc.buildout's own socket timeout
+FALLBACKS = ("none", "pypi")
+PYPI = "https://pypi.org/simple"
 
 # Every option this package understands, so that the hooks can mark them
 # as used and buildout does not warn about them.
 OPTION_NAMES = (
     "mirrors", "mirrors-timeout", "mirrors-policy", "mirrors-probe",
     "mirrors-cache", "mirrors-ttl", "mirrors-allow-http", "mirrors-ca-bundle",
-    "mirrors-grace",
+    "mirrors-grace", "mirrors-stall-limit", "mirrors-fallback",
 )
 
 def raw_options(section):
@@ -56,6 +59,9 @@ class Settings:
     candidates_from: str = "mirrors"  # which option gave the candidates
     verify: object = True    # True, or the path of a CA bundle
     grace: float = 0.1       # see ranking.GRACE_SECONDS
+    stall: float = DEFAULT_STALL  # patience for a slow mirror, per read
+    fallback: str = "none"   # "pypi": the 1.0 behaviour when all are dead
+    warnings: tuple = ()     # one-line warnings about ignored input
 
 
 def builtin_mirrors():
@@ -107,15 +113,16 @@ def _number(raw, option, default, strictly_positive=True):
 
 
 def _ca_bundle(option, environ, base_directory):
-    """TLS verification always stays on; a custom CA bundle comes from
-    mirrors-ca-bundle, else pip's and requests' own settings."""
+    """TLS verification always stays on.  The CA bundle is
+    mirrors-ca-bundle, else the one the user gave pip or requests, else
+    (True) the system trust store, which honours SSL_CERT_FILE/DIR."""
     if option:
         path = os.path.join(base_directory, os.path.expanduser(option))
         if not os.path.isfile(path):
             raise ConfigError("mirrors-ca-bundle = %r: no such file; name a "
                               "PEM file of trusted CA certificates" % option)
         return path
-    for name in ("PIP_CERT", "REQUESTS_CA_BUNDLE", "CURL_CA_BUNDLE"):
+    for name in ("PIP_CERT", "REQUESTS_CA_BUNDLE"):
         if environ.get(name, "").strip():
             return environ[name].strip()
     return True
@@ -125,6 +132,26 @@ def _urls(raw, option, allow_http, base_directory):
     return tuple(_dedupe(
         urls.check_url(item, option, allow_http, base_directory)
         for item in raw.split()))
+
+
+def _find_links(raw, allow_http, base_directory):
+    """find-links entries as given (buildout reads paths itself), checked:
+    a URL must be https (or allowed http, or file:); a path that does not
+    exist is left out with a warning."""
+    kept, warnings = [], []
+    for item in raw.split():
+        if "://" in item or item.startswith("file:"):
+            urls.check_url(item, "find-links", allow_http, base_directory)
+            kept.append(item)
+        elif os.path.exists(os.path.join(base_directory,
+                                         os.path.expanduser(item))):
+            kept.append(item)
+        else:
+            warnings.append(
+                "find-links: %r is neither a URL nor an existing path; it "
+                "is left out. Write https://host/path or a directory that "
+                "exists." % urls.redact(item))
+    return tuple(_dedupe(kept)), tuple(warnings)
 
 
 def _dedupe(items):
@@ -182,11 +209,22 @@ def parse(options, environ=None, base_directory="."):
     else:
         cache_path = default_cache_path()
 
+    fallback = get("mirrors-fallback").strip().lower() or "none"
+    if fallback not in FALLBACKS:
+        raise ConfigError("mirrors-fallback = %r is unknown; use none (the "
+                          "default: never an index nobody listed) or pypi"
+                          % fallback)
+    find_links, warnings = _find_links(get("find-links"), allow_http,
+                                       base_directory)
     return Settings(
+        stall=_number(options.get("mirrors-stall-limit"),
+                      "mirrors-stall-limit", DEFAULT_STALL),
+        fallback=fallback,
+        warnings=warnings,
         verify=_ca_bundle(get("mirrors-ca-bundle").strip(), environ,
                           base_directory),
         candidates=candidates,
-        find_links=tuple(get("find-links").split()),
+        find_links=find_links,
         timeout=_number(options.get("mirrors-timeout"), "mirrors-timeout",
                         DEFAULT_TIMEOUT),
         policy=policy,

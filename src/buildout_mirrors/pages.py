@@ -43,6 +43,39 @@ def project_url(index_url, project):
     return "%s/%s/" % (index_url.rstrip("/"), normalize_project(project))
 
 
+def file_version(name):
+    """The version in a distribution file name, or None."""
+    from packaging.utils import (InvalidSdistFilename, InvalidWheelFilename,
+                                 parse_sdist_filename, parse_wheel_filename)
+    try:
+        if name.endswith(".whl"):
+            return parse_wheel_filename(name)[1]
+        if name.endswith(".egg"):
+            from packaging.version import Version
+            return Version(name.split("-")[1])
+        return parse_sdist_filename(name)[1]
+    except (InvalidWheelFilename, InvalidSdistFilename, ValueError,
+            IndexError):
+        return None
+
+
+def newest_version(files):
+    """The newest final-or-pre release among *files* (file names), as a
+    string, or None.  PEP 440 order: 6.0.10 is newer than 6.0.9."""
+    versions = [version for version in map(file_version, files)
+                if version is not None]
+    return str(max(versions)) if versions else None
+
+
+def is_safe_file_name(name):
+    """A distribution file name that is one path segment: a mirror page
+    must not be able to name ``../../x`` or an absolute path."""
+    return bool(name) and name == name.strip() and "/" not in name and \
+        "\\" not in name and name not in (".", "..") and \
+        not name.startswith(".") and "\x00" not in name and \
+        DIST_SUFFIXES_RE.search(name) is not None
+
+
 def header_serial(headers):
     value = headers.get("X-PyPI-Last-Serial")
     return int(value) if value and value.strip().isdigit() else None
@@ -67,7 +100,7 @@ def _parse_json(text, page_url):
         entries = data["files"]
         files = {entry["filename"]: _with_hashes(
             urllib.parse.urljoin(page_url, entry["url"]), entry.get("hashes"))
-            for entry in entries}
+            for entry in entries if is_safe_file_name(entry["filename"])}
     except (ValueError, KeyError, TypeError, AttributeError):
         raise PageError("invalid PEP 691 JSON page") from None
     serial = data.get("meta", {}).get("_last-serial") if isinstance(
@@ -92,7 +125,7 @@ def _parse_html(text, page_url):
         if not name.lower().endswith(DIST_SUFFIXES):
             name = urllib.parse.unquote(
                 urllib.parse.urlsplit(url).path.rsplit("/", 1)[-1])
-        if name.lower().endswith(DIST_SUFFIXES):
+        if is_safe_file_name(name):
             files[name] = url
     match = _SERIAL_COMMENT.search(text)
     return files, int(match.group(1)) if match else None

@@ -22,24 +22,49 @@ GRACE_SECONDS = 0.1
 def lags(results):
     """Map each healthy result's URL to '' (up to date) or how it lags.
 
-    Serials, where mirrors give them, are compared first; a mirror without
-    one is compared by the probe projects' file lists, which always works.
+    A mirror is behind when its serial is lower than another's, or, where
+    mirrors give no serial, when its newest release of a probe project is
+    older (PEP 440 order) than another mirror's newest.  Lacking an old
+    file is no lag: company indexes and wheelhouses are curated.
     """
     healthy = [result for result in results if result.ok]
     serials = [result.serial for result in healthy if result.serial is not None]
     newest_serial = max(serials) if serials else None
-    all_files = frozenset().union(*(result.files for result in healthy))
+    newest = _newest_releases(healthy)
     verdict = {}
     for result in healthy:
-        if result.serial is not None:
+        if result.serial is not None and len(serials) > 1:
             behind = newest_serial - result.serial
-            verdict[result.url] = ("behind by %d serial(s)" % behind
-                                   if behind else "")
-        else:
-            missing = len(all_files - result.files)
-            verdict[result.url] = ("missing %d file(s) other mirrors have"
-                                   % missing if missing else "")
+            if behind:
+                verdict[result.url] = "behind by %d serial(s)" % behind
+                continue
+        older = [
+            "%s %s < %s" % (project, version, newest[project])
+            for project, version in result.newest
+            if version and newest.get(project) and
+            _version(version) < _version(newest[project])]
+        verdict[result.url] = ("newest release older than another "
+                               "mirror's (%s)" % ", ".join(older)
+                               if older else "")
     return verdict
+
+
+def _version(text):
+    from packaging.version import InvalidVersion, Version
+    try:
+        return Version(text)
+    except InvalidVersion:
+        return Version("0")
+
+
+def _newest_releases(results):
+    newest = {}
+    for result in results:
+        for project, version in result.newest:
+            if version and (project not in newest or
+                            _version(version) > _version(newest[project])):
+                newest[project] = version
+    return newest
 
 
 def _sticky_first(order, sticky):

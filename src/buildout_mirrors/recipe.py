@@ -25,13 +25,16 @@ class Recipe:
     def __init__(self, buildout, name, options):
         self.buildout, self.name, self.options = buildout, name, options
         self.index, self.find_links = self._choice()
-        # With the extension loaded, its failover handler adds credentials
-        # by host: ${part:index} goes without them, so that neither the
-        # log nor .installed.cfg shows them.  The files keep them: pip and
-        # uv run on their own.
-        options["index"] = without_auth(self.index) \
-            if extension.is_active(buildout) else self.index
-        options["find-links"] = "\n".join(self.find_links)
+        # ${part:index} goes without credentials, so that neither -vv
+        # output nor .installed.cfg shows them (with the extension loaded,
+        # its failover handler adds them back by host).  The files keep
+        # them, mode 0600: pip and uv run on their own.
+        options["index"] = without_auth(self.index)
+        options["find-links"] = "\n".join(without_auth(link)
+                                          for link in self.find_links)
+        if "@" in options.get("mirrors", ""):
+            options["mirrors"] = " ".join(urls.redact(url)
+                                          for url in options["mirrors"].split())
         directory = buildout["buildout"]["directory"]
         self.targets = {
             option: os.path.join(directory, os.path.expanduser(
@@ -46,6 +49,12 @@ class Recipe:
             return extension.chosen_for(self.buildout) or section.get(
                 "index", ""), section.get("find-links", "").split()
         settings = extension.settings_for(self.buildout, self.options)
+        # Without the extension nothing redacts [buildout] mirrors: -vv
+        # prints it.  (index and find-links stay: other parts use them.)
+        section = self.buildout["buildout"]
+        if "@" in section.get("mirrors", ""):
+            section["mirrors"] = " ".join(urls.redact(url)
+                                          for url in section["mirrors"].split())
         selection = MirrorSelector(settings).select()
         if selection.chosen is None:
             fallback = settings.candidates[0]

@@ -14,6 +14,8 @@ class ProbeResult:
     serial: object = None         # the project's PyPI serial, if given
     files: frozenset = frozenset()
     answered: bool = True         # False: the choice was made without it
+    slow: bool = False            # connected, but no answer in time
+    newest: tuple = ()            # ((project, newest version), ...)
 
     @property
     def label(self):

@@ -167,7 +167,8 @@ class MirrorSelector:
             backups=tuple(result.url for result in ranked[1:]) + tuple(
                 result.url for result in results if not result.answered))
         self.state.update(lambda state: self._record(
-            state, key, candidates, selection, link_results, now))
+            state, key, candidates, selection, link_results, now,
+            run=not thorough))
         return selection
 
     @staticmethod
@@ -219,8 +220,10 @@ class MirrorSelector:
         answered = {result.url for result in index_results + link_results}
         elapsed = time.monotonic() - (deadline - self.settings.timeout)
         if time.monotonic() >= deadline:
+            # Still waiting at the deadline: slow or hanging, no verdict
+            # on which (slow is not dead).
             unanswered = dict(reason="timed out after %.1f s"
-                              % self.settings.timeout)
+                              % self.settings.timeout, slow=True)
         else:  # the policy was satisfied first: not a verdict on the mirror
             unanswered = dict(reason="no answer within %d ms, not waited for"
                               % (elapsed * 1000), answered=False)
@@ -239,16 +242,23 @@ class MirrorSelector:
         answers.put((kind, result))
 
     @staticmethod
-    def _record(state, key, candidates, selection, link_results, now):
+    def _record(state, key, candidates, selection, link_results, now,
+                run=True):
+        """Each answer under ``mirrors``; a run's choice, with the answers
+        that made it, under ``choices`` (``status`` probes are no run:
+        ``explain`` keeps telling about the last buildout)."""
+        records = {}
         for result in tuple(selection.results) + tuple(link_results):
             if not result.answered:
                 continue
-            state["mirrors"][result.label] = {
+            records[result.label] = {
                 "checked": now, "ok": result.ok,
                 "elapsed": round(result.elapsed, 4),
                 "reason": result.reason, "serial": result.serial,
                 "lag": selection.lags.get(result.url, "")}
-        if selection.chosen:
+        state["mirrors"].update(records)
+        if selection.chosen and run:
             state["choices"][key] = {
                 "mirror": urls.redact(selection.chosen), "at": now,
-                "candidates": [urls.redact(url) for url in candidates]}
+                "candidates": [urls.redact(url) for url in candidates],
+                "mirrors": records}

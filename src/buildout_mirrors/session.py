@@ -18,12 +18,18 @@ logger = logging.getLogger("buildout_mirrors")
 
 class FailoverSession:
 
-    def __init__(self, candidates, settings, store, allowed_hosts=()):
+    def __init__(self, candidates, settings, store, allowed_hosts=(),
+                 silent=(), dead=()):
         self.store = store
         self.failover = Failover(
             candidates, timeout=settings.timeout, verify=settings.verify,
             allowed_hosts=allowed_hosts, on_takeover=self._took_over,
-            on_drop=self._dropped)
+            on_drop=self._dropped, stall=settings.stall, silent=silent)
+        # Candidates the selection found dead (refused, errors): not asked
+        # again in this run, but named when nothing is left.
+        for url, reason in dead:
+            self.failover.dropped.add(url)
+            self.failover.reasons[url] = reason
         self.opener = InstalledOpener(self.failover)
         self.index = candidates[0]
         self.proxy = None
@@ -31,11 +37,16 @@ class FailoverSession:
     def pip_index(self):
         """The local failover index for pip, started on first use: most
         reruns build nothing and never need it."""
+        if not self.failover.live():
+            raise self.failover.none_left()
         if self.proxy is None:
             from buildout_mirrors.pipproxy import PipProxy
             self.proxy = PipProxy(self.failover, self.index)
             self.proxy.start()
         return self.proxy.url
+
+    def pip_failures(self):
+        return list(self.proxy.failures) if self.proxy is not None else []
 
     def close(self):
         if self.proxy is not None:
@@ -48,14 +59,24 @@ class FailoverSession:
                        urls.redact(failed), reason, urls.redact(mirror))
 
     def _dropped(self, mirror, reason):
+        if not self.failover.live():
+            logger.warning("Mirror %s failed (%s); no mirror is left.",
+                           urls.redact(mirror), reason)
+        else:
+            self._warn_dropped(mirror, reason)
+        self._mark_dead(mirror, reason)
+
+    @staticmethod
+    def _warn_dropped(mirror, reason):
         logger.warning("Mirror %s failed %d times (last: %s); it is not "
                        "asked again in this run.", urls.redact(mirror),
                        MAX_FAILURES, reason)
+
+    def _mark_dead(self, mirror, reason):
         now = time.time()
 
         def mark(state):
             state["mirrors"][urls.redact(mirror)] = {
                 "checked": now, "ok": False, "elapsed": 0.0, "serial": None,
-                "lag": "", "reason": "dropped during a run after %d "
-                "failures: %s" % (MAX_FAILURES, reason)}
+                "lag": "", "reason": "dropped during a run: %s" % reason}
         self.store.update(mark)

@@ -25,6 +25,67 @@ except ImportError:  # Windows: no advisory locks; the rename stays atomic
 
 FORMAT = 1
 logger = logging.getLogger("buildout_mirrors")
+_WARNED = set()
+
+
+class NewerFormat(Exception):
+    """Written by a newer buildout_mirrors: neither used nor overwritten."""
+
+
+def _number(value):
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
+# What each record holds: name -> check.  Anything else is dropped.
+MIRROR_FIELDS = {
+    "checked": _number, "ok": lambda value: isinstance(value, bool),
+    "elapsed": _number, "reason": lambda value: isinstance(value, str),
+    "serial": lambda value: value is None or (
+        isinstance(value, int) and not isinstance(value, bool)),
+    "lag": lambda value: isinstance(value, str),
+}
+CHOICE_FIELDS = {
+    "mirror": lambda value: isinstance(value, str), "at": _number,
+    "candidates": lambda value: isinstance(value, list) and all(
+        isinstance(item, str) for item in value),
+}
+OPTIONAL_CHOICE_FIELDS = {
+    "suspect": lambda value: isinstance(value, bool),
+    "mirrors": lambda value: isinstance(value, dict) and all(
+        _valid(record, MIRROR_FIELDS) for record in value.values()),
+}
+
+
+def _valid(record, fields, optional=None):
+    return isinstance(record, dict) and all(
+        name in record and check(record[name])
+        for name, check in fields.items()) and all(
+        check(record[name]) for name, check in (optional or {}).items()
+        if name in record)
+
+
+def validated(state):
+    """(state, names of the entries dropped), or (None, ()) when *state*
+    is no format-1 state at all.  Entries are checked one by one: one bad
+    entry costs that entry, not the file."""
+    if not isinstance(state, dict) or state.get("format") != FORMAT or \
+            not isinstance(state.get("mirrors"), dict) or \
+            not isinstance(state.get("choices"), dict):
+        return None, ()
+    dropped = []
+    mirrors = {}
+    for label, record in state["mirrors"].items():
+        if _valid(record, MIRROR_FIELDS):
+            mirrors[label] = record
+        else:
+            dropped.append("mirrors: %s" % urls.redact(str(label)))
+    choices = {}
+    for key, record in state["choices"].items():
+        if _valid(record, CHOICE_FIELDS, OPTIONAL_CHOICE_FIELDS):
+            choices[key] = record
+        else:
+            dropped.append("choices: %s" % key)
+    return {"format": FORMAT, "mirrors": mirrors, "choices": choices}, dropped
 
 
 def candidates_key(candidates):
@@ -45,50 +106,77 @@ class StateFile:
         self.path = path
 
     def load(self):
+        """The state, validated; empty when there is none (or when it is
+        of a newer format)."""
+        try:
+            return self._read()
+        except NewerFormat:
+            return empty()
+
+    def _read(self):
         try:
             with open(self.path, encoding="utf-8") as stream:
                 text = stream.read()
         except FileNotFoundError:
             return empty()
         except OSError as error:
-            logger.warning("Cannot read the mirrors state file %s (%s); "
-                           "probing without it. Fix its permissions or set "
-                           "mirrors-cache.", self.path, error.strerror)
+            self._warn_once("Cannot read the mirrors state file %s (%s); "
+                            "probing without it. Fix its permissions or set "
+                            "mirrors-cache." % (self.path, error.strerror))
             return empty()
         return self._parse(text)
+
+    def _warn_once(self, message):
+        """One warning a file and process, however often it is read."""
+        if (self.path, message) not in _WARNED:
+            _WARNED.add((self.path, message))
+            logger.warning("%s", message)
 
     def _parse(self, text):
         try:
             state = json.loads(text)
         except ValueError:
             state = None
-        if not isinstance(state, dict) or not isinstance(
-                state.get("mirrors"), dict) or not isinstance(
-                state.get("choices"), dict):
-            logger.warning("The mirrors state file %s is corrupt; it will be "
-                           "replaced.", self.path)
+        if isinstance(state, dict) and isinstance(state.get("format"), int) \
+                and not isinstance(state.get("format"), bool) and \
+                state["format"] > FORMAT:
+            self._warn_once(
+                "The mirrors state file %s has format %d, newer than this "
+                "buildout_mirrors (%d); it is left as it is and not used. "
+                "Upgrade buildout_mirrors, or set mirrors-cache to another "
+                "file." % (self.path, state["format"], FORMAT))
+            raise NewerFormat()
+        valid, dropped = validated(state)
+        if valid is None:
+            self._warn_once("The mirrors state file %s is corrupt; it will "
+                            "be replaced." % self.path)
             return empty()
-        if state.get("format") != FORMAT:
-            logger.warning("The mirrors state file %s has format %r, not %d; "
-                           "it will be replaced.", self.path,
-                           state.get("format"), FORMAT)
-            return empty()
-        return state
+        if dropped:
+            self._warn_once("The mirrors state file %s had %d invalid "
+                            "entr%s (%s); %s left out and rewritten." % (
+                                self.path, len(dropped),
+                                "y" if len(dropped) == 1 else "ies",
+                                ", ".join(dropped[:3]),
+                                "it is" if len(dropped) == 1 else "they are"))
+        return valid
 
     def update(self, change):
         """Re-read the file under the lock, apply *change*, write it back.
-        Returns False (after one warning) when the file cannot be written."""
+        Returns False (after one warning) when the file cannot be written,
+        or when a newer buildout_mirrors wrote it."""
         try:
             with self._locked():
-                state = self.load()
+                state = self._read()
                 change(state)
                 atomic_write(self.path, json.dumps(state, indent=1,
                                                    sort_keys=True) + "\n")
+        except NewerFormat:
+            return False
         except OSError as error:
-            logger.warning("Cannot write the mirrors state file %s (%s); "
-                           "results are not kept. Set mirrors-cache to a "
-                           "writable path.", self.path,
-                           error.strerror or error)
+            self._warn_once("Cannot write the mirrors state file %s (%s); "
+                            "results are not kept. Set mirrors-cache to a "
+                            "writable path." % (self.path,
+                                                error.strerror or error))
             return False
         return True
 

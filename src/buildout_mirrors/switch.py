@@ -1,18 +1,26 @@
 """Point every place zc.buildout and pip read "the index" at one mirror.
 
-zc.buildout keeps its index in many places (see NOTES: the option, private
-copies on the Buildout object, module globals of ``easy_install``, a cache
-of ``PackageIndex`` objects, and pip's environment, since buildout hands
-its index to pip only as ``--extra-index-url``).  :class:`IndexSwitch`
+zc.buildout keeps its index in many places: the option, private copies on
+the Buildout object (``_links``, ``_allow_hosts``), module globals of
+``easy_install`` (``index_url()``, ``default_index_url``), a cache of
+``PackageIndex`` objects, and pip's environment, since buildout hands its
+index to pip only as ``--extra-index-url``.  :class:`IndexSwitch`
 changes them all and remembers the old values so that ``restore()`` can
 put them back.
 """
 
 import fnmatch
 import os
+import shutil
+import tempfile
 import urllib.parse
 
+import zc.buildout
 import zc.buildout.easy_install
+
+from buildout_mirrors import pip_errors
+from buildout_mirrors.errors import OVERRIDE_HINT
+from buildout_mirrors.failover import NoMirrorLeft
 
 _MISSING = object()
 
@@ -33,9 +41,11 @@ class IndexSwitch:
         self._saved_index_url = zc.buildout.easy_install.index_url()
         self._saved_default = zc.buildout.easy_install.default_index_url
         self._saved_pip_install = None
+        self._find_links = ()
+        self._empty = None
 
     def apply(self, index, find_links, environ_extra=(), pip_index=None,
-              also_allow=()):
+              also_allow=(), pip_failures=lambda: ()):
         """Use *index* (a URL) and *find_links* (a list) from now on.
 
         *pip_index*, if given, is called when buildout first runs pip, and
@@ -51,7 +61,8 @@ class IndexSwitch:
             zc.buildout.easy_install.default_index_url = index
             self._set_environ("PIP_INDEX_URL", index)
         if pip_index:
-            self._route_pip(pip_index)
+            self._route_pip(pip_index, pip_failures)
+        self._find_links = tuple(find_links)
         self._set_option("find-links", "\n".join(find_links))
         self._set_attribute("_links", list(find_links))
         if find_links:
@@ -68,16 +79,34 @@ class IndexSwitch:
         # PackageIndex objects are cached by (index, find-links).
         zc.buildout.easy_install.clear_index_cache()
 
-    def _route_pip(self, pip_index):
+    def _route_pip(self, pip_index, pip_failures):
         """Wrap buildout's only way to run pip so that the local index
-        starts, and pip is pointed at it, just before the first pip run."""
+        starts, and pip is pointed at it and at nothing else, just before
+        the first pip run.
+
+        pip merges, it does not replace: ``extra-index-url`` and
+        ``find-links`` from the user's pip.conf, ``/etc/pip.conf`` or
+        ``PIP_*`` variables would be asked besides the mirror (a dead one
+        costs minutes; a public one is dependency confusion).  Environment
+        variables beat every config file, so they are set to the local
+        index and to this buildout's live find-links (or an empty
+        directory).  The user's TLS and proxy settings stay."""
         original = zc.buildout.easy_install.call_pip_install
         switch = self
 
-        def call_pip_install(*args, **kwargs):
-            url = pip_index()
+        def call_pip_install(spec, *args, **kwargs):
+            try:
+                url = pip_index()
+            except NoMirrorLeft as error:
+                raise zc.buildout.UserError(
+                    "This buildout must install %s with pip, but %s. %s"
+                    % (spec, error, OVERRIDE_HINT)) from None
             zc.buildout.easy_install.index_url(url)
             switch._set_environ("PIP_INDEX_URL", url)
+            switch._set_environ("PIP_EXTRA_INDEX_URL", url)
+            switch._set_environ("PIP_FIND_LINKS", " ".join(
+                switch._find_links) or switch._empty_directory())
+            switch._set_environ("PIP_NO_INDEX", "0")
             # A proxy from the environment must not carry pip's requests
             # to the local index.
             for name in ("NO_PROXY", "no_proxy"):
@@ -85,10 +114,16 @@ class IndexSwitch:
                 if "127.0.0.1" not in present.split(","):
                     switch._set_environ(name, ",".join(
                         filter(None, [present, "127.0.0.1"])))
-            return original(*args, **kwargs)
+            return pip_errors.run_pip(original, spec, args, kwargs,
+                                      pip_failures)
 
         self._saved_pip_install = original
         zc.buildout.easy_install.call_pip_install = call_pip_install
+
+    def _empty_directory(self):
+        if self._empty is None:
+            self._empty = tempfile.mkdtemp(prefix="buildout-mirrors-")
+        return self._empty
 
     def _allow(self, new_urls, options):
         """Add the mirror's host to a restrictive allow-hosts, or buildout
@@ -126,8 +161,13 @@ class IndexSwitch:
             else:
                 options[name] = value
         for name, value in self._saved_attributes.items():
-            if value is not _MISSING:
+            if value is _MISSING:
+                if hasattr(self.buildout, name):
+                    delattr(self.buildout, name)
+            else:
                 setattr(self.buildout, name, value)
+        if self._empty is not None:
+            shutil.rmtree(self._empty, ignore_errors=True)
         for name, value in self._saved_environ.items():
             if value is _MISSING:
                 os.environ.pop(name, None)

@@ -22,12 +22,14 @@ from packaging.utils import (InvalidSdistFilename, InvalidWheelFilename,
                              canonicalize_name, canonicalize_version,
                              parse_sdist_filename, parse_wheel_filename)
 
-from buildout_mirrors import pages, urls
+from buildout_mirrors import pages, transport, urls
 from buildout_mirrors.extension import chosen_for, settings_for
 from buildout_mirrors.files import atomic_write
 
 logger = logging.getLogger("buildout_mirrors")
 TOOLCHAIN = ("zc.buildout", "setuptools", "pip", "wheel")
+# A wheelhouse is filled once, with no hurry: zc.buildout's own patience.
+PATIENCE = transport.Limits(first_byte=15.0, stall=15.0)
 
 
 class Recipe:
@@ -142,19 +144,33 @@ class Wheelhouse:
         return {}
 
     def _download(self, project, name, url):
-        import requests
+        """Fetch *url* into ``project/name``: only a safe one-segment
+        name, only after its hash matched, never half a file."""
+        if not pages.is_safe_file_name(name):
+            raise zc.buildout.UserError(
+                "Wheelhouse: %r from %s is not a plain distribution file "
+                "name; refused" % (name, urls.redact(url.split("#")[0])))
         plain, _, fragment = url.partition("#")
-        response = requests.get(plain, timeout=60, verify=self.verify)
-        response.raise_for_status()
-        content = response.content
-        if "=" in fragment:
-            algorithm, expected = fragment.split("=", 1)
-            if algorithm in hashlib.algorithms_guaranteed and \
-                    hashlib.new(algorithm, content).hexdigest() != expected:
+        try:
+            response = transport.get(plain, "*/*", PATIENCE,
+                                     transport.ssl_context(self.verify))
+        except transport.FetchError as error:
+            raise zc.buildout.UserError("Wheelhouse: cannot fetch %s from %s"
+                                        " (%s)" % (name, urls.redact(plain),
+                                                   error)) from None
+        with response.body:
+            if response.status != 200:
                 raise zc.buildout.UserError(
-                    "%s from %s does not match its %s hash; not added to "
-                    "the wheelhouse" % (name, urls.redact(plain), algorithm))
-        folder = os.path.join(self.directory, project)
+                    "Wheelhouse: cannot fetch %s from %s (HTTP %d)"
+                    % (name, urls.redact(plain), response.status))
+            content = response.body.read()
+        algorithm, _, expected = fragment.partition("=")
+        if algorithm in hashlib.algorithms_guaranteed and expected and \
+                hashlib.new(algorithm, content).hexdigest() != expected:
+            raise zc.buildout.UserError(
+                "%s from %s does not match its %s hash; not added to "
+                "the wheelhouse" % (name, urls.redact(plain), algorithm))
+        folder = os.path.join(self.directory, pages.normalize_project(project))
         os.makedirs(folder, exist_ok=True)
         atomic_write(os.path.join(folder, name), content)
 
@@ -191,13 +207,14 @@ def read_page(source, project, verify=True):
         return read_local_project(source if "://" in source
                                   else "file://" + os.path.abspath(source),
                                   project)
-    import requests
-    url = pages.project_url(source, project)
-    response = requests.get(url, headers={"Accept": pages.ACCEPT},
-                            verify=verify, timeout=30)
-    response.raise_for_status()
-    return pages.parse(response.content, response.headers.get(
-        "Content-Type", ""), response.url, response.headers)
+    response = transport.get(pages.project_url(source, project),
+                             pages.ACCEPT, PATIENCE,
+                             transport.ssl_context(verify))
+    with response.body:
+        if response.status != 200:
+            raise transport.FetchError("HTTP %d" % response.status)
+        return pages.parse(response.body.read(), response.headers.get(
+            "Content-Type", ""), response.url, response.headers)
 
 
 def file_version(name):
