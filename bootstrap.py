@@ -285,7 +285,7 @@ def read_page(url, deadline):
                 body, re.I | re.S):
             href = urllib.parse.urljoin(url, href.replace("&amp;", "&"))
             name = label.strip()
-            if not name.lower().endswith(DIST_SUFFIXES):
+            if not safe_file_name(name):  # the link's own last segment
                 name = urllib.parse.unquote(href.split("#")[0].rsplit("/", 1)[-1])
             if safe_file_name(name):
                 files[name] = href

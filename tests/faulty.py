@@ -19,6 +19,7 @@ the real mirror's pages and files through 127.0.0.1 until the fault:
 - ``old-sync``: a bandersnatch ``/last-modified`` three days old;
 - ``slow``: every answer after the first *after* starts after *delay*
   seconds;
+- ``malicious-names``: pages name each file ``../../../escaped/<name>``;
 - ``passthrough``: no fault; every request's User-Agent is recorded.
 
 ``agents`` and ``authorizations`` record each request's User-Agent and
@@ -131,6 +132,9 @@ class FaultyMirror(InBackground):
                 return
         elif self.mode == "altered-pages" and upstream.status_code == 200:
             body = self._alter_page(body)
+        elif self.mode == "malicious-names" and upstream.status_code == 200:
+            body = re.sub(rb'>([^<>/]+\.(?:whl|tar\.gz|zip))</a>',
+                          rb'>../../../escaped/\1</a>', body)
         elif self.mode == "dead-file-host" and upstream.status_code == 200:
             body = re.sub(rb'href="(?:\.\./)*/?packages/',
                           b'href="http://127.0.0.1:%d/packages/'

@@ -37,3 +37,51 @@ def test_config_reading_follows_extends_and_plus_equals(tmp_path, monkeypatch):
 
 def test_redact():
     assert load_bootstrap().redact("https://u:p@h/simple") == "https://***@h/simple"
+
+
+def test_names_from_a_malicious_page_are_one_segment(pypi_mirror):
+    import time
+    from faulty import FaultyMirror
+    bootstrap = load_bootstrap()
+    with FaultyMirror(pypi_mirror.url, "malicious-names") as malicious:
+        files, _ = bootstrap.read_page(malicious.url + "/pip/",
+                                       time.monotonic() + 10)
+    assert files and all("/" not in name and not name.startswith(".")
+                         for name in files)
+    assert bootstrap.safe_file_name("pip-26.3-py3-none-any.whl")
+    for name in ("../../../escaped/pip-26.3-py3-none-any.whl",
+                 "/etc/pip-26.3-py3-none-any.whl", "..", ".hidden.whl",
+                 "pip.exe"):
+        assert not bootstrap.safe_file_name(name), name
+
+
+def test_newest_release_wins_over_a_complete_stale_list():
+    bootstrap = load_bootstrap()
+    key = bootstrap.version_key
+    assert key("6.0.10") > key("6.0.9") > key("6.0rc1") > key("6.0b2")
+    assert key("1.0.post1") > key("1.0") == key("1.0.0") > key("1.0.dev1")
+    assert bootstrap.newest_version(["zc.buildout-6.0.0.tar.gz",
+                                     "zc_buildout-6.0.1-py3-none-any.whl"]) \
+        == "6.0.1"
+
+
+def test_a_state_file_that_is_no_object_is_replaced(tmp_path):
+    bootstrap = load_bootstrap()
+    path = tmp_path / "state.json"
+    for text in ("[]", "null", '{"format": 1, "mirrors": [], "choices": {}}'):
+        path.write_text(text)
+        bootstrap.record_choice(str(path), ["https://a/simple"], {
+            "https://a/simple": (0.01, True, "", {}, None)},
+            "https://a/simple")
+        from buildout_mirrors import state
+        assert state.validated(__import__("json").loads(
+            path.read_text()))[0]["choices"], text
+
+
+def test_a_newer_state_format_is_left_alone(tmp_path):
+    bootstrap = load_bootstrap()
+    path = tmp_path / "state.json"
+    path.write_text('{"format": 7}')
+    bootstrap.record_choice(str(path), ["https://a/simple"], {
+        "https://a/simple": (0.01, True, "", {}, None)}, "https://a/simple")
+    assert path.read_text() == '{"format": 7}'

@@ -3,6 +3,8 @@ mirrors and dead endpoints, the wheelhouse, and a rebuild with no server."""
 
 import json
 import os
+import re
+import time
 import shutil
 import sys
 
@@ -11,6 +13,7 @@ import pytest
 import servers
 from conftest import (CHECKOUT, buildout_command, make_index, run,
                       write_buildout)
+from faulty import FaultyMirror
 from test_e2e_bootstrap import PINS
 
 STATUS = [os.path.join(os.path.dirname(sys.executable), "buildout-mirrors")]
@@ -60,8 +63,7 @@ def test_status_json_and_exit_codes(config, isolated_env, devpi_mirror):
     assert code == 2 and json.loads(output)["chosen"] is None
 
 
-def test_status_exit_1_when_only_stale_mirrors_live(buildout_dir,
-                                                   isolated_env, tmp_path):
+def test_status_freshness_bands(buildout_dir, isolated_env, tmp_path):
     stale = make_index(tmp_path / "stale", "zc-buildout",
                        ["zc.buildout-5.0.tar.gz"])
     fresh = make_index(tmp_path / "fresh", "zc-buildout",
@@ -76,6 +78,22 @@ def test_status_exit_1_when_only_stale_mirrors_live(buildout_dir,
     assert code == 0 and document["chosen"] == "file://" + str(fresh)
     assert [row["freshness"] for row in document["mirrors"]] == [
         "aging", "fresh"]
+
+
+def test_status_exit_1_when_the_best_mirror_last_synced_days_ago(
+        buildout_dir, isolated_env, pypi_mirror):
+    # bandersnatch's /last-modified says three days: exit 1, "old".
+    with FaultyMirror(pypi_mirror.url, "old-sync") as old:
+        code, output = run(STATUS + ["status", "--json", "--mirror", old.url],
+                           isolated_env, buildout_dir)
+    document = json.loads(output)
+    assert code == document["status"] == 1, output
+    assert document["mirrors"][0]["freshness"] == "old"
+    assert document["mirrors"][0]["last_sync_age_s"] > 2 * 86400
+    # The same mirror without that signal: exit 0.
+    code, output = run(STATUS + ["status", "--json", "--mirror",
+                                 pypi_mirror.url], isolated_env, buildout_dir)
+    assert code == 0, output
 
 
 def test_explain_after_a_buildout(config, isolated_env, devpi_mirror,
@@ -93,6 +111,14 @@ def test_explain_after_a_buildout(config, isolated_env, devpi_mirror,
     assert output.startswith("Chose %s" % devpi_mirror.url)
     assert "%s: dead when checked" % refused in output
     assert "connection refused" in output
+    # A status probe afterwards is no buildout run: explain still tells
+    # about the run (chosen seconds before the probe), not the probe.
+    time.sleep(2.5)
+    code, output = run(STATUS + ["status"], isolated_env, directory)
+    assert code == 0, output
+    code, output = run(STATUS + ["explain"], isolated_env, directory)
+    chosen_ago = int(re.match(r"Chose \S+ (\d+) s ago", output).group(1))
+    assert chosen_ago >= 2, output
 
 
 def test_status_bad_config_is_one_line(buildout_dir, isolated_env):

@@ -126,3 +126,33 @@ def test_grace():
     assert parse(mirrors_grace="0").grace == 0
     with pytest.raises(ConfigError, match="mirrors-grace = 'x'"):
         parse(mirrors_grace="x")
+
+
+@pytest.mark.parametrize("link, message", [
+    ("ftp://mirror.example/dists/", "unknown scheme 'ftp'"),
+    ("http://mirror.example/dists/", "uses plain http"),
+])
+def test_bad_find_links_are_one_clear_error(link, message):
+    with pytest.raises(ConfigError, match=message):
+        options.parse({"find-links": link}, environ={})
+
+
+def test_find_links_that_are_no_url_nor_path_are_left_out(tmp_path):
+    (tmp_path / "wheels").mkdir()
+    settings = options.parse({"find-links": "garbage wheels "
+                              "https://example.com/dists/"}, environ={},
+                             base_directory=str(tmp_path))
+    assert settings.find_links == ("wheels", "https://example.com/dists/")
+    assert settings.warnings == (
+        "find-links: 'garbage' is neither a URL nor an existing path; it is "
+        "left out. Write https://host/path or a directory that exists.",)
+
+
+@pytest.mark.parametrize("option, value, message", [
+    ("mirrors-stall-limit", "0", "mirrors-stall-limit = '0' is not"),
+    ("mirrors-fallback", "anywhere", "mirrors-fallback = 'anywhere' is "
+     "unknown"),
+])
+def test_new_options_are_validated(option, value, message):
+    with pytest.raises(ConfigError, match=message):
+        options.parse({option: value}, environ={})

@@ -3,10 +3,11 @@
 import json
 import multiprocessing
 import os
+import time
 
 import pytest
 
-from buildout_mirrors import state
+from buildout_mirrors import files, state
 
 
 def test_missing_file_is_empty(tmp_path):
@@ -92,3 +93,114 @@ def test_key_has_no_credentials():
     with_password = state.candidates_key(["https://u:pw@a.example/simple"])
     assert with_password == state.candidates_key(
         ["https://other:secret@a.example/simple"])
+
+
+def test_a_write_failing_part_way_keeps_the_old_file(tmp_path, monkeypatch):
+    """The disk fills up half-way through the write itself: the old file
+    stays whole, and no temporary file is left behind."""
+    path = tmp_path / "state.json"
+    store = state.StateFile(str(path))
+    store.update(lambda data: data["mirrors"].update(a=RECORD))
+    before = path.read_text()
+    real_fdopen = os.fdopen
+
+    class HalfWriter:
+        def __init__(self, stream):
+            self.stream = stream
+
+        def write(self, data):
+            self.stream.write(data[:len(data) // 2])
+            self.stream.flush()
+            raise OSError(28, "No space left on device")
+
+        def __getattr__(self, name):
+            return getattr(self.stream, name)
+
+        def __enter__(self):
+            return self
+
+        def __exit__(self, *exc):
+            self.stream.close()
+
+    monkeypatch.setattr(files.os, "fdopen",
+                        lambda *args, **kwargs: HalfWriter(
+                            real_fdopen(*args, **kwargs)))
+    assert store.update(lambda data: data["mirrors"].update(
+        b=dict(RECORD, reason="x" * 100000))) is False
+    monkeypatch.undo()
+    assert path.read_text() == before
+    assert sorted(os.listdir(tmp_path)) == ["state.json", "state.json.lock"]
+
+
+def _rewrite_forever(path, stop_after):
+    store = state.StateFile(path)
+    deadline = time.monotonic() + stop_after
+    number = 0
+    while time.monotonic() < deadline:
+        number += 1
+        size = 2000 if number % 2 else 10
+        store.update(lambda data: data.update(mirrors={
+            "m%d" % index: RECORD for index in range(size)}))
+
+
+def test_a_reader_without_the_lock_never_sees_half_a_file(tmp_path):
+    path = str(tmp_path / "state.json")
+    state.StateFile(path).update(lambda data: None)
+    writer = multiprocessing.Process(target=_rewrite_forever,
+                                     args=(path, 3.0))
+    writer.start()
+    reads = 0
+    try:
+        while writer.is_alive():
+            with open(path, encoding="utf-8") as stream:
+                json.loads(stream.read())  # never a partial document
+            reads += 1
+    finally:
+        writer.join(30)
+    assert writer.exitcode == 0
+    assert reads > 10
+
+
+def test_bad_entries_are_dropped_one_by_one_with_one_warning(tmp_path,
+                                                           caplog):
+    path = tmp_path / "state.json"
+    path.write_text(json.dumps({"format": 1, "mirrors": {
+        "https://good/simple": RECORD, "https://bad/simple": "x",
+        "https://worse/simple": dict(RECORD, checked="yesterday")},
+        "choices": {"k1": {"mirror": "https://good/simple",
+                           "candidates": []},  # no "at"
+                    "k2": {"mirror": "https://good/simple", "at": 1.0,
+                           "candidates": ["https://good/simple"]}}}))
+    store = state.StateFile(str(path))
+    for _ in range(3):
+        loaded = store.load()
+    assert list(loaded["mirrors"]) == ["https://good/simple"]
+    assert list(loaded["choices"]) == ["k2"]
+    assert caplog.text.count("invalid entr") == 1
+    store.update(lambda data: None)
+    assert json.loads(path.read_text()) == loaded
+
+
+def test_a_newer_format_is_left_untouched(tmp_path, caplog):
+    path = tmp_path / "state.json"
+    text = json.dumps({"format": 2, "anything": ["new"]})
+    path.write_text(text)
+    store = state.StateFile(str(path))
+    assert store.load() == state.empty()
+    assert store.update(lambda data: data["mirrors"].update(a=RECORD)) \
+        is False
+    assert path.read_text() == text
+    assert "newer than this buildout_mirrors" in caplog.text
+    assert "corrupt" not in caplog.text
+
+
+@pytest.mark.parametrize("text", ["[]", "null", '"x"', "{", "{}",
+                                  '{"format": 1, "mirrors": [], '
+                                  '"choices": {}}'])
+def test_corrupt_files_are_one_warning(tmp_path, caplog, text):
+    path = tmp_path / "state.json"
+    path.write_text(text)
+    store = state.StateFile(str(path))
+    assert store.load() == state.empty()
+    assert store.load() == state.empty()
+    assert caplog.text.count("is corrupt") == 1

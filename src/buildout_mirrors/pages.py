@@ -122,7 +122,7 @@ def _parse_html(text, page_url):
     for href, label in _ANCHOR.findall(text):
         url = urllib.parse.urljoin(page_url, html.unescape(href))
         name = html.unescape(re.sub(r"<[^>]+>", "", label)).strip()
-        if not name.lower().endswith(DIST_SUFFIXES):
+        if not is_safe_file_name(name):  # the link's own last segment
             name = urllib.parse.unquote(
                 urllib.parse.urlsplit(url).path.rsplit("/", 1)[-1])
         if is_safe_file_name(name):

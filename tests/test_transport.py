@@ -1,0 +1,67 @@
+"""The one HTTP layer, against real servers on 127.0.0.1."""
+
+import http.server
+import ssl
+import threading
+
+import pytest
+import trustme
+
+from buildout_mirrors import transport
+from servers import FaultServer
+
+
+@pytest.fixture
+def tls_redirecting(tmp_path):
+    """An HTTPS server on localhost that redirects to plain http on the
+    same host, with a CA only this test trusts."""
+    authority = trustme.CA()
+    authority.cert_pem.write_to_path(str(tmp_path / "ca.pem"))
+
+    class Redirect(http.server.BaseHTTPRequestHandler):
+        def do_GET(self):
+            self.send_response(302)
+            self.send_header("Location", "http://localhost:%d/simple/six/"
+                             % self.server.server_port)
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+
+        def log_message(self, *args):
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Redirect)
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    authority.issue_cert("localhost").configure_cert(context)
+    server.socket = context.wrap_socket(server.socket, server_side=True)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield "https://localhost:%d/simple/six/" % server.server_port, \
+        str(tmp_path / "ca.pem")
+    server.shutdown()
+    server.server_close()
+
+
+def test_https_never_redirects_down_to_http(tls_redirecting, monkeypatch):
+    for name in ("https_proxy", "HTTPS_PROXY"):
+        monkeypatch.delenv(name, raising=False)
+    url, ca = tls_redirecting
+    with pytest.raises(transport.FetchError, match="from https to http"):
+        transport.get(url, limits=transport.Limits(2, 2),
+                      context=transport.ssl_context(ca))
+
+
+def test_a_server_that_accepts_and_never_answers_is_slow_not_dead(
+        monkeypatch):
+    monkeypatch.delenv("http_proxy", raising=False)
+    monkeypatch.delenv("HTTP_PROXY", raising=False)
+    with FaultServer("hang") as hanging:
+        with pytest.raises(transport.FetchError) as raised:
+            transport.get(hanging.url, limits=transport.Limits(0.5, 0.5))
+    assert raised.value.slow
+    assert str(raised.value) == "no answer within 0.5 s"
+
+
+def test_header_names_are_case_insensitive(pypi_mirror):
+    response = transport.get(pypi_mirror.url + "/six/")
+    assert response.headers.get("content-type") == \
+        response.headers.get("Content-Type")
+    assert response.status == 200
