@@ -301,6 +301,39 @@ def bench_buildout(table, mirror, hanging, env, repeats, rerun_repeats, cap,
            ok, cap, rerun_plain)
 
 
+def bench_slow(table, mirror_url, env, repeats, scratch, delay=1.0):
+    """A slow but healthy only mirror: every request pays *delay* s, more
+    than the selection deadline (mirrors-timeout = 0.5).  Plain zc.buildout
+    waits; the extension must wait too, not fail (issue 8)."""
+    print("4. A slow but healthy only mirror (%.1f s a request)" % delay)
+    port = int(mirror_url.rsplit(":", 1)[1].split("/")[0])
+    with servers.LatencyProxy(("127.0.0.1", port), delay) as slow:
+        url = "http://127.0.0.1:%d/simple" % slow.port
+        plain_env = dict(env, PIP_INDEX_URL=url,
+                         PIP_DISABLE_PIP_VERSION_CHECK="1")
+        plain, extended = scratch / "slow-plain", scratch / "slow-ext"
+        write_config(plain, False, index=url)
+
+        def run_fresh(directory, run_env, with_extension):
+            def action():
+                fresh(directory)
+                if with_extension:
+                    write_config(directory, True, url, state="none")
+                    text = (directory / "buildout.cfg").read_text()
+                    (directory / "buildout.cfg").write_text(text.replace(
+                        "mirrors-cache = none",
+                        "mirrors-cache = none\nmirrors-timeout = 0.5"))
+                seconds, ok = buildout(directory, run_env, 600)
+                assert ok, "buildout failed in %s" % directory
+            return action
+        plain_time = median_time(run_fresh(plain, plain_env, False), repeats)
+        slow_time = median_time(run_fresh(extended, env, True), repeats)
+    table.add("fresh build, plain zc.buildout, slow index (baseline)",
+              plain_time)
+    table.add("fresh build, extension, only mirror slow", slow_time,
+              plain_time, "<= 1.15 x", slow_time <= 1.15 * plain_time)
+
+
 def pip_outage(env, mirror, hanging, cap, scratch):
     target = scratch / "pip-target"
     shutil.rmtree(target, ignore_errors=True)
@@ -319,7 +352,7 @@ def pip_outage(env, mirror, hanging, cap, scratch):
 # -- 4. bootstrap --------------------------------------------------------------
 
 def bench_bootstrap(table, mirror, hanging, env, repeats, scratch):
-    print("4. bootstrap.py")
+    print("5. bootstrap.py")
     counter = iter(range(10 ** 6))
 
     def bootstrap(mirrors):
@@ -368,7 +401,7 @@ print(json.dumps({"before_kib": before, "after_kib": after,
 
 
 def bench_memory(table, mirror_url):
-    print("5. Peak memory and threads of one selection, N=64")
+    print("6. Peak memory and threads of one selection, N=64")
     with candidates_in_another_process(mirror_url, 64) as (candidates, _):
         output = subprocess.run(
             [sys.executable, "-c", CHILD, json.dumps(candidates)],
@@ -409,6 +442,7 @@ def main():
                 bench_selection(table, mirror, repeats, scratch)
                 bench_buildout(table, switchable, hanging.url, env, heavy,
                                repeats, cap, scratch)
+                bench_slow(table, mirror, env, heavy, scratch)
                 bench_bootstrap(table, mirror, hanging.url, env, heavy,
                                 scratch)
                 bench_memory(table, mirror)

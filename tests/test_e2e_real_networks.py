@@ -286,3 +286,33 @@ def test_a_tampered_file_on_the_pip_path_fails_over(buildout_dir,
     assert code == 0, output
     assert "Using mirror %s" % corrupt.url in output
     assert "%s took over" % honest.url in output
+
+
+def test_bootstrap_keeps_credentials_off_command_lines(tmp_path, buildout_dir,
+                                                       isolated_env,
+                                                       pypi_mirror):
+    import shutil
+    import sys
+    from conftest import CHECKOUT
+    from test_e2e_bootstrap import CONFIG, PINS
+    shutil.copy(CHECKOUT / "bootstrap.py", buildout_dir)
+    with FaultyMirror(pypi_mirror.url, "auth-required",
+                      credentials="deployer:s3cr3t") as private:
+        secret = private.url.replace("http://", "http://deployer:s3cr3t@")
+        write_buildout(buildout_dir, CONFIG.format(mirrors=secret, pins=PINS))
+        seen = []
+        process = subprocess.Popen(
+            [sys.executable, "bootstrap.py"], env=isolated_env,
+            cwd=buildout_dir, stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT, text=True)
+        watcher = threading.Thread(target=watch_processes,
+                                   args=(process, seen), daemon=True)
+        watcher.start()
+        output = process.communicate(timeout=600)[0]
+        watcher.join(5)
+    assert process.returncode == 0, output
+    assert "s3cr3t" not in output
+    assert seen == [], seen
+    for path in buildout_dir.rglob("*"):
+        if path.is_file() and path.name != "buildout.cfg":
+            assert b"s3cr3t" not in path.read_bytes(), path
