@@ -278,6 +278,8 @@ def read_page(url, deadline):
             files[entry["filename"]] = urllib.parse.urljoin(url, entry["url"]) \
                 + ("#%s=%s" % hashes[0] if hashes else "")
         serial = data.get("meta", {}).get("_last-serial")
+        # Some servers send it as a string of digits.
+        serial = int(serial) if str(serial).isdigit() else None
     else:
         files = {}
         for href, label in re.findall(

@@ -65,3 +65,12 @@ def test_garbage_is_a_page_error(body, content_type):
 def test_project_url_normalises_the_name():
     assert pages.project_url("https://m.example/simple/", "Zc_Buildout") == \
         "https://m.example/simple/zc-buildout/"
+
+
+def test_serials_given_as_strings_are_read():
+    page = pages.parse(b'{"meta": {"_last-serial": "42859575"}, "files": []}',
+                       pages.JSON_CONTENT_TYPE, "https://m/simple/x/")
+    assert page.serial == 42859575
+    page = pages.parse(b'{"meta": {"_last-serial": true}, "files": []}',
+                       pages.JSON_CONTENT_TYPE, "https://m/simple/x/")
+    assert page.serial is None

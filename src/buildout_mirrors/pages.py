@@ -77,8 +77,7 @@ def is_safe_file_name(name):
 
 
 def header_serial(headers):
-    value = headers.get("X-PyPI-Last-Serial")
-    return int(value) if value and value.strip().isdigit() else None
+    return as_serial(headers.get("X-PyPI-Last-Serial"))
 
 
 def parse(body, content_type, page_url, headers=None):
@@ -105,7 +104,19 @@ def _parse_json(text, page_url):
         raise PageError("invalid PEP 691 JSON page") from None
     serial = data.get("meta", {}).get("_last-serial") if isinstance(
         data.get("meta"), dict) else None
-    return files, serial if isinstance(serial, int) else None
+    return files, as_serial(serial)
+
+
+def as_serial(value):
+    """An int serial from an int or a string of digits (some servers and
+    gateways send ``"_last-serial": "42859575"``), else None."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value
+    if isinstance(value, str) and value.strip().isdigit():
+        return int(value)
+    return None
 
 
 def _with_hashes(url, hashes):
