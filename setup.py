@@ -24,9 +24,10 @@ setup(
     package_dir={"": "src"},
     packages=find_packages("src"),
     package_data={"buildout_mirrors": ["data/*.txt"]},
-    python_requires=">=3.10",
+    python_requires=">=3.9",
     install_requires=[
-        "zc.buildout>=6,<7",
+        # Every generation Plone and Zope pin: 3.0.1 (Plone 6.0) to 6.x.
+        "zc.buildout>=3.0.1,<7",
         "setuptools",
         "packaging",
         "zope.interface",

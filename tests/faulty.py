@@ -43,8 +43,10 @@ DIST = re.compile(r"\.(whl|tar\.gz|zip)$")
 
 class FaultyMirror(InBackground):
 
-    def __init__(self, upstream, mode, after=0, credentials="", delay=0.0):
+    def __init__(self, upstream, mode, after=0, credentials="", delay=0.0,
+                 only=""):
         self.upstream = upstream.rsplit("/simple", 1)[0]
+        self.only = only  # download faults only for files whose path has it
         self.mode, self.after = mode, after
         self.credentials, self.delay = credentials, delay
         self.agents, self.authorizations = [], []
@@ -115,7 +117,8 @@ class FaultyMirror(InBackground):
         body = upstream.content
         is_file = DIST.search(request.path.split("?")[0]) is not None
         content_type = upstream.headers.get("Content-Type", "text/html")
-        if is_file and upstream.status_code == 200:
+        if is_file and upstream.status_code == 200 and \
+                self.only in request.path:
             if self.mode == "cut-downloads":
                 return self._send(request, 200, body[:len(body) // 2],
                                   content_type, length=len(body))

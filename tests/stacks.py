@@ -1,0 +1,130 @@
+"""The zc.buildout stacks Plone and Zope users run, as test environments.
+
+Each stack is a Python version and the exact pins of its release (Plone
+pins zc.buildout, setuptools, wheel and zc.recipe.egg, and buildout aborts
+on any other version).  ``environment(stack, wheel)`` makes a virtual
+environment with those pins plus buildout_mirrors from *wheel* (so pip
+proves the package installs next to them), and ``packages(stack)`` a
+directory of the distributions a test mirror serves for it, downloaded
+once with that environment's own pip (its Python's wheel tags).  Both are
+kept in ``tests/.stacks``; the interpreters come from pyenv.
+"""
+
+import dataclasses
+import glob
+import hashlib
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+CACHE = HERE / ".stacks"
+
+
+@dataclasses.dataclass(frozen=True)
+class Stack:
+    name: str
+    python: str
+    pins: tuple          # ((project, version), ...)
+    # zope.interface 8 names its wheels zope_interface-...: zc.buildout 3
+    # with setuptools 69 cannot match them, so each stack's versions.cfg
+    # pins an older one (Zope 5.9: 6.1).
+    eggs: tuple = (("six", "1.16.0"), ("docopt", "0.6.2"),
+                   ("zope.interface", "6.1"))
+
+    def versions(self):
+        return "\n".join("%s = %s" % pin for pin in self.pins + self.eggs)
+
+    def requirements(self):
+        """What its mirror serves: the pins and the eggs."""
+        return ["%s==%s" % pin for pin in self.pins + self.eggs]
+
+    def environment_requirements(self):
+        """What its venv gets: the pins, and the zope.interface that
+        buildout_mirrors needs at the stack's version; not the eggs the
+        buildout must fetch."""
+        return ["%s==%s" % pin for pin in self.pins + self.eggs
+                if pin in self.pins or pin[0] == "zope.interface"]
+
+
+STACKS = (
+    Stack("plone-6.0", "3.9", (("zc.buildout", "3.0.1"),
+                               ("setuptools", "69.0.3"), ("wheel", "0.42.0"),
+                               ("zc.recipe.egg", "2.0.7"))),
+    Stack("plone-6.0.15", "3.11", (("zc.buildout", "4.1.4"),
+                                   ("setuptools", "75.8.2"),
+                                   ("wheel", "0.45.1"),
+                                   ("zc.recipe.egg", "3.0.0"))),
+    Stack("plone-6.1.5", "3.12", (("zc.buildout", "4.2.0"),
+                                  ("setuptools", "81.0.0"),
+                                  ("wheel", "0.47.0"),
+                                  ("zc.recipe.egg", "3.0.0"))),
+    Stack("buildout-5", "3.12", (("zc.buildout", "5.2.0"),
+                                 ("setuptools", "80.9.0"),
+                                 ("wheel", "0.45.1"),
+                                 ("zc.recipe.egg", "4.0.0"))),
+    Stack("today", "3.13", (("zc.buildout", "6.0.1"),
+                            ("setuptools", "80.9.0"), ("wheel", "0.45.1"),
+                            ("zc.recipe.egg", "6.0.0")),
+          eggs=(("six", "1.16.0"), ("docopt", "0.6.2"),
+                ("zope.interface", "7.2"))),
+)
+
+
+def interpreter(version):
+    """pyenv's python of *version* (3.9 ...), or one on PATH, or None."""
+    root = os.environ.get("PYENV_ROOT", os.path.expanduser("~/.pyenv"))
+    found = sorted(glob.glob(os.path.join(root, "versions", version + ".*",
+                                          "bin", "python")))
+    return found[-1] if found else shutil.which("python" + version)
+
+
+def _quiet(command):
+    subprocess.run([str(part) for part in command], check=True,
+                   stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+
+
+def _pip(python):
+    # As dists.py: the machine's own pip configuration (its certificates,
+    # its package index) is how this machine reaches PyPI.
+    return [python, "-m", "pip", "--disable-pip-version-check", "-q"]
+
+
+def environment(stack, wheel):
+    """A venv with the stack's exact pins and buildout_mirrors; returns
+    the path of its ``buildout`` script."""
+    python = interpreter(stack.python)
+    if python is None:
+        raise RuntimeError("no Python %s (pyenv install %s)"
+                           % (stack.python, stack.python))
+    setup_py = (HERE.parent / "setup.py").read_bytes()
+    key = hashlib.sha256(repr(stack).encode() + setup_py +
+                         b"environment v2").hexdigest()[:12]
+    venv = CACHE / ("%s-%s" % (stack.name, key))
+    scripts = venv / "bin"
+    if not (venv / "ready").exists():
+        shutil.rmtree(venv, ignore_errors=True)
+        _quiet([python, "-m", "venv", venv])
+        # One resolution: the package must install next to the pins.
+        _quiet(_pip(scripts / "python") + ["install"]
+               + stack.environment_requirements() + [wheel])
+        (venv / "ready").write_text("")
+    # This checkout's code, fresh each session.
+    _quiet(_pip(scripts / "python") + ["install", "--no-deps",
+                                       "--force-reinstall", wheel])
+    return scripts / "buildout"
+
+
+def packages(stack, venv_python, extra=()):
+    """The distributions a test mirror serves for *stack*."""
+    directory = CACHE / ("%s-packages" % stack.name)
+    stamp = directory / "requirements.txt"
+    wanted = "\n".join(stack.requirements())
+    if not (stamp.exists() and stamp.read_text() == wanted):
+        shutil.rmtree(directory, ignore_errors=True)
+        directory.mkdir(parents=True)
+        _quiet(_pip(venv_python) + ["download", "-d", directory]
+               + stack.requirements())
+        stamp.write_text(wanted)
+    return directory
