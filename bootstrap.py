@@ -7,7 +7,9 @@
 
 Standard library only (Python 3.9+).  It reads ``mirrors``, ``index``,
 ``find-links`` and the ``[versions]`` pins from the configuration (after
-``~/.buildout/default.cfg`` and local ``extends``; ``BUILDOUT_MIRRORS`` and
+``~/.buildout/default.cfg`` and ``extends``, local and remote, so that
+Plone's and Zope's pinned zc.buildout, setuptools, wheel and pip are the
+ones installed; ``BUILDOUT_MIRRORS`` and
 ``--mirror`` win), probes the candidates in parallel under one deadline the
 way the buildout_mirrors extension does, creates a virtual environment (so
 a distribution's "externally managed" Python is never touched, PEP 668),
@@ -73,32 +75,75 @@ def say(message):
 
 # -- configuration ---------------------------------------------------------
 
-def _read_cfg(path, seen):
-    """[buildout] and [versions]-like sections of *path* after its local
-    ``extends``, as {section: {option: value}}."""
-    path = os.path.abspath(path)
-    if path in seen:
+EXTENDS_TIMEOUT = 15.0  # zc.buildout's own patience for one read
+
+
+def _read_cfg(location, seen):
+    """[buildout] and [versions]-like sections of *location* (a path or a
+    URL) after its ``extends``, local and remote, as {section: {option:
+    value}}.  Plone and Zope buildouts take their pins from remote
+    versions.cfg files: those are read with a bound on every wait."""
+    remote = "://" in location
+    location = location if remote else os.path.abspath(location)
+    if location in seen:
         return {}
-    seen.add(path)
+    seen.add(location)
     parser = configparser.RawConfigParser(strict=False,
                                           inline_comment_prefixes=None)
     parser.optionxform = str
     try:
-        with open(path, encoding="utf-8") as stream:
-            parser.read_file(stream)
+        parser.read_string(fetch_config(location) if remote else
+                           open(location, encoding="utf-8").read(),
+                           source=redact(location))
     except configparser.Error as error:
         raise BootstrapError("cannot parse %s: %s"
-                             % (path, str(error).splitlines()[0]))
+                             % (redact(location), str(error).splitlines()[0]))
     result = {}
-    base = os.path.dirname(path)
     for parent in parser.get("buildout", "extends", fallback="").split():
         if "://" in parent:
-            say("not reading remote extends %s" % redact(parent))
-            continue
-        _merge(result, _read_cfg(os.path.join(base, parent), seen))
+            target = parent
+        elif remote:
+            target = urllib.parse.urljoin(location, parent)
+        else:
+            target = os.path.join(os.path.dirname(location), parent)
+        _merge(result, _read_cfg(target, seen))
     _merge(result, {section: dict(parser.items(section))
                     for section in parser.sections()})
     return result
+
+
+def fetch_config(url):
+    """The text of a remote configuration; a one-line error when its host
+    is down, hangs, or answers something else."""
+    if url.startswith("file:"):
+        with open(urllib.request.url2pathname(urllib.parse.urlsplit(
+                url).path), encoding="utf-8") as stream:
+            return stream.read()
+    handlers = [urllib.request.HTTPSHandler(context=ssl_context()),
+                NoDowngrade()]
+    try:
+        with urllib.request.build_opener(*handlers).open(
+                authorized(url, {"User-Agent": "buildout_mirrors bootstrap"}),
+                timeout=EXTENDS_TIMEOUT) as response:
+            return response.read(8 * 1024 * 1024).decode("utf-8", "replace")
+    except Exception as error:
+        raise BootstrapError(
+            "cannot read the extended configuration %s (%s); bootstrap.py "
+            "needs its [versions] pins. Try again when its host answers, or "
+            "extend a local copy." % (redact(url), why(error,
+                                                      EXTENDS_TIMEOUT)))
+
+
+class NoDowngrade(urllib.request.HTTPRedirectHandler):
+    """Configuration hosts may redirect (to a CDN, say), never from https
+    down to http."""
+
+    def redirect_request(self, request, fp, code, message, headers, new_url):
+        if request.full_url.startswith("https:") and \
+                not new_url.startswith("https:"):
+            raise urllib.error.URLError("redirect from https to http refused")
+        return super().redirect_request(request, fp, code, message, headers,
+                                        new_url)
 
 
 def _merge(into, sections):
@@ -667,13 +712,19 @@ def main(argv=None):
 
 
 def bootstrap(args):
-    if sys.version_info < (3, 10):
+    if sys.version_info < (3, 9):
         raise BootstrapError(
-            "zc.buildout 6 needs Python 3.10 or newer; this is %d.%d. Run "
+            "buildout_mirrors needs Python 3.9 or newer; this is %d.%d. Run "
             "bootstrap.py with a newer python3." % sys.version_info[:2])
     config = os.path.abspath(args.config)
     directory = os.path.dirname(config)
     buildout, pins = read_config(config)
+    wanted = args.buildout_version or pins.get("zc-buildout", "")
+    if sys.version_info < (3, 10) and version_key(wanted) >= ((6,), 3, 0, -1):
+        raise BootstrapError(
+            "zc.buildout %s needs Python 3.10 or newer; this is %d.%d. Run "
+            "bootstrap.py with a newer python3, or pin zc.buildout 5 or "
+            "older." % ((wanted,) + sys.version_info[:2]))
     timeout = args.timeout
     if timeout is None:
         try:

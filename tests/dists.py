@@ -54,6 +54,8 @@ def packages_directory(directory):
     for dist in download().iterdir():
         if dist.name != "requirements.txt":
             shutil.copy(dist, directory)
+    # setuptools builds in the tree and may reuse a stale build/lib.
+    shutil.rmtree(CHECKOUT / "build", ignore_errors=True)
     subprocess.run([sys.executable, "-m", "pip", "wheel", "-q", "--no-deps",
                     "--no-build-isolation", "--disable-pip-version-check",
                     "-w", str(directory), str(CHECKOUT)], check=True,

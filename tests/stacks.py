@@ -120,11 +120,13 @@ def packages(stack, venv_python, extra=()):
     """The distributions a test mirror serves for *stack*."""
     directory = CACHE / ("%s-packages" % stack.name)
     stamp = directory / "requirements.txt"
-    wanted = "\n".join(stack.requirements())
+    wanted = "\n".join(stack.requirements() + ["with dependencies"])
     if not (stamp.exists() and stamp.read_text() == wanted):
         shutil.rmtree(directory, ignore_errors=True)
         directory.mkdir(parents=True)
+        # What bootstrap.py installs besides: buildout_mirrors' own
+        # dependencies, at what this Python gets.
         _quiet(_pip(venv_python) + ["download", "-d", directory]
-               + stack.requirements())
+               + stack.requirements() + ["packaging", "platformdirs"])
         stamp.write_text(wanted)
     return directory

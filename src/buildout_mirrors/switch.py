@@ -2,9 +2,11 @@
 
 zc.buildout keeps its index in many places: the option, private copies on
 the Buildout object (``_links``, ``_allow_hosts``), module globals of
-``easy_install`` (``index_url()``, ``default_index_url``), a cache of
-``PackageIndex`` objects, and pip's environment, since buildout hands its
-index to pip only as ``--extra-index-url``.  :class:`IndexSwitch`
+``easy_install`` (``default_index_url``, and ``index_url()`` from 5 on), a
+cache of ``PackageIndex`` objects, and pip's environment, since buildout
+hands its index to pip only as ``--extra-index-url`` (5 and 6) or not at
+all (3 and 4).  What differs between generations is in
+:mod:`buildout_mirrors.generations`.  :class:`IndexSwitch`
 changes them all and remembers the old values so that ``restore()`` can
 put them back.
 """
@@ -18,7 +20,7 @@ import urllib.parse
 import zc.buildout
 import zc.buildout.easy_install
 
-from buildout_mirrors import pip_errors
+from buildout_mirrors import generations, pip_errors
 from buildout_mirrors.errors import OVERRIDE_HINT
 from buildout_mirrors.failover import NoMirrorLeft
 
@@ -38,9 +40,10 @@ class IndexSwitch:
         self._saved_options = {}
         self._saved_attributes = {}
         self._saved_environ = {}
-        self._saved_index_url = zc.buildout.easy_install.index_url()
+        self.generation = generations.current()
+        self._saved_index_url = self.generation.index_url()
         self._saved_default = zc.buildout.easy_install.default_index_url
-        self._saved_pip_install = None
+        self._saved_runners = {}
         self._find_links = ()
         self._empty = None
 
@@ -57,7 +60,7 @@ class IndexSwitch:
         options = self.buildout["buildout"]
         if index:
             self._set_option("index", index)
-            zc.buildout.easy_install.index_url(index)
+            self.generation.index_url(index)
             zc.buildout.easy_install.default_index_url = index
             self._set_environ("PIP_INDEX_URL", index)
         if pip_index:
@@ -79,10 +82,15 @@ class IndexSwitch:
         # PackageIndex objects are cached by (index, find-links).
         zc.buildout.easy_install.clear_index_cache()
 
+    # buildout's ways to run pip: call_pip_install (eggs from sdists, and
+    # develop eggs from 5 on), and develop (setup.py develop, which runs
+    # pip itself from setuptools 80 on).
+    PIP_RUNNERS = ("call_pip_install", "develop")
+
     def _route_pip(self, pip_index, pip_failures):
-        """Wrap buildout's only way to run pip so that the local index
-        starts, and pip is pointed at it and at nothing else, just before
-        the first pip run.
+        """Wrap buildout's ways to run pip so that the local index starts,
+        and pip is pointed at it and at nothing else, just before the
+        first pip run.
 
         pip merges, it does not replace: ``extra-index-url`` and
         ``find-links`` from the user's pip.conf, ``/etc/pip.conf`` or
@@ -91,34 +99,42 @@ class IndexSwitch:
         variables beat every config file, so they are set to the local
         index and to this buildout's live find-links (or an empty
         directory).  The user's TLS and proxy settings stay."""
-        original = zc.buildout.easy_install.call_pip_install
+        for name in self.PIP_RUNNERS:
+            original = getattr(zc.buildout.easy_install, name, None)
+            if original is not None:
+                self._saved_runners[name] = original
+                setattr(zc.buildout.easy_install, name, self._routed(
+                    original, pip_index, pip_failures))
+
+    def _routed(self, original, pip_index, pip_failures):
         switch = self
 
-        def call_pip_install(spec, *args, **kwargs):
+        def run(spec, *args, **kwargs):
             try:
                 url = pip_index()
             except NoMirrorLeft as error:
                 raise zc.buildout.UserError(
                     "This buildout must install %s with pip, but %s. %s"
                     % (spec, error, OVERRIDE_HINT)) from None
-            zc.buildout.easy_install.index_url(url)
-            switch._set_environ("PIP_INDEX_URL", url)
-            switch._set_environ("PIP_EXTRA_INDEX_URL", url)
-            switch._set_environ("PIP_FIND_LINKS", " ".join(
-                switch._find_links) or switch._empty_directory())
-            switch._set_environ("PIP_NO_INDEX", "0")
-            # A proxy from the environment must not carry pip's requests
-            # to the local index.
-            for name in ("NO_PROXY", "no_proxy"):
-                present = os.environ.get(name, "")
-                if "127.0.0.1" not in present.split(","):
-                    switch._set_environ(name, ",".join(
-                        filter(None, [present, "127.0.0.1"])))
-            return pip_errors.run_pip(original, spec, args, kwargs,
-                                      pip_failures)
+            switch._point_pip_at(url)
+            return pip_errors.run_pip(switch.generation, original, spec,
+                                      args, kwargs, pip_failures)
+        return run
 
-        self._saved_pip_install = original
-        zc.buildout.easy_install.call_pip_install = call_pip_install
+    def _point_pip_at(self, url):
+        self.generation.index_url(url)
+        self._set_environ("PIP_INDEX_URL", url)
+        self._set_environ("PIP_EXTRA_INDEX_URL", url)
+        self._set_environ("PIP_FIND_LINKS", " ".join(self._find_links)
+                          or self._empty_directory())
+        self._set_environ("PIP_NO_INDEX", "0")
+        # A proxy from the environment must not carry pip's requests to
+        # the local index.
+        for name in ("NO_PROXY", "no_proxy"):
+            present = os.environ.get(name, "")
+            if "127.0.0.1" not in present.split(","):
+                self._set_environ(name, ",".join(
+                    filter(None, [present, "127.0.0.1"])))
 
     def _empty_directory(self):
         if self._empty is None:
@@ -173,9 +189,8 @@ class IndexSwitch:
                 os.environ.pop(name, None)
             else:
                 os.environ[name] = value
-        if self._saved_pip_install is not None:
-            zc.buildout.easy_install.call_pip_install = \
-                self._saved_pip_install
-        zc.buildout.easy_install.index_url(self._saved_index_url or "")
+        for name, original in self._saved_runners.items():
+            setattr(zc.buildout.easy_install, name, original)
+        self.generation.index_url(self._saved_index_url or "")
         zc.buildout.easy_install.default_index_url = self._saved_default
         zc.buildout.easy_install.clear_index_cache()
