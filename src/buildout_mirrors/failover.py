@@ -89,7 +89,7 @@ class Failover:
                  stall=DEFAULT_STALL, silent=()):
         self.candidates = list(candidates)
         self.timeout, self.stall = timeout, max(stall, timeout)
-        self.context = transport.ssl_context(verify)
+        self.context = transport.LazyContext(verify)
         self.allowed_hosts = tuple(allowed_hosts)
         self.on_takeover = on_takeover or (lambda *args: None)
         self.on_drop = on_drop or (lambda *args: None)

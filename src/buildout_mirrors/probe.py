@@ -30,7 +30,7 @@ class HttpProber:
     """
 
     def __init__(self, verify=True):
-        self.context = transport.ssl_context(verify)
+        self.context = transport.LazyContext(verify)
 
     def probe_index(self, url, projects, deadline):
         started = time.monotonic()

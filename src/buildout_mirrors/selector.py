@@ -184,6 +184,7 @@ class MirrorSelector:
         until the policy is satisfied or the deadline passes.  Threads
         still running then are abandoned: a tarpit cannot hold us up."""
         deadline = time.monotonic() + self.settings.timeout
+        self.prober  # made here, once, not by the first threads in a race
         answers = queue.Queue()
         jobs = [("index", url) for url in index_urls] + \
                [("link", url) for url in link_urls]

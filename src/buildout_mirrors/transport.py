@@ -21,6 +21,7 @@ import http.client
 import socket
 import ssl
 import tempfile
+import threading
 import time
 import urllib.error
 import urllib.parse
@@ -79,13 +80,34 @@ class Response:
         self.body.close()
 
 
+_CONTEXTS = {}
+_CONTEXTS_LOCK = threading.Lock()
+
+
 def ssl_context(verify=True):
     """The system trust store (OpenSSL's default paths, which honour
     ``SSL_CERT_FILE`` and ``SSL_CERT_DIR``), or the CA bundle *verify*
-    names.  Verification is never switched off."""
-    if isinstance(verify, str):
-        return ssl.create_default_context(cafile=verify)
-    return ssl.create_default_context()
+    names.  Verification is never switched off.
+
+    Made once a process for each bundle: loading a trust store costs tens
+    of milliseconds, and parallel probes must not each pay it."""
+    key = verify if isinstance(verify, str) else True
+    with _CONTEXTS_LOCK:
+        if key not in _CONTEXTS:
+            _CONTEXTS[key] = ssl.create_default_context(
+                cafile=key if isinstance(key, str) else None)
+        return _CONTEXTS[key]
+
+
+class LazyContext:
+    """``ssl_context(verify)``, made only when an https URL is asked:
+    plain-http and local mirrors never load a trust store."""
+
+    def __init__(self, verify=True):
+        self.verify = verify
+
+    def get(self):
+        return ssl_context(self.verify)
 
 
 def basic_auth(user, password):
@@ -170,7 +192,8 @@ def _exchange(parts, accept, limits, context, extra_headers):
     timeout = _remaining(limits.first_byte, limits.deadline)
     proxy = _proxy_for(parts)
     if parts.scheme == "https":
-        context = context or ssl_context()
+        context = context.get() if isinstance(context, LazyContext) else (
+            context or ssl_context())
         if proxy:
             connection = http.client.HTTPSConnection(
                 proxy.hostname, proxy.port or 80, timeout=timeout,
