@@ -108,13 +108,18 @@ def test_foreign_file_is_never_overwritten(buildout_dir, isolated_env,
     assert not os.path.exists(etc / "uv.toml")
 
 
+# Without the extension, newest = false and no pip self-check keep the
+# run on 127.0.0.1 (see the test above).
+@pytest.mark.parametrize("extension", ["extensions = buildout_mirrors",
+                                       "newest = false"],
+                         ids=["with the extension", "recipe alone"])
 def test_credentials_reach_the_files_and_nothing_else(
-        buildout_dir, isolated_env, pypi_mirror):
+        buildout_dir, isolated_env, pypi_mirror, extension):
     secret = pypi_mirror.url.replace("http://", "http://deployer:s3cr3t@")
     write_buildout(buildout_dir, RECIPE.format(
-        extension="extensions = buildout_mirrors", mirrors=secret))
-    code, output = run(buildout_command() + ["-vv"], isolated_env,
-                       buildout_dir)
+        extension=extension, mirrors=secret))
+    code, output = run(buildout_command() + ["-vv"], dict(
+        isolated_env, PIP_DISABLE_PIP_VERSION_CHECK="1"), buildout_dir)
     assert code == 0, output
     etc = buildout_dir / "etc"
     pip_conf = etc / "pip.conf"
