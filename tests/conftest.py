@@ -3,6 +3,7 @@ isolated environment in which pypi.org is unreachable, and a runner for
 real ``buildout`` and ``bootstrap.py`` subprocesses."""
 
 import os
+import ssl
 import sys
 from pathlib import Path
 
@@ -98,3 +99,16 @@ def make_index(directory, project, names):
     for name in names:
         (folder / name).write_bytes(b"")
     return directory
+
+
+@pytest.fixture(scope="session")
+def private_ca(tmp_path_factory):
+    """(the PEM file of a CA nobody trusts by default, a server SSL
+    context for localhost and 127.0.0.1 signed by it)."""
+    import trustme
+    authority = trustme.CA()
+    directory = tmp_path_factory.mktemp("ca")
+    authority.cert_pem.write_to_path(str(directory / "ca.pem"))
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    authority.issue_cert("localhost", "127.0.0.1").configure_cert(context)
+    return directory / "ca.pem", context

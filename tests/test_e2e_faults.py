@@ -8,7 +8,6 @@ import subprocess
 import urllib.parse
 
 import pytest
-import trustme
 
 import servers
 from conftest import buildout_command, run, write_buildout
@@ -100,15 +99,10 @@ def test_credentials_never_appear(buildout_dir, isolated_env, pypi_mirror,
     assert "***@127.0.0.1" in output
 
 
-@pytest.fixture(scope="module")
-def tls(tmp_path_factory):
+@pytest.fixture
+def tls(private_ca):
     """A self-signed CA, and an HTTPS front for it."""
-    authority = trustme.CA()
-    directory = tmp_path_factory.mktemp("tls")
-    authority.cert_pem.write_to_path(str(directory / "ca.pem"))
-    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
-    authority.issue_cert("localhost", "127.0.0.1").configure_cert(context)
-    return directory / "ca.pem", context
+    return private_ca
 
 
 def test_self_signed_mirror_needs_its_ca(buildout_dir, isolated_env,

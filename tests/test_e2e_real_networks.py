@@ -8,7 +8,6 @@ leave 127.0.0.1 counted.
 """
 
 import os
-import ssl
 import subprocess
 import threading
 import time
@@ -16,27 +15,15 @@ import urllib.parse
 from pathlib import Path
 
 import pytest
-import trustme
 
 import servers
 from conftest import buildout_command, run, write_buildout
 from faulty import FaultyMirror
+from test_e2e_extension import EGGS
 
-SDIST_EGGS = """
-[buildout]
-extensions = buildout_mirrors
-mirrors = {mirrors}
-mirrors-cache = ${{buildout:directory}}/mirrors-state.json
-parts = py
-{extra}
-
-[py]
-recipe = zc.recipe.egg
-eggs =
-    six
-    docopt
-interpreter = py
-"""
+# Six (a wheel) and docopt (an sdist, which pip builds through the local
+# failover index).
+SDIST_EGGS = EGGS
 
 
 def eggs_work(directory, env):
@@ -149,19 +136,11 @@ def test_credentials_stay_in_files_and_headers(tmp_path, buildout_dir,
 recipe = buildout_mirrors
 pip-conf = ${buildout:directory}/pip.conf
 """)
-        seen = []
-        process = subprocess.Popen(
-            [str(part) for part in buildout_command() + ["-vv"]],
-            env=isolated_env, cwd=buildout_dir, stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT, text=True)
-        watcher = threading.Thread(target=watch_processes,
-                                   args=(process, seen), daemon=True)
-        watcher.start()
-        output = process.communicate(timeout=600)[0]
-        watcher.join(5)
+        code, output, seen = run_watched(buildout_command() + ["-vv"],
+                                         isolated_env, buildout_dir)
         assert any(value.startswith("Basic ")
                    for value in private.authorizations)
-    assert process.returncode == 0, output
+    assert code == 0, output
     assert "s3cr3t" not in output
     assert seen == [], seen
     for path in buildout_dir.rglob("*"):
@@ -170,6 +149,21 @@ pip-conf = ${buildout:directory}/pip.conf
     pip_conf = buildout_dir / "pip.conf"
     assert "s3cr3t" in pip_conf.read_text()  # pip needs it, and only there
     assert pip_conf.stat().st_mode & 0o077 == 0
+
+
+def run_watched(command, env, cwd):
+    """Run *command*; return (exit code, output, what /proc showed of the
+    password in any process's command line or environment meanwhile)."""
+    seen = []
+    process = subprocess.Popen([str(part) for part in command], env=env,
+                               cwd=cwd, stdout=subprocess.PIPE,
+                               stderr=subprocess.STDOUT, text=True)
+    watcher = threading.Thread(target=watch_processes, args=(process, seen),
+                               daemon=True)
+    watcher.start()
+    output = process.communicate(timeout=600)[0]
+    watcher.join(5)
+    return process.returncode, output, seen
 
 
 def watch_processes(process, seen):
@@ -189,15 +183,10 @@ def watch_processes(process, seen):
         time.sleep(0.05)
 
 
-@pytest.fixture(scope="module")
-def system_store(tmp_path_factory):
+@pytest.fixture
+def system_store(private_ca):
     """A CA known only to a test "system" trust store (SSL_CERT_FILE)."""
-    authority = trustme.CA()
-    directory = tmp_path_factory.mktemp("system-store")
-    authority.cert_pem.write_to_path(str(directory / "ca.pem"))
-    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
-    authority.issue_cert("localhost", "127.0.0.1").configure_cert(context)
-    return directory / "ca.pem", context
+    return private_ca
 
 
 def test_system_trust_store_is_used(buildout_dir, isolated_env, pypi_mirror,
@@ -300,17 +289,9 @@ def test_bootstrap_keeps_credentials_off_command_lines(tmp_path, buildout_dir,
                       credentials="deployer:s3cr3t") as private:
         secret = private.url.replace("http://", "http://deployer:s3cr3t@")
         write_buildout(buildout_dir, CONFIG.format(mirrors=secret, pins=PINS))
-        seen = []
-        process = subprocess.Popen(
-            [sys.executable, "bootstrap.py"], env=isolated_env,
-            cwd=buildout_dir, stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT, text=True)
-        watcher = threading.Thread(target=watch_processes,
-                                   args=(process, seen), daemon=True)
-        watcher.start()
-        output = process.communicate(timeout=600)[0]
-        watcher.join(5)
-    assert process.returncode == 0, output
+        code, output, seen = run_watched([sys.executable, "bootstrap.py"],
+                                         isolated_env, buildout_dir)
+    assert code == 0, output
     assert "s3cr3t" not in output
     assert seen == [], seen
     for path in buildout_dir.rglob("*"):
