@@ -31,7 +31,6 @@ setup(
         "setuptools",
         "packaging",
         "zope.interface",
-        "platformdirs",
     ],
     extras_require={
         "test": [

@@ -127,6 +127,6 @@ def packages(stack, venv_python, extra=()):
         # What bootstrap.py installs besides: buildout_mirrors' own
         # dependencies, at what this Python gets.
         _quiet(_pip(venv_python) + ["download", "-d", directory]
-               + stack.requirements() + ["packaging", "platformdirs"])
+               + stack.requirements() + ["packaging"])
         stamp.write_text(wanted)
     return directory

@@ -113,7 +113,7 @@ def test_default_cache_falls_back_when_home_is_unwritable(monkeypatch,
     # A cache directory below a plain file cannot be created, even by root.
     blocker = tmp_path / "home-is-a-file"
     blocker.write_text("")
-    monkeypatch.setattr(options.platformdirs, "user_cache_dir",
+    monkeypatch.setattr(options, "user_cache_dir",
                         lambda name: str(blocker / name))
     monkeypatch.setattr(options, "_tempdir", lambda: str(tmp_path / "tmp"))
     path = options.default_cache_path()
@@ -156,3 +156,13 @@ def test_find_links_that_are_no_url_nor_path_are_left_out(tmp_path):
 def test_new_options_are_validated(option, value, message):
     with pytest.raises(ConfigError, match=message):
         options.parse({option: value}, environ={})
+
+
+def test_user_cache_dir_follows_xdg(monkeypatch, tmp_path):
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
+    assert options.user_cache_dir("buildout-mirrors") == str(
+        tmp_path / "xdg" / "buildout-mirrors")
+    monkeypatch.delenv("XDG_CACHE_HOME")
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    assert options.user_cache_dir("x") == str(tmp_path / "home" / ".cache"
+                                              / "x")

@@ -12,8 +12,6 @@ import math
 import os
 import re
 
-import platformdirs
-
 from buildout_mirrors import urls
 from buildout_mirrors.errors import ConfigError
 
@@ -72,10 +70,26 @@ def builtin_mirrors():
                  if line.strip() and not line.lstrip().startswith("#"))
 
 
+def user_cache_dir(name):
+    """The per-user cache directory of *name*, where platformdirs puts it
+    (bootstrap.py computes the same): ``$XDG_CACHE_HOME`` or ``~/.cache``
+    on Linux, ``~/Library/Caches`` on macOS, ``%LOCALAPPDATA%`` on Windows.
+    The standard library alone: every rerun imports this module."""
+    import sys
+    home = os.path.expanduser("~")
+    if sys.platform == "darwin":
+        return os.path.join(home, "Library", "Caches", name)
+    if os.name == "nt":
+        return os.path.join(os.environ.get("LOCALAPPDATA", home), name,
+                            "Cache")
+    return os.path.join(os.environ.get("XDG_CACHE_HOME", "").strip()
+                        or os.path.join(home, ".cache"), name)
+
+
 def default_cache_path():
     """A per-user state file, or one in the temp directory if HOME is
     read-only (CI containers, service accounts)."""
-    for directory in (platformdirs.user_cache_dir("buildout-mirrors"),
+    for directory in (user_cache_dir("buildout-mirrors"),
                       os.path.join(_tempdir(), "buildout-mirrors-%s"
                                    % _user_id())):
         try:

@@ -20,7 +20,6 @@ import dataclasses
 import http.client
 import socket
 import ssl
-import tempfile
 import threading
 import time
 import urllib.error
@@ -264,6 +263,7 @@ def _proxy_for(parts):
 def _read_body(response, sock, limits):
     """Read the whole body within the stall, floor and deadline limits;
     fail on a body shorter than its Content-Length."""
+    import tempfile  # only when a body is read: most reruns read none
     body = tempfile.SpooledTemporaryFile(max_size=SPOOL_BYTES)
     started, size = time.monotonic(), 0
     read = getattr(response, "read1", None) or response.read
