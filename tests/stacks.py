@@ -104,6 +104,10 @@ def environment(stack, wheel):
     venv = CACHE / ("%s-%s" % (stack.name, key))
     scripts = venv / "bin"
     if not (venv / "ready").exists():
+        # Venvs of older pins or an older setup.py are never used again.
+        for stale in CACHE.glob(stack.name + "-*"):
+            if stale.name != venv.name and (stale / "ready").exists():
+                shutil.rmtree(stale, ignore_errors=True)
         shutil.rmtree(venv, ignore_errors=True)
         _quiet([python, "-m", "venv", venv])
         # One resolution: the package must install next to the pins.

@@ -3,7 +3,6 @@ the run, refuses what fails verification, keeps credentials secret, and
 shares one state file between parallel runs."""
 
 import json
-import ssl
 import subprocess
 import urllib.parse
 

@@ -23,7 +23,7 @@ import threading
 import urllib.parse
 
 from buildout_mirrors import pages, transport, urls
-from buildout_mirrors.transport import FetchError, Response as Fetched
+from buildout_mirrors.transport import FetchError
 
 MAX_FAILURES = 2
 MIN_BYTES_PER_SECOND = 8 * 1024  # below this, after the stall limit: a tarpit
@@ -74,7 +74,7 @@ class Failover:
     allowed_hosts=(), on_takeover=None, on_drop=None, silent=())``.
 
     *candidates* are index URLs, the chosen one first.  ``fetch(url)``
-    returns a :class:`Fetched` or raises :class:`FetchError` (no mirror
+    returns a :class:`~buildout_mirrors.transport.Response` or raises :class:`FetchError` (no mirror
     could serve it), :class:`NoMirrorLeft` or :class:`IntegrityError`.
 
     Slow is not dead: while another mirror could serve, a mirror gets
@@ -180,16 +180,17 @@ class Failover:
             return fetched
         if not_found is not None:
             return not_found
-        for mirror in slow[:1]:  # every mirror was slow: wait for one
+        if slow:  # every mirror that answered nothing was slow: wait
+            mirror = slow[0]
             try:
                 fetched = self._get(mirror + relative, accept, True)
             except FetchError as error:
                 self._failed(mirror, str(error), True)
                 errors.append("%s: %s" % (urls.redact(mirror), error))
-                break
-            if mirror != first:
-                self._tell(first, mirror, reasons[0])
-            return fetched
+            else:
+                if mirror != first:
+                    self._tell(first, mirror, reasons[0])
+                return fetched
         if not self._order(None):
             raise self.none_left()
         raise FetchError("no mirror could serve %s (%s)"

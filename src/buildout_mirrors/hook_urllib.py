@@ -15,7 +15,7 @@ import zc.buildout
 
 from buildout_mirrors.errors import OVERRIDE_HINT
 from buildout_mirrors.failover import (FetchError, IntegrityError,
-                                       NoMirrorLeft, without_auth)
+                                       NoMirrorLeft, file_name, without_auth)
 
 
 class FailoverHandler(urllib.request.BaseHandler):
@@ -36,11 +36,11 @@ class FailoverHandler(urllib.request.BaseHandler):
         except NoMirrorLeft as error:
             # Nothing listed is alive: fail now, with the reasons, rather
             # than go on to "Couldn't find a distribution" (or elsewhere).
+            # What was wanted: a project page's name, or a file's.
+            wanted = file_name(url.split("#", 1)[0].rstrip("/"))
             raise zc.buildout.UserError(
-                "This buildout must download %s, but %s. %s" % (
-                    url.split("#", 1)[0].rsplit("/", 2)[-2]
-                    if url.endswith("/") else url.split("#")[0].rsplit(
-                        "/", 1)[-1], error, OVERRIDE_HINT)) from None
+                "This buildout must download %s, but %s. %s"
+                % (wanted, error, OVERRIDE_HINT)) from None
         except FetchError as error:
             # buildout reports a URLError as "Download error on ..." and
             # goes on with what the other pages give.
