@@ -778,11 +778,11 @@ def bootstrap(args):
                       for arg in index_args]
         pip_args = ["--isolated", "--disable-pip-version-check"] + \
             index_args + (["--cert", ca_bundle()] if ca_bundle() else [])
-        install(args, directory, config, pins, chosen, pip_args)
+        install(args, directory, config, buildout, pins, chosen, pip_args)
     say("done; now run bin/buildout")
 
 
-def install(args, directory, config, pins, chosen, pip_args):
+def install(args, directory, config, buildout, pins, chosen, pip_args):
     venv = os.path.join(directory, args.venv)
     python = make_venv(venv, chosen)
     pip = [python, "-m", "pip", "install", "-q"] + pip_args
@@ -802,6 +802,36 @@ def install(args, directory, config, pins, chosen, pip_args):
         run(pip + [requirement(PROJECT, pins)], "installing buildout_mirrors")
     buildout_script = os.path.join(os.path.dirname(python), "buildout")
     run([buildout_script, "-c", config, "bootstrap"], "buildout bootstrap")
+    if os.name != "nt":
+        write_launcher(os.path.join(directory, os.path.expanduser(
+            buildout.get("bin-directory", "").strip() or "bin"),
+            "buildout"), python)
+
+
+LAUNCHER = """#!%s
+# bin/buildout as bootstrap.py (buildout_mirrors) writes it: zc.buildout's
+# own main, with remote extends read under a deadline and a saved copy to
+# fall back on.  zc.buildout puts its plain script back when it upgrades
+# itself; run bootstrap.py again to get this one back.
+import sys
+
+try:
+    from buildout_mirrors.launcher import main
+except ImportError:  # buildout_mirrors left this environment
+    from zc.buildout.buildout import main
+
+if __name__ == "__main__":
+    sys.exit(main())
+"""
+
+
+def write_launcher(path, python):
+    """Replace zc.buildout's bin/buildout by the launcher, atomically."""
+    temporary = path + ".tmp"
+    with open(temporary, "w") as stream:
+        stream.write(LAUNCHER % python)
+    os.chmod(temporary, 0o755)
+    os.replace(temporary, path)
 
 
 if __name__ == "__main__":

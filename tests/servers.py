@@ -289,3 +289,25 @@ class LatencyProxy(InBackground):
         pump(client, upstream, self.delay)
         back.join(30)
         upstream.close()
+
+
+@contextlib.contextmanager
+def extends_host(directory, text):
+    """A release host (dist.plone.org, say) serving *text* as
+    versions.cfg from *directory*, behind a LatencyProxy whose ``hang``
+    makes it accept connections and never answer; ``.url`` is the file's
+    URL."""
+    import http.server
+    directory.mkdir(exist_ok=True)
+    (directory / "versions.cfg").write_text(text)
+    handler = lambda *args: http.server.SimpleHTTPRequestHandler(  # noqa
+        *args, directory=str(directory))
+    server = http.server.ThreadingHTTPServer((HOST, 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        with LatencyProxy((HOST, server.server_port), 0) as host:
+            host.url = "http://%s:%d/versions.cfg" % (HOST, host.port)
+            yield host
+    finally:
+        server.shutdown()
+        server.server_close()

@@ -36,6 +36,9 @@ def bootstrap_and_build(directory, env, mirrors):
     code, output = run([sys.executable, "bootstrap.py"], env, directory)
     assert code == 0, output
     boot_output = output
+    # bin/buildout is the launcher that bounds the read of remote extends.
+    assert "buildout_mirrors.launcher" in (
+        directory / "bin" / "buildout").read_text()
     code, output = run([directory / "bin" / "buildout"], env, directory)
     assert code == 0, output
     code, check = run([directory / "bin" / "py", "-c", "import six"], env,

@@ -1,0 +1,151 @@
+"""Remote ``extends`` read under a deadline, with a saved copy to fall back on.
+
+zc.buildout reads ``extends`` (Plone's dist.plone.org versions.cfg, Zope's
+release files) before it loads any extension, through ``urlretrieve`` and
+no socket timeout: a host that accepts and never answers hangs every
+buildout.  So this runs earlier, from the launcher that bootstrap.py makes
+``bin/buildout`` (``buildout_mirrors.launcher``), and only while
+``zc.buildout.buildout._open`` reads configuration:
+
+* each remote file read in full is saved (atomically) under the user's
+  cache, ``~/.cache/buildout-mirrors/extends/``;
+* with a saved copy (ours, or zc.buildout's own ``extends-cache``) the host
+  gets ``WAIT_WITH_COPY`` seconds per read, then the copy is used and named
+  in a warning;
+* without one it gets ``WAIT_WITHOUT_COPY`` seconds, zc.buildout's own
+  limit for index pages, then the run stops with one clear error.
+
+A slow host is not a dead one: the limits bound each read, so a host that
+keeps sending is never cut off.
+"""
+
+import contextlib
+import datetime
+import hashlib
+import logging
+import os
+import shutil
+import socket
+import tempfile
+
+import zc.buildout
+import zc.buildout.buildout
+import zc.buildout.download
+
+from buildout_mirrors.files import atomic_write
+from buildout_mirrors.options import user_cache_dir
+from buildout_mirrors.urls import redact
+
+logger = logging.getLogger("buildout_mirrors")
+
+WAIT_WITH_COPY = 5.0
+WAIT_WITHOUT_COPY = 15.0
+
+
+class ExtendsGuard:
+    """Wraps zc.buildout's config reading; ``install()`` once per process."""
+
+    def __init__(self, directory=None, with_copy=WAIT_WITH_COPY,
+                 without_copy=WAIT_WITHOUT_COPY):
+        self.directory = directory or os.path.join(
+            user_cache_dir("buildout-mirrors"), "extends")
+        self.with_copy = with_copy
+        self.without_copy = without_copy
+        self._reading = 0
+
+    def install(self):
+        """Wrap ``_open`` (to know when config is read) and
+        ``Download.download`` (to bound and keep what it reads)."""
+        open_config = zc.buildout.buildout._open
+        download = zc.buildout.download.Download.download
+        guard = self
+
+        def _open(*args, **kwargs):
+            guard._reading += 1
+            try:
+                return open_config(*args, **kwargs)
+            finally:
+                guard._reading -= 1
+
+        def guarded_download(self, url, md5sum=None, path=None):
+            if not guard._reading or not url.startswith(("http:", "https:")):
+                return download(self, url, md5sum, path)
+            return guard.download(
+                lambda: download(self, url, md5sum, path), url, path)
+
+        zc.buildout.buildout._open = _open
+        zc.buildout.download.Download.download = guarded_download
+
+    def copy_of(self, url):
+        name = hashlib.sha256(url.encode("utf-8")).hexdigest()[:32] + ".cfg"
+        return os.path.join(self.directory, name)
+
+    def download(self, fetch, url, path):
+        """Run zc.buildout's *fetch* of *url* with a bounded wait; keep a
+        copy when it succeeds, fall back on one when it fails."""
+        ours = self.copy_of(url)
+        theirs = path if path and os.path.isfile(path) else None
+        copy = theirs or (ours if os.path.isfile(ours) else None)
+        wait = self.with_copy if copy else self.without_copy
+        try:
+            with default_socket_timeout(wait):
+                result = fetch()
+        except zc.buildout.download.ChecksumError:
+            raise
+        except zc.buildout.UserError as error:
+            return self._fall_back(url, path, copy, wait, error)
+        self._keep(result[0], ours)
+        return result
+
+    def _keep(self, downloaded, ours):
+        try:
+            with open(downloaded, "rb") as stream:
+                atomic_write(ours, stream.read())
+        except OSError as error:  # a read-only HOME costs the copy only
+            logger.debug("Could not save a copy of extends: %s", error)
+
+    def _fall_back(self, url, path, copy, wait, error):
+        why = _reason(error)
+        if not copy:
+            raise zc.buildout.UserError(
+                "Could not read extends %s: %s (waited %d s per read). No "
+                "copy of it is saved on this machine yet, so this run "
+                "cannot go on. Retry when the host answers, or replace the "
+                "URL in extends by a local copy of the file."
+                % (redact(url), why, wait))
+        logger.warning(
+            "Extends %s: %s (waited %d s); using the copy saved %s: %s",
+            redact(url), why, wait, _saved_at(copy), copy)
+        if path:
+            if copy != path:
+                shutil.copyfile(copy, path)
+            return path, False
+        handle, temporary = tempfile.mkstemp(prefix="buildout-")
+        os.close(handle)
+        shutil.copyfile(copy, temporary)
+        return temporary, True
+
+
+@contextlib.contextmanager
+def default_socket_timeout(seconds):
+    """urlretrieve takes no timeout: bound it through the default, which
+    only this single-threaded config phase uses, and restore it."""
+    before = socket.getdefaulttimeout()
+    socket.setdefaulttimeout(seconds)
+    try:
+        yield
+    finally:
+        socket.setdefaulttimeout(before)
+
+
+def _reason(error):
+    text = str(error)
+    if "timed out" in text:
+        return "no answer"
+    return text.split(": ", 1)[-1] if "URL" in text else text
+
+
+def _saved_at(path):
+    stamp = datetime.datetime.fromtimestamp(
+        os.path.getmtime(path), tz=datetime.timezone.utc)
+    return stamp.strftime("%Y-%m-%d %H:%M UTC")
