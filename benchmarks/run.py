@@ -173,8 +173,11 @@ def bench_selection(table, mirror_url, repeats, scratch):
 
 # -- 2. and 3. buildout runs ---------------------------------------------------
 
-def write_config(directory, extension, mirrors=None, index=None, state=None):
+def write_config(directory, extension, mirrors=None, index=None, state=None,
+                 extends=None):
     lines = ["[buildout]", "parts = app"]
+    if extends:
+        lines.append("extends = " + extends)
     if extension:
         lines += ["extensions = buildout_mirrors", "mirrors = " + mirrors,
                   "mirrors-cache = " + state]
@@ -336,6 +339,54 @@ def bench_slow(table, mirror_url, env, repeats, scratch, delay=1.0):
               plain_time, "<= 1.15 x", slow_time <= 1.15 * plain_time)
 
 
+def bench_extends(table, mirror_url, env, repeats, cap, scratch):
+    """A rerun of a Plone-style buildout whose remote extends host hangs:
+    the launcher (bin/buildout as bootstrap.py writes it) against plain
+    zc.buildout, and a first run that has no saved copy."""
+    print("5. Remote extends host hanging (dist.plone.org style)")
+    launcher = [sys.executable, "-m", "buildout_mirrors.launcher"]
+    directory = scratch / "extends"
+
+    def run(command, directory=directory, limit=600):
+        started = time.perf_counter()
+        try:
+            code, output = isolation.run(command, env, directory,
+                                         timeout=limit)
+        except subprocess.TimeoutExpired:
+            return limit, False
+        return time.perf_counter() - started, code == 0
+
+    def timed(command):
+        def action():
+            seconds, ok = run(command)
+            assert ok, "buildout failed in %s" % directory
+        return action
+    with servers.extends_host(scratch / "release", "[versions]\n"
+                              + PINS + "\n") as host:
+        write_config(directory, True, mirror_url,
+                     state=str(scratch / "extends.json"),
+                     extends=host.url)
+        seconds, ok = run(launcher)
+        assert ok, "the first run with the extends host healthy failed"
+        healthy = median_time(timed(launcher), repeats)
+        host.hang = True
+        hanging = median_time(timed(launcher), repeats)
+        plain, plain_ok = run([BUILDOUT], limit=cap)
+        first = scratch / "extends-first"
+        write_config(first, True, mirror_url,
+                     state=str(scratch / "extends-first.json"),
+                     extends=host.url.replace("versions", "other"))
+        first_seconds, first_ok = run(launcher, first)
+    table.add("rerun, launcher, extends host healthy (baseline)", healthy)
+    table.add("rerun, launcher, extends host hanging, copy saved", hanging,
+              healthy, "<= 10 s", hanging <= 10)
+    capped(table, "rerun, plain zc.buildout, extends host hanging", plain,
+           plain_ok, cap, healthy)
+    table.add("first run, launcher, extends host hanging, no copy (fails)",
+              first_seconds, None, "fails, <= 20 s",
+              not first_ok and first_seconds <= 20)
+
+
 def import_cost(repeats):
     """What importing the extension adds to a process that has imported
     zc.buildout already (as bin/buildout has): timed inside a fresh
@@ -461,6 +512,7 @@ def main():
                 bench_slow(table, mirror, env, heavy, scratch)
                 bench_bootstrap(table, mirror, hanging.url, env, heavy,
                                 scratch)
+                bench_extends(table, mirror, env, heavy, cap, scratch)
                 bench_memory(table, mirror)
             if leak.requests:
                 raise SystemExit("traffic left 127.0.0.1: %r" % leak.requests)
@@ -506,6 +558,10 @@ Reading the numbers
   importing it (the "import of the extension" row, measured in this run);
   a rerun past mirrors-ttl also probes again.  Single runs vary by tens of
   milliseconds on this machine: compare medians.
+- Extends host hanging: the launcher waits 5 s for a saved copy's host,
+  then reads the copy; plain zc.buildout reads extends with no timeout
+  and hangs until stopped.  A first run with no copy waits 15 s (zc.buildout's
+  own limit for index pages) and fails with one error.
 - Plain zc.buildout and pip during an outage: buildout waits 15 s per
   index page and then fails ("Couldn't find a distribution"); pip with a
   hanging --index-url retries each request five times.

@@ -300,8 +300,11 @@ def extends_host(directory, text):
     import http.server
     directory.mkdir(exist_ok=True)
     (directory / "versions.cfg").write_text(text)
-    handler = lambda *args: http.server.SimpleHTTPRequestHandler(  # noqa
-        *args, directory=str(directory))
+
+    class Quiet(http.server.SimpleHTTPRequestHandler):
+        def log_message(self, *args):
+            pass
+    handler = lambda *args: Quiet(*args, directory=str(directory))  # noqa
     server = http.server.ThreadingHTTPServer((HOST, 0), handler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     try:
