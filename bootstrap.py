@@ -778,11 +778,33 @@ def bootstrap(args):
                       for arg in index_args]
         pip_args = ["--isolated", "--disable-pip-version-check"] + \
             index_args + (["--cert", ca_bundle()] if ca_bundle() else [])
-        install(args, directory, config, buildout, pins, chosen, pip_args)
+        pins_file = write_constraints(pins, os.path.join(scratch, "pins.txt"))
+        install(args, directory, config, buildout, pins, chosen,
+                pip_args, pins_file)
     say("done; now run bin/buildout")
 
 
-def install(args, directory, config, buildout, pins, chosen, pip_args):
+PINNED_BY_NAME = ("pip", "setuptools", "wheel", "zc-buildout",
+                  "buildout-mirrors")
+PIN = re.compile(r"[A-Za-z0-9][A-Za-z0-9._+!-]*\Z")
+
+
+def write_constraints(pins, path):
+    """The buildout's other [versions] pins as a pip constraints file, so
+    that the extension's own dependencies (zope.interface, packaging) land
+    at the versions the first bin/buildout will want: a mismatch would send
+    zc.buildout to its index for them before the extension loads.  Pins
+    pip could not read (${...} substitutions, odd text) are left out."""
+    with open(path, "w") as stream:
+        for name, version in sorted(pins.items()):
+            if name not in PINNED_BY_NAME and PIN.match(name) and \
+                    PIN.match(version.strip()):
+                stream.write("%s==%s\n" % (name, version.strip()))
+    return path
+
+
+def install(args, directory, config, buildout, pins, chosen, pip_args,
+            pins_file):
     venv = os.path.join(directory, args.venv)
     python = make_venv(venv, chosen)
     pip = [python, "-m", "pip", "install", "-q"] + pip_args
@@ -796,10 +818,11 @@ def install(args, directory, config, buildout, pins, chosen, pip_args):
         "installing zc.buildout")
     if checkout_of_this_project(directory):
         say("installing buildout_mirrors from the checkout %s" % directory)
-        run(pip + ["--no-build-isolation", "-e", directory],
+        run(pip + ["-c", pins_file, "--no-build-isolation", "-e", directory],
             "installing buildout_mirrors from the checkout")
     else:
-        run(pip + [requirement(PROJECT, pins)], "installing buildout_mirrors")
+        run(pip + ["-c", pins_file, requirement(PROJECT, pins)],
+            "installing buildout_mirrors")
     buildout_script = os.path.join(os.path.dirname(python), "buildout")
     run([buildout_script, "-c", config, "bootstrap"], "buildout bootstrap")
     if os.name != "nt":

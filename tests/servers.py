@@ -292,14 +292,15 @@ class LatencyProxy(InBackground):
 
 
 @contextlib.contextmanager
-def extends_host(directory, text):
-    """A release host (dist.plone.org, say) serving *text* as
-    versions.cfg from *directory*, behind a LatencyProxy whose ``hang``
+def extends_host(directory, text=None):
+    """A release host (dist.plone.org, say) serving *directory* (with
+    *text* as its versions.cfg, when given), behind a LatencyProxy whose ``hang``
     makes it accept connections and never answer; ``.url`` is the file's
     URL."""
     import http.server
     directory.mkdir(exist_ok=True)
-    (directory / "versions.cfg").write_text(text)
+    if text is not None:
+        (directory / "versions.cfg").write_text(text)
 
     class Quiet(http.server.SimpleHTTPRequestHandler):
         def log_message(self, *args):

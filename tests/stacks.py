@@ -134,3 +134,62 @@ def packages(stack, venv_python, extra=()):
                + stack.requirements() + ["packaging"])
         stamp.write_text(wanted)
     return directory
+
+
+@dataclasses.dataclass(frozen=True)
+class ZopeRelease:
+    """A released Zope, pinned by its own versions.cfg (which extends
+    versions-prod.cfg), as a Plone site's buildout extends it."""
+    version: str = "5.13"
+    recipe: str = "8.0.0"  # plone.recipe.zope2instance, Plone 6.1's
+
+    def files(self, stack, venv_python):
+        """(a directory holding the release's versions.cfg and
+        versions-prod.cfg, a directory of every distribution an instance
+        needs on *stack*).  Downloaded once: the release's sdist for its
+        pins, then the pinned distributions, with the stack's own pins
+        winning where the two differ, as in the test's buildout."""
+        directory = CACHE / ("zope-%s-%s" % (self.version, stack.name))
+        release, served = directory / "release", directory / "packages"
+        wanted = repr((self, stack, "with the newest zope.interface"))
+        stamp = directory / "ready"
+        if stamp.exists() and stamp.read_text() == wanted:
+            return release, served
+        import configparser
+        import tarfile
+        shutil.rmtree(directory, ignore_errors=True)
+        release.mkdir(parents=True)
+        sdist = directory / "sdist"
+        _quiet(_pip(venv_python) + ["download", "--no-deps", "--no-binary",
+                                    ":all:", "-d", sdist,
+                                    "Zope==" + self.version])
+        with tarfile.open(next(sdist.iterdir())) as archive:
+            for member in archive.getmembers():
+                name = member.name.rsplit("/", 1)[-1]
+                if name in ("versions.cfg", "versions-prod.cfg") and \
+                        member.name.count("/") == 1:
+                    (release / name).write_bytes(
+                        archive.extractfile(member).read())
+        pins = {}
+        for name in ("versions-prod.cfg", "versions.cfg"):
+            parser = configparser.RawConfigParser()
+            parser.optionxform = str
+            parser.read(release / name)
+            pins.update(parser["versions"])
+        pins.update(stack.pins)
+        constraints = directory / "constraints.txt"
+        constraints.write_text("".join("%s==%s\n" % pin
+                                       for pin in pins.items() if pin[1]))
+        _quiet(_pip(venv_python) + [
+            "download", "-d", served, "-c", constraints,
+            "Zope==" + self.version,
+            "plone.recipe.zope2instance==" + self.recipe]
+            + ["%s==%s" % pin for pin in stack.pins] + ["packaging"])
+        # A mirror holds newer releases than the pins too: the newest
+        # zope.interface is what an unpinned install of the extension
+        # would take.
+        _quiet(_pip(venv_python) + ["download", "--no-deps", "-d", served,
+                                    "zope.interface"])
+        shutil.rmtree(sdist)
+        stamp.write_text(wanted)
+        return release, served

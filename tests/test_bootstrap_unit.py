@@ -85,3 +85,12 @@ def test_a_newer_state_format_is_left_alone(tmp_path):
     bootstrap.record_choice(str(path), ["https://a/simple"], {
         "https://a/simple": (0.01, True, "", {}, None)}, "https://a/simple")
     assert path.read_text() == '{"format": 7}'
+
+
+def test_the_pins_pip_gets_leave_out_what_it_cannot_read(tmp_path):
+    path = load_bootstrap().write_constraints({
+        "zope-interface": "7.2", "packaging": " 24.2 ",
+        "zc-buildout": "4.2.0", "buildout-mirrors": "1.0.0",
+        "plone": "${versions:plone}", "odd": "1.0 ; rm -rf"},
+        str(tmp_path / "pins.txt"))
+    assert open(path).read() == "packaging==24.2\nzope-interface==7.2\n"
