@@ -76,6 +76,7 @@ def say(message):
 # -- configuration ---------------------------------------------------------
 
 EXTENDS_TIMEOUT = 15.0  # zc.buildout's own patience for one read
+EXTENDS_TIMEOUT_WITH_COPY = 5.0  # as bin/buildout's, extends_guard
 
 
 def _read_cfg(location, seen):
@@ -112,21 +113,37 @@ def _read_cfg(location, seen):
     return result
 
 
+def saved_copy(url):
+    """Where bin/buildout (buildout_mirrors.extends_guard) keeps the copy
+    of a remote extends that it read last."""
+    return os.path.join(user_cache_dir(), "extends", hashlib.sha256(
+        url.encode("utf-8")).hexdigest()[:32] + ".cfg")
+
+
 def fetch_config(url):
-    """The text of a remote configuration; a one-line error when its host
-    is down, hangs, or answers something else."""
+    """The text of a remote configuration, or of the copy an earlier run
+    saved when its host is down or hangs; a one-line error when there is
+    none."""
     if url.startswith("file:"):
         with open(urllib.request.url2pathname(urllib.parse.urlsplit(
                 url).path), encoding="utf-8") as stream:
             return stream.read()
     handlers = [urllib.request.HTTPSHandler(context=ssl_context()),
                 NoDowngrade()]
+    copy = saved_copy(url)
+    wait = EXTENDS_TIMEOUT_WITH_COPY if os.path.isfile(copy) else \
+        EXTENDS_TIMEOUT
     try:
         with urllib.request.build_opener(*handlers).open(
                 authorized(url, {"User-Agent": "buildout_mirrors bootstrap"}),
-                timeout=EXTENDS_TIMEOUT) as response:
+                timeout=wait) as response:
             return response.read(8 * 1024 * 1024).decode("utf-8", "replace")
     except Exception as error:
+        if os.path.isfile(copy):
+            say("%s: %s; using the copy saved by an earlier run: %s"
+                % (redact(url), why(error, wait), copy))
+            with open(copy, encoding="utf-8", errors="replace") as stream:
+                return stream.read()
         raise BootstrapError(
             "cannot read the extended configuration %s (%s); bootstrap.py "
             "needs its [versions] pins. Try again when its host answers, or "
@@ -477,6 +494,18 @@ def probe(mirrors, timeout, grace=GRACE_SECONDS):
 
 # -- sharing the result with the extension --------------------------------
 
+def user_cache_dir():
+    """buildout_mirrors.options.user_cache_dir("buildout-mirrors")."""
+    home = os.path.expanduser("~")
+    if sys.platform == "darwin":
+        return os.path.join(home, "Library", "Caches", "buildout-mirrors")
+    if os.name == "nt":
+        return os.path.join(os.environ.get("LOCALAPPDATA", home),
+                            "buildout-mirrors", "Cache")
+    return os.path.join(os.environ.get("XDG_CACHE_HOME", "").strip()
+                        or os.path.join(home, ".cache"), "buildout-mirrors")
+
+
 def state_path(buildout, directory):
     """Where the extension keeps its state (see buildout_mirrors.options:
     mirrors-cache, else platformdirs' user cache directory, else the
@@ -486,17 +515,7 @@ def state_path(buildout, directory):
         return None
     if cache:
         return os.path.join(directory, os.path.expanduser(cache))
-    home = os.path.expanduser("~")
-    if sys.platform == "darwin":
-        user_cache = os.path.join(home, "Library", "Caches",
-                                  "buildout-mirrors")
-    elif os.name == "nt":
-        user_cache = os.path.join(os.environ.get("LOCALAPPDATA", home),
-                                  "buildout-mirrors", "Cache")
-    else:
-        user_cache = os.path.join(os.environ.get("XDG_CACHE_HOME", "").strip()
-                                  or os.path.join(home, ".cache"),
-                                  "buildout-mirrors")
+    user_cache = user_cache_dir()
     user = os.getuid() if hasattr(os, "getuid") else os.environ.get(
         "USERNAME", "user")
     for folder in (user_cache, os.path.join(tempfile.gettempdir(),
@@ -823,8 +842,9 @@ def install(args, directory, config, buildout, pins, chosen, pip_args,
     else:
         run(pip + ["-c", pins_file, requirement(PROJECT, pins)],
             "installing buildout_mirrors")
-    buildout_script = os.path.join(os.path.dirname(python), "buildout")
-    run([buildout_script, "-c", config, "bootstrap"], "buildout bootstrap")
+    # The launcher, as bin/buildout will be: extends read under a deadline.
+    run([python, "-m", "buildout_mirrors.launcher", "-c", config,
+         "bootstrap"], "buildout bootstrap")
     if os.name != "nt":
         write_launcher(os.path.join(directory, os.path.expanduser(
             buildout.get("bin-directory", "").strip() or "bin"),

@@ -94,3 +94,14 @@ def test_the_pins_pip_gets_leave_out_what_it_cannot_read(tmp_path):
         "plone": "${versions:plone}", "odd": "1.0 ; rm -rf"},
         str(tmp_path / "pins.txt"))
     assert open(path).read() == "packaging==24.2\nzope-interface==7.2\n"
+
+
+def test_bootstrap_reads_the_extends_copies_bin_buildout_saves():
+    from buildout_mirrors import extends_guard
+    url = "https://dist.plone.org/release/6.1.5/versions.cfg"
+    bootstrap = load_bootstrap()
+    assert bootstrap.saved_copy(url) == extends_guard.ExtendsGuard(
+        ).copy_of(url)
+    assert bootstrap.EXTENDS_TIMEOUT_WITH_COPY == \
+        extends_guard.WAIT_WITH_COPY
+    assert bootstrap.EXTENDS_TIMEOUT == extends_guard.WAIT_WITHOUT_COPY

@@ -187,9 +187,12 @@ parts =
 
 def test_bootstrap_with_the_stacks_python_and_remote_pins(
         stack, buildout_dir, isolated_env, hanging, packages, tmp_path):
-    """The stack's own python3 runs bootstrap.py; the pins come from a
-    remote versions.cfg (as Plone's dist.plone.org one); the first
-    mirror hangs.  Then bin/buildout builds, with no upgrade."""
+    """A deployment's life on the stack's own python3: bootstrap.py takes
+    the pins from a remote versions.cfg (as Plone's dist.plone.org one)
+    while the first mirror hangs, and bin/buildout builds with no upgrade
+    and fills the wheelhouse.  Then the release host hangs: bin/buildout
+    reads the copy it saved.  Then every server is gone: bootstrap.py and
+    bin/buildout rebuild from the wheelhouse and that copy alone."""
     import shutil
     from conftest import CHECKOUT
     stack, buildout, _ = stack
@@ -199,6 +202,7 @@ def test_bootstrap_with_the_stacks_python_and_remote_pins(
     for wheel in glob.glob(str(packages / "buildout_mirrors-*.whl")):
         shutil.copy(wheel, served)
     shutil.copy(CHECKOUT / "bootstrap.py", buildout_dir)
+    python = stacks.interpreter(stack.python)
     with servers.extends_host(tmp_path / "release", "[versions]\n"
                               + stack.versions()) as host, \
             servers.pypiserver(served, tmp_path / "log") as mirror:
@@ -206,16 +210,18 @@ def test_bootstrap_with_the_stacks_python_and_remote_pins(
 [buildout]
 extends = %s
 extensions = buildout_mirrors
-mirrors = %s %s
+mirrors = %s %s ${buildout:directory}/wheelhouse
 mirrors-cache = ${buildout:directory}/state.json
-parts = py
+parts = py wheelhouse
 
 [py]
 recipe = zc.recipe.egg
 eggs = six
 interpreter = py
+
+[wheelhouse]
+recipe = buildout_mirrors:wheelhouse
 """ % (host.url, hanging.url, mirror))
-        python = stacks.interpreter(stack.python)
         code, output = run([python, "bootstrap.py"], isolated_env,
                            buildout_dir)
         assert code == 0, output
@@ -229,7 +235,7 @@ interpreter = py
         code, rerun = run([buildout_dir / "bin" / "buildout"],
                           isolated_env, buildout_dir, timeout=120)
         assert code == 0, rerun
-        assert "no answer (waited 5 s); using the copy saved" in rerun
+        assert "no answer in 5 s; using the copy saved" in rerun
     installed = buildout_dir / ".venv" / "bin" / "python"
     code, versions = run([installed, "-c", "import importlib.metadata as m; "
                           "print(m.version('zc.buildout'), "
@@ -237,3 +243,54 @@ interpreter = py
                          buildout_dir)
     assert versions.split() == [dict(stack.pins)["zc.buildout"],
                                 dict(stack.pins)["setuptools"]], versions
+
+    for name in ("eggs", "bin", "develop-eggs", "parts", ".venv"):
+        shutil.rmtree(buildout_dir / name)
+    code, output = run([python, "bootstrap.py"], isolated_env, buildout_dir)
+    assert code == 0, output
+    assert "using the copy saved by an earlier run" in output, output
+    assert "using mirror file://%s/wheelhouse" % buildout_dir in output
+    code, output = run([buildout_dir / "bin" / "buildout"], isolated_env,
+                       buildout_dir)
+    assert code == 0, output
+    code, output = run([buildout_dir / "bin" / "py", "-c", "import six"],
+                       isolated_env, buildout_dir)
+    assert code == 0, output
+
+
+RECIPE = """
+[buildout]
+extensions = buildout_mirrors
+mirrors = {mirrors}
+mirrors-cache = ${{buildout:directory}}/state.json
+parts = mirror py
+
+[versions]
+{versions}
+
+[mirror]
+recipe = buildout_mirrors
+pip-conf = ${{buildout:directory}}/etc/pip.conf
+env-file = ${{buildout:directory}}/etc/mirror.env
+
+[py]
+recipe = zc.recipe.egg
+index = ${{mirror:index}}
+eggs = six
+interpreter = py
+"""
+
+
+def test_the_recipe_hands_the_choice_on(stack, buildout_dir, isolated_env,
+                                        hanging):
+    stack, buildout, mirror = stack
+    write_buildout(buildout_dir, RECIPE.format(
+        mirrors="%s %s" % (hanging.url, mirror), versions=stack.versions()))
+    code, output = run([buildout], isolated_env, buildout_dir)
+    assert code == 0, output
+    etc = buildout_dir / "etc"
+    assert "index-url = %s\n" % mirror in (etc / "pip.conf").read_text()
+    assert "PIP_INDEX_URL=%s\n" % mirror in (etc / "mirror.env").read_text()
+    code, output = run([buildout_dir / "bin" / "py", "-c", "import six"],
+                       isolated_env, buildout_dir)
+    assert code == 0, output

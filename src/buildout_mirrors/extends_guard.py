@@ -105,17 +105,15 @@ class ExtendsGuard:
             logger.debug("Could not save a copy of extends: %s", error)
 
     def _fall_back(self, url, path, copy, wait, error):
-        why = _reason(error)
+        why = _reason(error, wait)
         if not copy:
             raise zc.buildout.UserError(
-                "Could not read extends %s: %s (waited %d s per read). No "
-                "copy of it is saved on this machine yet, so this run "
-                "cannot go on. Retry when the host answers, or replace the "
-                "URL in extends by a local copy of the file."
-                % (redact(url), why, wait))
-        logger.warning(
-            "Extends %s: %s (waited %d s); using the copy saved %s: %s",
-            redact(url), why, wait, _saved_at(copy), copy)
+                "Could not read extends %s: %s. No copy of it is saved on "
+                "this machine yet, so this run cannot go on. Retry when the "
+                "host answers, or replace the URL in extends by a local "
+                "copy of the file." % (redact(url), why))
+        logger.warning("Extends %s: %s; using the copy saved %s: %s",
+                       redact(url), why, _saved_at(copy), copy)
         if path:
             if copy != path:
                 shutil.copyfile(copy, path)
@@ -138,11 +136,16 @@ def default_socket_timeout(seconds):
         socket.setdefaulttimeout(before)
 
 
-def _reason(error):
+def _reason(error, wait):
+    """zc.buildout's "Error downloading extends for URL u: <urlopen error
+    x>" as a short phrase without the URL."""
     text = str(error)
     if "timed out" in text:
-        return "no answer"
-    return text.split(": ", 1)[-1] if "URL" in text else text
+        return "no answer in %d s" % wait
+    if "Connection refused" in text:
+        return "connection refused"
+    text = text.split(": ", 1)[-1] if "URL" in text else text
+    return text.replace("<urlopen error ", "").rstrip(">")
 
 
 def _saved_at(path):

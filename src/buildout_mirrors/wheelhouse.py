@@ -14,6 +14,7 @@ import hashlib
 import html
 import logging
 import os
+import re
 
 import pkg_resources
 import zc.buildout
@@ -177,14 +178,17 @@ class Wheelhouse:
     def write_indexes(self):
         """``index.html`` for the root and each project, as pip wants for
         a ``file:`` index."""
-        projects = sorted(name for name in os.listdir(self.directory)
-                          if os.path.isdir(os.path.join(self.directory, name)))
+        projects = sorted(
+            name for name in os.listdir(self.directory)
+            if os.path.isdir(os.path.join(self.directory, name))
+            and not os.path.islink(os.path.join(self.directory, name)))
         for project in projects:
             folder = os.path.join(self.directory, project)
             links = []
             for name in sorted(os.listdir(folder)):
                 if not name.lower().endswith(pages.DIST_SUFFIXES):
                     continue
+                self._alias(project, name)
                 with open(os.path.join(folder, name), "rb") as stream:
                     digest = hashlib.sha256(stream.read()).hexdigest()
                 links.append('<a href="%s#sha256=%s">%s</a><br>' % (
@@ -193,6 +197,28 @@ class Wheelhouse:
         atomic_write(os.path.join(self.directory, "index.html"), page(
             ['<a href="%s/">%s</a><br>' % (project, project)
              for project in projects]))
+
+
+    def _alias(self, project, file_name):
+        """setuptools before 71 (zc.buildout 3, Plone 6.0) asks a ``file:``
+        index for a project as its requirement spells it
+        (``zc.recipe.egg/``), not normalised: link that spelling, as the
+        project's files give it, to the project's folder."""
+        if file_name.endswith((".whl", ".egg")):  # "-" escaped in names
+            spelled = file_name.split("-", 1)[0]
+        else:  # name-version.tar.gz: the version has no "-"
+            spelled = file_name.rpartition("-")[0]
+        for alias in {spelled, spelled.replace("_", "."),
+                      spelled.replace("_", "-")} - {project}:
+            path = os.path.join(self.directory, alias)
+            if SPELLING.match(alias) and not os.path.lexists(path):
+                try:
+                    os.symlink(project, path)
+                except OSError:  # no symbolic links here (Windows)
+                    return
+
+
+SPELLING = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*\Z")
 
 
 def page(links):
