@@ -17,6 +17,7 @@ import subprocess
 import sys
 import threading
 import time
+from pathlib import Path
 
 import requests
 
@@ -84,34 +85,135 @@ def devpi_server(serverdir, packages, log_path):
     """devpi-server with no PyPI mirror (``--no-root-pypi``) and one index,
     ``root/dev``, with no bases, holding *packages*; yields its simple URL."""
     port = free_port()
-    password = "test-root-password"
     subprocess.run([tool("devpi-init"), "--serverdir", str(serverdir),
-                    "--no-root-pypi", "--root-passwd", password],
+                    "--no-root-pypi", "--root-passwd", DEVPI_PASSWORD],
                    check=True, capture_output=True)
-    with open(log_path, "ab") as log:
-        process = subprocess.Popen(
-            [tool("devpi-server"), "--serverdir", str(serverdir),
-             "--host", HOST, "--port", str(port)],
-            stdout=log, stderr=subprocess.STDOUT)
     root = "http://%s:%d" % (HOST, port)
+    process = _start_devpi(serverdir, port, log_path)
     try:
-        wait_for(root + "/+api", process, timeout=120)
-        session = requests.Session()
-        session.trust_env = False
-        session.headers["Accept"] = "application/json"
-        login = session.post(root + "/+login",
-                             json={"user": "root", "password": password})
-        login.raise_for_status()
-        token = login.json()["result"]["password"]
-        session.headers["X-Devpi-Auth"] = base64.b64encode(
-            ("root:%s" % token).encode()).decode()
-        session.put(root + "/root/dev", json={
-            "type": "stage", "bases": [], "volatile": True}).raise_for_status()
-        for name in sorted(os.listdir(packages)):
-            upload(session, root + "/root/dev/", os.path.join(packages, name))
+        session = _dev_index(root, packages)
+        session.close()
         yield root + "/root/dev/+simple"
     finally:
         stop(process)
+
+
+DEVPI_PASSWORD = "test-root-password"
+
+
+def _start_devpi(serverdir, port, log_path, *options):
+    with open(log_path, "ab") as log:
+        process = subprocess.Popen(
+            [tool("devpi-server"), "--serverdir", str(serverdir),
+             "--host", HOST, "--port", str(port)] + list(options),
+            stdout=log, stderr=subprocess.STDOUT)
+    try:
+        wait_for("http://%s:%d/+api" % (HOST, port), process, timeout=120)
+    except BaseException:
+        stop(process)
+        raise
+    return process
+
+
+def _dev_index(root, packages):
+    """Log in as root, make ``root/dev`` and upload *packages*; return the
+    logged-in session (for more uploads)."""
+    session = requests.Session()
+    session.trust_env = False
+    session.headers["Accept"] = "application/json"
+    login = session.post(root + "/+login",
+                         json={"user": "root", "password": DEVPI_PASSWORD})
+    login.raise_for_status()
+    token = login.json()["result"]["password"]
+    session.headers["X-Devpi-Auth"] = base64.b64encode(
+        ("root:%s" % token).encode()).decode()
+    session.put(root + "/root/dev", json={
+        "type": "stage", "bases": [], "volatile": True}).raise_for_status()
+    for name in sorted(os.listdir(packages)):
+        upload(session, root + "/root/dev/", os.path.join(packages, name))
+    return session
+
+
+class DevpiCluster:
+    """A devpi-server primary holding *packages* in ``root/dev`` and one
+    replica of it, sharing a secret file, on 127.0.0.1, as a fleet runs
+    them.  The replica reaches its primary through ``link``, a
+    LatencyProxy: ``link.hang = True`` cuts it off.
+
+    ``.primary`` and ``.replica`` are the simple URLs; ``.session`` is
+    logged in on the primary; ``stop_primary()`` stops its process."""
+
+    def __init__(self, base, packages):
+        self.base, self.packages = Path(base), packages
+        self.processes = []
+
+    def __enter__(self):
+        base = self.base
+        base.mkdir(parents=True, exist_ok=True)
+        secret = base / "secret"
+        subprocess.run([tool("devpi-gen-secret"), "--secretfile",
+                        str(secret)], check=True, capture_output=True)
+        subprocess.run([tool("devpi-init"), "--serverdir", str(base / "p"),
+                        "--no-root-pypi", "--root-passwd", DEVPI_PASSWORD,
+                        "--role", "primary"], check=True, capture_output=True)
+        port = free_port()
+        self.primary_root = "http://%s:%d" % (HOST, port)
+        try:
+            self.primary_process = _start_devpi(
+                base / "p", port, base / "primary.log", "--role", "primary",
+                "--secretfile", str(secret))
+            self.processes.append(self.primary_process)
+            self.session = _dev_index(self.primary_root, self.packages)
+            self.link = LatencyProxy((HOST, port), 0).__enter__()
+            link_url = "http://%s:%d" % (HOST, self.link.port)
+            subprocess.run([tool("devpi-init"), "--serverdir",
+                            str(base / "r"), "--primary-url", link_url],
+                           check=True, capture_output=True)
+            port = free_port()
+            self.replica_root = "http://%s:%d" % (HOST, port)
+            self.processes.append(_start_devpi(
+                base / "r", port, base / "replica.log", "--primary-url",
+                link_url, "--secretfile", str(secret)))
+            self.wait_in_sync()
+        except BaseException:
+            self.__exit__(None, None, None)
+            raise
+        self.primary = self.primary_root + "/root/dev/+simple"
+        self.replica = self.replica_root + "/root/dev/+simple"
+        return self
+
+    def serial(self, root):
+        return int(self.session.get(root + "/+api").headers["X-Devpi-Serial"])
+
+    def wait_in_sync(self, timeout=60):
+        """Until the replica has the primary's serial and every file."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            status = self.session.get(self.replica_root + "/+status").json()
+            status = status.get("result", status)
+            if status.get("serial") == self.serial(self.primary_root) and \
+                    status.get("replica-files-in-sync-at"):
+                return
+            time.sleep(0.2)
+        raise RuntimeError("the devpi replica did not catch up in %d s"
+                           % timeout)
+
+    def upload_release(self, name, version):
+        """A new (tiny) release on the primary: its serial moves on."""
+        path = self.base / ("%s-%s.tar.gz" % (name, version))
+        path.write_bytes(b"not really an sdist")
+        upload(self.session, self.primary_root + "/root/dev/", str(path))
+
+    def stop_primary(self):
+        stop(self.primary_process)
+
+    def __exit__(self, *exc):
+        if getattr(self, "link", None) is not None:
+            self.link.__exit__(None, None, None)
+        for process in reversed(self.processes):
+            stop(process)
+        if getattr(self, "session", None) is not None:
+            self.session.close()
 
 
 def upload(session, index_url, path):

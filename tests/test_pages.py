@@ -74,3 +74,17 @@ def test_serials_given_as_strings_are_read():
     page = pages.parse(b'{"meta": {"_last-serial": true}, "files": []}',
                        pages.JSON_CONTENT_TYPE, "https://m/simple/x/")
     assert page.serial is None
+
+
+def test_devpi_headers_give_the_replica_set_and_serial():
+    from email.message import Message
+    headers = Message()
+    headers["x-devpi-serial"] = "42"  # lower case, as a proxy sends it
+    headers["x-devpi-primary-uuid"] = "0123456789abcdef" * 2
+    page = pages.parse(b"<a href='six-1.16.0.tar.gz'>x</a>", "text/html",
+                       "https://m/simple/six/", headers)
+    assert page.devpi == ("0123456789abcdef" * 2, 42)
+    del headers["x-devpi-primary-uuid"]
+    headers["x-devpi-primary-uuid"] = ""  # a replica that never synced
+    assert pages.parse(b"<html></html>", "text/html", "https://m/simple/six/",
+                       headers).devpi == ()

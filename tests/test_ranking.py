@@ -91,3 +91,24 @@ def test_fastest_keeps_the_previous_choice():
     results = [ok(A, 0.09), ok(B, 0.01)]
     assert FastestPolicy().rank([A, B], results, lags(results),
                                 sticky=A)[0].url == A
+
+
+def test_devpi_replica_behind_its_primary_by_serials():
+    primary = "a" * 32
+    results = [
+        ProbeResult("https://replica/+simple", True, 0.01,
+                    devpi=(primary, 100)),
+        ProbeResult("https://other-replica/+simple", True, 0.02,
+                    devpi=(primary, 108)),
+        ProbeResult("https://primary/+simple", True, 0.05,
+                    devpi=(primary, 110)),
+        # Another replica set counts other serials: not compared.
+        ProbeResult("https://elsewhere/+simple", True, 0.03,
+                    devpi=("b" * 32, 7)),
+    ]
+    verdict = lags(results)
+    assert verdict["https://replica/+simple"] == \
+        "behind its devpi primary by 10 serial(s)"
+    assert verdict["https://other-replica/+simple"] == ""  # 2: in sync
+    assert verdict["https://primary/+simple"] == ""
+    assert verdict["https://elsewhere/+simple"] == ""

@@ -32,6 +32,7 @@ class PageError(ValueError):
 class ProjectPage:
     files: dict          # file name -> absolute URL (with hash fragment)
     serial: object = None  # int, or None when the mirror gives none
+    devpi: tuple = ()  # (its primary's uuid, its serial) from devpi-server
 
 
 def normalize_project(name):
@@ -90,7 +91,22 @@ def parse(body, content_type, page_url, headers=None):
         files, serial = _parse_html(text, page_url)
     header = header_serial(headers)
     return ProjectPage(files=files, serial=header if header is not None
-                       else serial)
+                       else serial, devpi=devpi_position(headers))
+
+
+_UUID = re.compile(r"[0-9a-f]{32}\Z")
+
+
+def devpi_position(headers):
+    """devpi-server sends on every answer its serial and the uuid of its
+    primary (its own, on a primary): the members of one replica set count
+    the same serials, so they compare.  () from anything else, and from a
+    replica that has not reached its primary yet (empty uuid)."""
+    primary = (headers.get("X-Devpi-Primary-Uuid") or "").strip().lower()
+    serial = as_serial(headers.get("X-Devpi-Serial"))
+    if serial is None or not _UUID.match(primary):
+        return ()
+    return (primary, serial)
 
 
 def _parse_json(text, page_url):

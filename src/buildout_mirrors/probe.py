@@ -35,7 +35,7 @@ class HttpProber:
     def probe_index(self, url, projects, deadline):
         started = time.monotonic()
         budget = max(deadline - started, 0.0)
-        files, serials, newest = set(), [], {}
+        files, serials, newest, devpi = set(), [], {}, ()
         try:
             for project in projects:
                 page = self._read_project(url, project, deadline)
@@ -44,6 +44,7 @@ class HttpProber:
                                         % project)
                 files.update(page.files)
                 serials.append(page.serial)
+                devpi = max(devpi, page.devpi)
                 newest[pages.normalize_project(project)] = \
                     pages.newest_version(page.files)
         except _HttpStatus as status:
@@ -60,7 +61,8 @@ class HttpProber:
             sum(serials) if None not in serials else None)
         return ProbeResult(url, True, time.monotonic() - started,
                            serial=serial, files=frozenset(files),
-                           newest=tuple(sorted(newest.items())))
+                           newest=tuple(sorted(newest.items())),
+                           devpi=devpi)
 
     def probe_link(self, url, deadline):
         started = time.monotonic()

@@ -18,6 +18,12 @@ from buildout_mirrors.interfaces import IPolicy
 # Both policies use it; mirrors-grace changes it.
 GRACE_SECONDS = 0.1
 
+# A devpi replica applies its primary's changes within a second, one
+# serial per transaction (an upload takes one or two).  More than this
+# behind another member of its replica set (the primary, or a replica in
+# sync) it is cut off or stuck: behind, as a stale mirror.
+DEVPI_LAG_SERIALS = 2
+
 
 def lags(results):
     """Map each healthy result's URL to '' (up to date) or how it lags.
@@ -31,8 +37,13 @@ def lags(results):
     serials = [result.serial for result in healthy if result.serial is not None]
     newest_serial = max(serials) if serials else None
     newest = _newest_releases(healthy)
+    devpi = _devpi_lags(healthy)
     verdict = {}
     for result in healthy:
+        if devpi.get(result.url, 0) > DEVPI_LAG_SERIALS:
+            verdict[result.url] = ("behind its devpi primary by %d "
+                                   "serial(s)" % devpi[result.url])
+            continue
         if result.serial is not None and len(serials) > 1:
             behind = newest_serial - result.serial
             if behind:
@@ -47,6 +58,18 @@ def lags(results):
                                "mirror's (%s)" % ", ".join(older)
                                if older else "")
     return verdict
+
+
+def _devpi_lags(results):
+    """How many serials each devpi mirror is behind the most advanced
+    member of its replica set (the mirrors that name the same primary)."""
+    ahead = {}
+    for result in results:
+        if result.devpi:
+            primary, serial = result.devpi
+            ahead[primary] = max(serial, ahead.get(primary, serial))
+    return {result.url: ahead[result.devpi[0]] - result.devpi[1]
+            for result in results if result.devpi}
 
 
 def _version(text):

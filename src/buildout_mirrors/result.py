@@ -16,6 +16,7 @@ class ProbeResult:
     answered: bool = True         # False: the choice was made without it
     slow: bool = False            # connected, but no answer in time
     newest: tuple = ()            # ((project, newest version), ...)
+    devpi: tuple = ()             # (primary's uuid, serial) on devpi-server
 
     @property
     def label(self):
