@@ -5,7 +5,7 @@ with open("README.rst", encoding="utf-8") as readme:
 
 setup(
     name="buildout_mirrors",
-    version="1.0.0.dev0",
+    version="1.0.0",
     description=(
         "zc.buildout extension, recipe and bootstrap.py that pick a live, "
         "up-to-date PyPI mirror and fail over when the index is down"
@@ -13,11 +13,29 @@ setup(
     long_description=long_description,
     long_description_content_type="text/x-rst",
     license="ZPL-2.1",
+    # Every Python of tests/stacks.py; Plone and Zope as README's table.
     classifiers=[
+        "Development Status :: 5 - Production/Stable",
+        "Environment :: Console",
         "Framework :: Buildout",
         "Framework :: Buildout :: Extension",
         "Framework :: Buildout :: Recipe",
+        "Framework :: Plone",
+        "Framework :: Plone :: 6.0",
+        "Framework :: Plone :: 6.1",
+        "Framework :: Zope",
+        "Framework :: Zope :: 5",
+        "Intended Audience :: Developers",
+        "Intended Audience :: System Administrators",
+        "License :: OSI Approved :: Zope Public License",
+        "Operating System :: POSIX",
         "Programming Language :: Python :: 3",
+        "Programming Language :: Python :: 3 :: Only",
+        "Programming Language :: Python :: 3.9",
+        "Programming Language :: Python :: 3.10",
+        "Programming Language :: Python :: 3.11",
+        "Programming Language :: Python :: 3.12",
+        "Programming Language :: Python :: 3.13",
         "Topic :: Software Development :: Build Tools",
         "Topic :: System :: Software Distribution",
     ],

@@ -193,3 +193,18 @@ class ZopeRelease:
         shutil.rmtree(sdist)
         stamp.write_text(wanted)
         return release, served
+
+
+def packages_for_python(version, requirements):
+    """The distributions *requirements* need on Python *version* (pyenv's),
+    resolved and downloaded once by that Python's own pip."""
+    python = interpreter(version)
+    directory = CACHE / ("python-%s-packages" % version)
+    stamp = directory / "requirements.txt"
+    wanted = "\n".join(requirements)
+    if not (stamp.exists() and stamp.read_text() == wanted):
+        shutil.rmtree(directory, ignore_errors=True)
+        directory.mkdir(parents=True)
+        _quiet(_pip(python) + ["download", "-d", directory] + requirements)
+        stamp.write_text(wanted)
+    return directory
