@@ -30,12 +30,16 @@ sys.path.insert(0, str(HERE.parent / "tests"))
 
 import dists  # noqa: E402
 import isolation  # noqa: E402
+import plone  # noqa: E402
 import servers  # noqa: E402
 from buildout_mirrors import options  # noqa: E402
 from buildout_mirrors.probe import HttpProber  # noqa: E402
 from buildout_mirrors.selector import MirrorSelector  # noqa: E402
 
 BUILDOUT = os.path.join(os.path.dirname(sys.executable), "buildout")
+LAUNCHER = (sys.executable, "-m", "buildout_mirrors.launcher")
+PROFILE = []  # the rerun profile's lines, for RESULTS.rst
+RERUN = {}  # kind -> measured rerun overhead (s), for the text
 PINS = "\n".join("%s = %s" % (name, dists.importlib.metadata.version(name))
                  for name in ("zc.buildout", "setuptools", "pip", "wheel",
                               "zc.recipe.egg"))
@@ -190,12 +194,13 @@ def write_config(directory, extension, mirrors=None, index=None, state=None,
     (directory / "buildout.cfg").write_text("\n".join(lines) + "\n")
 
 
-def buildout(directory, env, cap):
+def buildout(directory, env, cap, command=(BUILDOUT,)):
     """Run bin/buildout; return (seconds, ok), or (cap, False) when it was
     stopped at the cap."""
     started = time.perf_counter()
     try:
-        code, output = isolation.run([BUILDOUT], env, directory, timeout=cap)
+        code, output = isolation.run(list(command), env, directory,
+                                     timeout=cap)
     except subprocess.TimeoutExpired:
         return cap, False
     return time.perf_counter() - started, code == 0
@@ -247,12 +252,24 @@ def bench_buildout(table, mirror, hanging, env, repeats, rerun_repeats, cap,
             seconds, ok = buildout(directory, run_env, 600)
             assert ok, "buildout failed in %s" % directory
         return action
-    healthy_time = median_time(run_fresh(direct, plain_env, False), repeats)
-    outage_time = median_time(run_fresh(outage, env, True), repeats)
-    table.add("fresh build, plain zc.buildout, healthy index (baseline)",
+    # Interleaved, so that drift hits both alike; the fastest of N is the
+    # robust figure on a noisy machine, the median is shown beside it.
+    healthy_times, outage_times = [], []
+    for _ in range(repeats):
+        healthy_times.append(median_time(run_fresh(direct, plain_env,
+                                                   False), 1))
+        outage_times.append(median_time(run_fresh(outage, env, True), 1))
+    healthy_time = min(healthy_times)
+    outage_time = min(outage_times)
+    table.add("fresh build, plain zc.buildout, healthy index (baseline; "
+              "fastest of %d, median %.0f ms)" % (
+                  repeats, statistics.median(healthy_times) * 1000),
               healthy_time)
-    table.add("fresh build, extension, first mirror hanging", outage_time,
-              healthy_time, "<= 1.15 x", outage_time <= 1.15 * healthy_time)
+    table.add("fresh build, extension, first mirror hanging (fastest of "
+              "%d, median %.0f ms)" % (
+                  repeats, statistics.median(outage_times) * 1000),
+              outage_time, healthy_time, "<= 1.05 x",
+              outage_time <= 1.05 * healthy_time)
 
     plain_outage = scratch / "plain-outage"
     write_config(plain_outage, False, index=hanging)
@@ -264,19 +281,15 @@ def bench_buildout(table, mirror, hanging, env, repeats, rerun_repeats, cap,
     capped(table, "pip install, --index-url hanging, --extra-index-url "
            "healthy", seconds, ok, cap, healthy_time)
 
-    print("3. Rerun of a built buildout (newest = true)")
+    print("3. Rerun of a built buildout (newest = true); the extension's "
+          "runs use bin/buildout as bootstrap.py writes it")
     table.add("import of the extension, zc.buildout already imported",
               import_cost(repeats))
     repeats = rerun_repeats
-    rerun_plain = median_time(lambda: buildout(direct, plain_env, 600),
-                              repeats)
     with_extension = scratch / "healthy-ext"
     write_config(with_extension, True, healthy,
                  state=str(scratch / "healthy.json"))
     buildout(with_extension, env, 600)
-    rerun_ext = median_time(lambda: buildout(with_extension, env, 600),
-                            repeats)
-    rerun_outage = median_time(lambda: buildout(outage, env, 600), repeats)
 
     def expired_rerun():
         # The state's choice is older than mirrors-ttl: every candidate is
@@ -285,17 +298,41 @@ def bench_buildout(table, mirror, hanging, env, repeats, rerun_repeats, cap,
         for choice in stored["choices"].values():
             choice["at"] -= 10 ** 6
         state.write_text(json.dumps(stored))
-        buildout(outage, env, 600)
-    rerun_expired = median_time(expired_rerun, repeats)
-    table.add("rerun, plain zc.buildout, healthy (baseline)", rerun_plain)
-    for what, value in (
-            ("rerun, extension, healthy, state fresh", rerun_ext),
-            ("rerun, extension, outage, state fresh", rerun_outage),
-            ("rerun, extension, outage, state past its ttl", rerun_expired)):
+        buildout(outage, env, 600, LAUNCHER)
+    # bin/buildout as bootstrap.py writes it is the launcher; where
+    # buildout comes from pip, zc.buildout's own script loads the extension.
+    kinds = {
+        "plain": lambda: buildout(direct, plain_env, 600),
+        "healthy": lambda: buildout(with_extension, env, 600, LAUNCHER),
+        "outage": lambda: buildout(outage, env, 600, LAUNCHER),
+        "expired": expired_rerun,
+        "script": lambda: buildout(with_extension, env, 600)}
+    # Round by round, so that drift hits each kind alike; a rerun takes
+    # under a second and varies by tens of milliseconds here, so the
+    # fastest of the N is the figure compared.
+    times = {kind: [] for kind in kinds}
+    for _ in range(repeats):
+        for kind, action in kinds.items():
+            times[kind].append(median_time(action, 1))
+    rerun_plain = min(times["plain"])
+    table.add("rerun, plain zc.buildout, healthy (baseline; fastest of %d, "
+              "median %.0f ms)" % (repeats, statistics.median(
+                  times["plain"]) * 1000), rerun_plain)
+    for kind, what in (
+            ("healthy", "rerun, extension, healthy, state fresh"),
+            ("outage", "rerun, extension, outage, state fresh"),
+            ("expired", "rerun, extension, outage, state past its ttl"),
+            ("script", "rerun, extension, healthy, state fresh, through "
+             "zc.buildout's own bin/buildout (pip's)")):
+        value = min(times[kind])
         overhead = value - rerun_plain
-        table.add("%s (%+d ms)" % (what, overhead * 1000), value, rerun_plain,
-                  "<= 3 % or 30 ms",
-                  overhead <= max(0.03 * rerun_plain, 0.030))
+        RERUN[kind] = overhead
+        targeted = kind in ("healthy", "outage")
+        table.add("%s (%+d ms; median %.0f ms)" % (
+            what, overhead * 1000, statistics.median(times[kind]) * 1000),
+            value, rerun_plain, "<= 30 ms" if targeted else "",
+            overhead <= 0.030 if targeted else None)
+    PROFILE.extend(profile_rerun(with_extension, env, scratch))
     mirror.hang = True  # the index of the plain buildout goes down
     try:
         seconds, ok = buildout(direct, dict(
@@ -304,6 +341,33 @@ def bench_buildout(table, mirror, hanging, env, repeats, rerun_repeats, cap,
         mirror.hang = False
     capped(table, "rerun, plain zc.buildout, its index now hanging", seconds,
            ok, cap, rerun_plain)
+
+
+def profile_rerun(directory, env, scratch, count=12):
+    """Where a rerun with the extension (state fresh, bin/buildout as
+    bootstrap.py writes it) spends what it adds to plain zc.buildout:
+    cProfile's entries with the most cumulative time among buildout_mirrors'
+    functions and zc.buildout's loading of extensions."""
+    import io
+    import pstats
+    path = scratch / "rerun.prof"
+    code, output = isolation.run([sys.executable, "-m", "cProfile", "-o",
+                                  path] + list(LAUNCHER[1:]), env, directory)
+    assert code == 0, output
+    stream = io.StringIO()
+    stats = pstats.Stats(str(path), stream=stream)
+    # Not the launcher's main nor the guard's import: they hold the whole
+    # run and the import of zc.buildout, which plain pays as well.
+    stats.sort_stats("cumulative").print_stats(
+        r"buildout_mirrors/(?!launcher\.py:\d+\((<module>|main)\))"
+        r"(?!extends_guard\.py:1\()|_load_extensions",
+        count)
+    lines = stream.getvalue().splitlines()
+    start = next(index for index, line in enumerate(lines)
+                 if line.strip().startswith("ncalls"))
+    return [line.replace(str(HERE.parent) + "/", "").replace(
+        os.path.dirname(os.path.dirname(os.__file__)) + "/", "")
+        for line in lines[start:] if line.strip()]
 
 
 def bench_slow(table, mirror_url, env, repeats, scratch, delay=1.0):
@@ -483,14 +547,42 @@ def bench_memory(table, mirror_url):
               "1 + N + 1", None, "")
 
 
+def bench_small(table, env, hanging, repeats, heavy, cap, scratch):
+    """Everything on the small realistic buildout (dists.REALISTIC_EGGS)."""
+    packages = dists.packages_directory(scratch / "packages")
+    with servers.pypiserver(packages, scratch / "pypi.log") as mirror, \
+            servers.LatencyProxy(("127.0.0.1", int(mirror.rsplit(
+                ":", 1)[1].split("/")[0])), 0) as switchable:
+        bench_selection(table, mirror, repeats, scratch)
+        bench_buildout(table, switchable, hanging, env, heavy, repeats, cap,
+                       scratch)
+        bench_slow(table, mirror, env, heavy, scratch)
+        bench_bootstrap(table, mirror, hanging, env, heavy, scratch)
+        bench_extends(table, mirror, env, heavy, cap, scratch)
+        bench_memory(table, mirror)
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true",
                         help="one repetition, short caps: under 2 minutes")
     parser.add_argument("--write", metavar="RST",
                         help="also write the table to this file")
+    parser.add_argument("--plone-rounds", type=int, metavar="N",
+                        help="rounds of the Plone-sized builds (3; none "
+                        "with --quick: each round takes minutes)")
+    parser.add_argument("--plone-only", action="store_true",
+                        help="only the Plone-sized builds")
     args = parser.parse_args()
     repeats, heavy, cap = (3, 1, 10) if args.quick else (7, 3, 120)
+    rounds = args.plone_rounds if args.plone_rounds is not None else (
+        0 if args.quick else 3)
+    # pip compiles an installed package's modules at install time; this
+    # checkout is installed in develop mode, and the runs set
+    # PYTHONDONTWRITEBYTECODE: compile it as pip would, or every run pays
+    # for compiling whatever changed since the last import.
+    import compileall
+    compileall.compile_dir(str(HERE.parent / "src"), quiet=1)
     table = Table()
     scratch = Path(tempfile.mkdtemp(prefix="buildout-mirrors-bench-"))
     home = scratch / "home"
@@ -502,18 +594,11 @@ def main():
             env = isolation.isolated_environ(home, leak.proxy_url)
             os.environ.update(NO_PROXY="127.0.0.1,localhost",
                               no_proxy="127.0.0.1,localhost")
-            packages = dists.packages_directory(scratch / "packages")
-            with servers.pypiserver(packages, scratch / "pypi.log") as mirror, \
-                    servers.LatencyProxy(("127.0.0.1", int(mirror.rsplit(
-                        ":", 1)[1].split("/")[0])), 0) as switchable:
-                bench_selection(table, mirror, repeats, scratch)
-                bench_buildout(table, switchable, hanging.url, env, heavy,
-                               repeats, cap, scratch)
-                bench_slow(table, mirror, env, heavy, scratch)
-                bench_bootstrap(table, mirror, hanging.url, env, heavy,
-                                scratch)
-                bench_extends(table, mirror, env, heavy, cap, scratch)
-                bench_memory(table, mirror)
+            if not args.plone_only:
+                bench_small(table, env, hanging.url, repeats, heavy, cap,
+                            scratch)
+            if rounds:
+                plone.bench_plone(table, env, hanging.url, rounds, scratch)
             if leak.requests:
                 raise SystemExit("traffic left 127.0.0.1: %r" % leak.requests)
     finally:
@@ -530,14 +615,26 @@ def results_page(table, quick, heavy, repeats, cap):
     machine = "%d cores, %s, Python %s, %s" % (
         os.cpu_count(), platform.machine(), platform.python_version(),
         platform.platform(terse=True))
-    return """Benchmark results
+    page = """Benchmark results
 =================
 
 Measured on %s (%s), with ``python benchmarks/run.py%s``, on
 the code of commit %s.
-Medians of %d repetitions for selections and of %d for buildout and
-bootstrap runs; runs that hang are stopped at %d s.  Everything runs on
-127.0.0.1 with pypi.org unreachable.
+Selections: medians of %d repetitions.  Fresh builds and reruns: the
+fastest of the rounds (%d fresh, the rerun count as selections), with
+the median beside it, each round running every kind once; bootstrap
+runs: medians of the fresh count.  Runs that hang are stopped at %d s.
+Everything runs on 127.0.0.1 with pypi.org unreachable.
+
+%s
+
+Where a rerun's overhead goes
+-----------------------------
+
+One rerun with the extension (healthy, state fresh) under cProfile: the
+entries with the most cumulative time among buildout_mirrors' functions
+and zc.buildout's loading of extensions (profiling inflates each figure;
+compare them with each other, not with the table)::
 
 %s
 
@@ -553,20 +650,33 @@ Reading the numbers
 - Slow mirror: every request of the only mirror waits 1 s, more than the
   selection deadline; the extension asks it again, patiently, as plain
   zc.buildout does.
-- Rerun: the overhead over plain zc.buildout is zc.buildout's own cost of
-  installing any extension (resolving its declared requirements) plus
-  importing it (the "import of the extension" row, measured in this run);
-  a rerun past mirrors-ttl also probes again.  Single runs vary by tens of
-  milliseconds on this machine: compare medians.
+- Rerun: bin/buildout as bootstrap.py writes it (the launcher) adds
+  @healthy@ healthy and @outage@ in an outage, state fresh (fastest of
+  the rounds); past mirrors-ttl it probes again: @expired@.  zc.buildout's
+  own script adds @script@: to load any extension it resolves the working
+  set again (``easy_install.install``), which the launcher skips when
+  buildout_mirrors is the only extension, installed beside zc.buildout at
+  the pinned version.  The import of the extension is the row above.
 - Extends host hanging: the launcher waits 5 s for a saved copy's host,
   then reads the copy; plain zc.buildout reads extends with no timeout
   and hangs until stopped.  A first run with no copy waits 15 s (zc.buildout's
   own limit for index pages) and fails with one error.
+- Plone-sized build: every distribution is fetched and installed by
+  zc.buildout; the extension's pages and files go through its failover
+  (one kept-alive connection per mirror), plain's through setuptools'
+  urllib.  The mirror that dies half-way stops listening after half of
+  plain's fastest time; the rest comes from the second mirror.  Peak RSS
+  sums every process of the buildout tree, sampled each 0.1 s.
 - Plain zc.buildout and pip during an outage: buildout waits 15 s per
   index page and then fails ("Couldn't find a distribution"); pip with a
   hanging --index-url retries each request five times.
 """ % (datetime.date.today().isoformat(), machine, " --quick" if quick else "",
-       measured_commit(), repeats, heavy, cap, table.rst())
+       measured_commit(), repeats, heavy, cap, table.rst(),
+       "\n".join("    " + line for line in PROFILE) or "    (not run)")
+    for kind in ("healthy", "outage", "expired", "script"):
+        page = page.replace("@%s@" % kind, "%+d ms" % (RERUN[kind] * 1000)
+                            if kind in RERUN else "(not measured)")
+    return page
 
 
 def measured_commit():
