@@ -112,3 +112,18 @@ def private_ca(tmp_path_factory):
     context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
     authority.issue_cert("localhost", "127.0.0.1").configure_cert(context)
     return directory / "ca.pem", context
+
+
+# ``pytest -m unit``: pure logic, in seconds.  ``-m e2e``: what starts
+# servers, builds the test wheel or runs buildout and bootstrap.py.
+HEAVY_FIXTURES = {"packages", "pypi_mirror", "devpi_mirror", "isolated_env",
+                  "private_ca", "hanging", "leak_proxy"}
+
+
+def pytest_collection_modifyitems(items):
+    for item in items:
+        heavy = item.module.__name__.startswith(("test_e2e", "test_release"))
+        if heavy or HEAVY_FIXTURES & set(item.fixturenames):
+            item.add_marker(pytest.mark.e2e)
+        else:
+            item.add_marker(pytest.mark.unit)

@@ -6,12 +6,7 @@ import sys
 
 import servers
 from conftest import CHECKOUT, run, write_buildout
-
-import importlib.metadata
-
-PINS = "\n".join("%s = %s" % (name, importlib.metadata.version(name))
-                 for name in ("zc.buildout", "setuptools", "pip", "wheel",
-                              "zc.recipe.egg"))
+from deployments import PINS
 
 CONFIG = """
 [buildout]

@@ -10,7 +10,7 @@ import time
 
 import servers
 from conftest import buildout_command, run, write_buildout
-from test_e2e_extension import EGGS
+from deployments import EGGS
 
 from buildout_mirrors.extends_guard import WAIT_WITH_COPY, WAIT_WITHOUT_COPY
 

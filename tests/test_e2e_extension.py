@@ -8,31 +8,7 @@ import pytest
 
 import servers
 from conftest import buildout_command, run, write_buildout
-
-EGGS = """
-[buildout]
-extensions = buildout_mirrors
-mirrors = {mirrors}
-mirrors-cache = ${{buildout:directory}}/mirrors-state.json
-parts = py
-{extra}
-
-[py]
-recipe = zc.recipe.egg
-eggs =
-    six
-    docopt
-interpreter = py
-"""
-
-
-def check_eggs_work(directory, env):
-    code, output = run([directory / "bin" / "py", "-c",
-                        "import six, docopt; print(six.__version__, "
-                        "docopt.__version__)"], env, directory)
-    assert code == 0, output
-    assert output.split() == ["1.16.0", "0.6.2"]
-
+from deployments import EGGS, check_eggs_work
 
 def test_dead_first_mirror_live_pypiserver(buildout_dir, isolated_env,
                                            pypi_mirror, hanging):

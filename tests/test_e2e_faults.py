@@ -11,7 +11,7 @@ import pytest
 import servers
 from conftest import buildout_command, run, write_buildout
 from faulty import FaultyMirror
-from test_e2e_extension import EGGS, check_eggs_work
+from deployments import EGGS, check_eggs_work
 
 
 def build(directory, env, mirrors, extra=""):

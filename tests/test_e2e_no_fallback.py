@@ -12,7 +12,7 @@ import pytest
 
 import servers
 from conftest import buildout_command, run, write_buildout
-from test_e2e_extension import EGGS, check_eggs_work
+from deployments import EGGS, check_eggs_work
 
 PRIVATE_ONLY = """
 [buildout]

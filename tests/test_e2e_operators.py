@@ -14,7 +14,7 @@ import servers
 from conftest import (CHECKOUT, buildout_command, make_index, run,
                       write_buildout)
 from faulty import FaultyMirror
-from test_e2e_bootstrap import PINS
+from deployments import PINS
 
 STATUS = [os.path.join(os.path.dirname(sys.executable), "buildout-mirrors")]
 

@@ -19,7 +19,7 @@ import pytest
 import servers
 from conftest import buildout_command, run, write_buildout
 from faulty import FaultyMirror
-from test_e2e_extension import EGGS
+from deployments import EGGS
 
 # Six (a wheel) and docopt (an sdist, which pip builds through the local
 # failover index).

@@ -121,6 +121,15 @@ def test_default_cache_falls_back_when_home_is_unwritable(monkeypatch,
     assert path.endswith("state.json")
 
 
+def test_reading_options_creates_no_directory(monkeypatch, tmp_path):
+    cache = tmp_path / "home" / ".cache"
+    monkeypatch.setattr(options, "user_cache_dir",
+                        lambda name: str(cache / name))
+    path = options.default_cache_path()
+    assert path == str(cache / "buildout-mirrors" / "state.json")
+    assert not cache.exists()
+
+
 def test_grace():
     assert parse().grace == 0.1
     assert parse(mirrors_grace="0").grace == 0

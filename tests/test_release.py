@@ -15,11 +15,9 @@ import dists
 import servers
 import stacks
 from conftest import CHECKOUT, run, write_buildout
+from deployments import PINS
 
 VERSION = importlib.metadata.version("buildout_mirrors")
-PINS = "\n".join("%s = %s" % (name, importlib.metadata.version(name))
-                 for name in ("zc.buildout", "setuptools", "pip", "wheel",
-                              "zc.recipe.egg"))
 
 
 @pytest.fixture(scope="module")

@@ -88,17 +88,26 @@ def user_cache_dir(name):
 
 def default_cache_path():
     """A per-user state file, or one in the temp directory if HOME is
-    read-only (CI containers, service accounts)."""
+    read-only (CI containers, service accounts).  Nothing is created here
+    (reading options has no side effects): the state file's writer makes
+    the directory."""
     for directory in (user_cache_dir("buildout-mirrors"),
                       os.path.join(_tempdir(), "buildout-mirrors-%s"
                                    % _user_id())):
-        try:
-            os.makedirs(directory, exist_ok=True)
-        except OSError:
-            continue
-        if os.access(directory, os.W_OK):
+        if _could_write(directory):
             return os.path.join(directory, "state.json")
     return ""
+
+
+def _could_write(directory):
+    """*directory* is writable, or its nearest existing ancestor is."""
+    path = os.path.abspath(directory)
+    while not os.path.exists(path):
+        parent = os.path.dirname(path)
+        if parent == path:
+            return False
+        path = parent
+    return os.path.isdir(path) and os.access(path, os.W_OK)
 
 
 def _tempdir():
