@@ -17,7 +17,6 @@ import zc.buildout
 from buildout_mirrors import options as mirror_options
 from buildout_mirrors import urls
 from buildout_mirrors.errors import OVERRIDE_HINT, ConfigError
-from buildout_mirrors.failover import without_auth
 from buildout_mirrors.selector import MirrorSelector
 from buildout_mirrors.session import FailoverSession
 from buildout_mirrors.state import candidates_key
@@ -176,7 +175,7 @@ class Extension:
                              "backups": [urls.redact(url) for url in backups],
                              "find-links": [urls.redact(link)
                                             for link in find_links]})
-        switch.apply(without_auth(chosen), find_links,
+        switch.apply(urls.without_auth(chosen), find_links,
                      [(CHOICE_ENVIRON, choice)],
                      pip_index=session.pip_index if session else None,
                      also_allow=backups,

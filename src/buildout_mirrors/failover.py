@@ -14,59 +14,22 @@ Plain code: the buildout hooks install it as a urllib handler
 index (:mod:`buildout_mirrors.pipproxy`).
 """
 
-import collections
-import fnmatch
 import hashlib
-import posixpath
-import re
 import threading
 import urllib.parse
 
-from buildout_mirrors import pages, transport, urls
+from buildout_mirrors import pages, urls
+from buildout_mirrors.exchange import DEFAULT_STALL, Exchange
+from buildout_mirrors.mirror_book import MAX_FAILURES, MirrorBook, \
+    NoMirrorLeft
 from buildout_mirrors.transport import FetchError
 
-MAX_FAILURES = 2
-MIN_BYTES_PER_SECOND = 8 * 1024  # below this, after the stall limit: a tarpit
-DEFAULT_STALL = 15.0             # zc.buildout's own socket timeout
+__all__ = ["Failover", "FetchError", "IntegrityError", "NoMirrorLeft",
+           "MAX_FAILURES"]
 
 
 class IntegrityError(Exception):
     """Mirrors disagree about a file's content: refuse it."""
-
-
-class NoMirrorLeft(FetchError):
-    """Every candidate failed or was dropped: nothing can be fetched."""
-
-
-def without_auth(url):
-    parts = urllib.parse.urlsplit(url)
-    if "@" not in parts.netloc:
-        return url
-    return urllib.parse.urlunsplit(
-        parts._replace(netloc=parts.netloc.rsplit("@", 1)[1]))
-
-
-def file_name(url):
-    path = urllib.parse.urlsplit(url).path
-    return urllib.parse.unquote(posixpath.basename(path))
-
-
-def project_of(name):
-    """The project a distribution file belongs to, from its name."""
-    if name.endswith(".whl"):
-        return name.split("-")[0]
-    stem = re.sub(r"\.(tar\.gz|tar\.bz2|tgz|zip|egg)$", "", name)
-    return stem.rsplit("-", 1)[0]
-
-
-def fragment_hashes(url):
-    fragment = urllib.parse.urlsplit(url).fragment
-    result = {}
-    for part in fragment.split("&"):
-        algorithm, _, digest = part.partition("=")
-        if algorithm in hashlib.algorithms_guaranteed and digest:
-            result[algorithm] = digest.lower()
-    return result
 
 
 class Failover:
@@ -74,8 +37,12 @@ class Failover:
     allowed_hosts=(), on_takeover=None, on_drop=None, silent=())``.
 
     *candidates* are index URLs, the chosen one first.  ``fetch(url)``
-    returns a :class:`~buildout_mirrors.transport.Response` or raises :class:`FetchError` (no mirror
-    could serve it), :class:`NoMirrorLeft` or :class:`IntegrityError`.
+    returns a :class:`~buildout_mirrors.transport.Response` or raises
+    :class:`FetchError` (no mirror could serve it), :class:`NoMirrorLeft`
+    or :class:`IntegrityError`.  Which mirror is asked next and when one is
+    dropped is the :class:`~buildout_mirrors.mirror_book.MirrorBook`'s
+    business; each request is an :class:`~buildout_mirrors.exchange.
+    Exchange`.
 
     Slow is not dead: while another mirror could serve, a mirror gets
     *timeout* seconds for its first byte; the last one left gets *stall*
@@ -87,44 +54,25 @@ class Failover:
     def __init__(self, candidates, timeout=2.0, verify=True,
                  allowed_hosts=(), on_takeover=None, on_drop=None,
                  stall=DEFAULT_STALL, silent=()):
-        self.candidates = list(candidates)
-        self.timeout, self.stall = timeout, max(stall, timeout)
-        self.context = transport.LazyContext(verify)
-        self.allowed_hosts = tuple(allowed_hosts)
-        self.on_takeover = on_takeover or (lambda *args: None)
-        self.on_drop = on_drop or (lambda *args: None)
-        self.failures = collections.Counter()
-        self.dropped = set()
-        self.reasons = {}     # mirror -> its last failure
-        self.silent = set(silent)
+        self.book = MirrorBook(candidates, silent, on_takeover, on_drop)
+        self.candidates = self.book.candidates
+        self.exchange = Exchange(self.candidates, timeout, stall, verify,
+                                 allowed_hosts)
         self.conflicts = {}   # file name -> message
-        self._told = set()
         self._lock = threading.RLock()
 
-    # -- which URLs are ours ----------------------------------------------
+    # The book's state, read by the session and the tests.
+    dropped = property(lambda self: self.book.dropped)
+    reasons = property(lambda self: self.book.reasons)
+    failures = property(lambda self: self.book.failures)
+    silent = property(lambda self: self.book.silent)
 
     def owner(self, url):
-        """The candidate whose index holds *url*, or None.  Compared
-        without credentials: buildout moves them into a header."""
-        plain = without_auth(url.split("#", 1)[0])
-        for mirror in self.candidates:
-            index = without_auth(mirror)
-            if plain == index or plain.startswith(index + "/"):
-                return mirror
-        return None
+        return self.book.owner(url)
 
     def with_auth(self, url):
         """*url* with the credentials of the candidate on its host."""
-        netloc = urllib.parse.urlsplit(url).netloc
-        if "@" in netloc:
-            return url
-        for mirror in self.candidates:
-            parts = urllib.parse.urlsplit(mirror)
-            if "@" in parts.netloc and parts.netloc.rsplit("@", 1)[1] == \
-                    netloc:
-                return urllib.parse.urlunsplit(urllib.parse.urlsplit(url)
-                                               ._replace(netloc=parts.netloc))
-        return url
+        return urls.with_auth_of(url, self.candidates)
 
     def handles(self, url):
         """Pages of the candidates, and distribution files from anywhere
@@ -136,27 +84,27 @@ class Failover:
 
     def live(self):
         """The candidates not dropped, in order."""
-        return self._order(None)
+        return self.book.order()
 
     def none_left(self):
-        """A :class:`NoMirrorLeft` naming every mirror and why it failed."""
-        return NoMirrorLeft("no listed mirror is reachable: %s" % ", ".join(
-            "%s (%s)" % (urls.redact(mirror), self.reasons.get(
-                mirror, "dropped")) for mirror in self.candidates))
+        return self.book.none_left()
+
+    def limits(self, patient):
+        return self.exchange.limits(patient)
 
     # -- fetching -----------------------------------------------------------
 
     def fetch(self, url, accept="text/html"):
         mirror = self.owner(url)
-        plain = without_auth(url.split("#", 1)[0])
+        plain = urls.without_auth(url.split("#", 1)[0])
         if mirror is not None and not pages.DIST_SUFFIXES_RE.search(plain):
             return self.fetch_page(
-                mirror, plain[len(without_auth(mirror)):], accept)
+                mirror, plain[len(urls.without_auth(mirror)):], accept)
         return self.fetch_file(self.with_auth(url))
 
     def fetch_page(self, first, relative, accept="text/html"):
         """*relative* (``/six/``) from *first*, else from the next mirror."""
-        order = self._order(first)
+        order = self.book.order(first)
         if not order:
             raise self.none_left()
         errors, reasons, not_found, slow = [], [], None, []
@@ -168,7 +116,7 @@ class Failover:
                 if error.slow and not patient:
                     slow.append(mirror)
                 else:
-                    self._failed(mirror, str(error), patient)
+                    self.book.failed(mirror, str(error), patient)
                 reasons.append(str(error))
                 errors.append("%s: %s" % (urls.redact(mirror), error))
                 continue
@@ -176,7 +124,7 @@ class Failover:
                 not_found = not_found or fetched
                 continue
             if mirror != first and reasons:
-                self._tell(first, mirror, reasons[0])
+                self.book.took_over(first, mirror, reasons[0])
             return fetched
         if not_found is not None:
             return not_found
@@ -185,13 +133,13 @@ class Failover:
             try:
                 fetched = self._get(mirror + relative, accept, True)
             except FetchError as error:
-                self._failed(mirror, str(error), True)
+                self.book.failed(mirror, str(error), True)
                 errors.append("%s: %s" % (urls.redact(mirror), error))
             else:
                 if mirror != first:
-                    self._tell(first, mirror, reasons[0])
+                    self.book.took_over(first, mirror, reasons[0])
                 return fetched
-        if not self._order(None):
+        if not self.book.order():
             raise self.none_left()
         raise FetchError("no mirror could serve %s (%s)"
                          % (relative, "; ".join(errors)))
@@ -199,20 +147,20 @@ class Failover:
     def fetch_file(self, url):
         """*url*, else the file of the same name from the next mirror;
         every answer is checked against the hashes the pages gave."""
-        name = file_name(url)
+        name = pages.file_name(url)
         with self._lock:
             if name in self.conflicts:
                 raise IntegrityError(self.conflicts[name])
-        origin, project = self._mirror_on_host(url), project_of(name)
-        expected = fragment_hashes(url)
+        origin, project = self.book.on_host_of(url), pages.project_of(name)
+        expected = pages.fragment_hashes(url)
         errors, reasons = [], []
-        others = [mirror for mirror in self._order(None) if mirror != origin]
+        others = [mirror for mirror in self.book.order() if mirror != origin]
         if origin not in self.dropped:
             try:
                 return self._get_verified(url, expected, patient=not others)
             except FetchError as error:
                 if origin:
-                    self._failed(origin, str(error), not others)
+                    self.book.failed(origin, str(error), not others)
                 reasons.append(str(error))
                 errors.append("%s: %s" % (urls.redact(url.split("#")[0]),
                                           error))
@@ -225,14 +173,14 @@ class Failover:
                     continue
                 fetched = self._get_verified(alternative, expected, patient)
             except FetchError as error:
-                self._failed(mirror, str(error), patient)
+                self.book.failed(mirror, str(error), patient)
                 reasons.append(str(error))
                 errors.append("%s: %s" % (urls.redact(mirror), error))
                 continue
-            self._tell(origin or url.split("#")[0], mirror,
+            self.book.took_over(origin or url.split("#")[0], mirror,
                        reasons[0] if reasons else "failed")
             return fetched
-        if not self._order(None):
+        if not self.book.order():
             raise self.none_left()
         raise FetchError("no mirror could serve %s (%s)"
                          % (name, "; ".join(errors) or "not listed"))
@@ -250,7 +198,7 @@ class Failover:
         if name not in parsed.files:
             return None
         alternative = parsed.files[name]
-        listed = fragment_hashes(alternative)
+        listed = pages.fragment_hashes(alternative)
         for algorithm, digest in listed.items():
             if algorithm in expected and expected[algorithm] != digest:
                 message = (
@@ -280,45 +228,6 @@ class Failover:
             break  # one strong hash is enough
         return fetched
 
-    # -- bookkeeping --------------------------------------------------------
-
-    def _mirror_on_host(self, url):
-        host = urllib.parse.urlsplit(without_auth(url)).netloc
-        for mirror in self.candidates:
-            if urllib.parse.urlsplit(without_auth(mirror)).netloc == host:
-                return mirror
-        return None
-
-    def _order(self, first):
-        with self._lock:
-            rest = [mirror for mirror in self.candidates
-                    if mirror != first and mirror not in self.dropped]
-            return ([first] if first and first not in self.dropped else []) \
-                + rest
-
-    def _failed(self, mirror, reason, patient=False):
-        with self._lock:
-            self.failures[mirror] += 1
-            self.reasons[mirror] = reason
-            # A mirror silent at the probe and silent again, however
-            # patiently asked, is not slow: it hangs.
-            hung = patient and mirror in self.silent
-            drop = (self.failures[mirror] >= MAX_FAILURES or hung) and \
-                mirror not in self.dropped
-            if drop:
-                self.dropped.add(mirror)
-        if drop:
-            self.on_drop(mirror, reason)
-
-    def _tell(self, failed, mirror, reason):
-        key = (failed, mirror)
-        with self._lock:
-            self.silent.discard(mirror)
-            if key in self._told:
-                return
-            self._told.add(key)
-        self.on_takeover(failed, mirror, reason)
-
     def _parse(self, fetched):
         try:
             return pages.parse(fetched.read_all(), fetched.headers.get(
@@ -326,63 +235,9 @@ class Failover:
         except pages.PageError as error:
             raise FetchError("invalid page: %s" % error) from None
 
-    # -- one HTTP exchange ----------------------------------------------------
-
-    def limits(self, patient):
-        """Impatient while another mirror could serve: the first byte
-        within the selection timeout, and a rate floor after the stall
-        limit.  Patient for the last one: what zc.buildout itself waits."""
-        if patient:
-            return transport.Limits(first_byte=self.stall, stall=self.stall)
-        return transport.Limits(first_byte=self.timeout, stall=self.stall,
-                                floor=MIN_BYTES_PER_SECOND)
-
     def _get(self, url, accept, patient=False):
-        """GET *url* within bounds; follow redirects only to candidate or
-        allowed hosts; 5xx is a failure."""
-        fetched = transport.get(url.split("#", 1)[0], accept,
-                                self.limits(patient), self.context,
-                                headers=_netrc_header(url),
-                                redirect_ok=self._redirect_ok)
-        if fetched.status >= 500:
-            fetched.close()
-            raise FetchError("HTTP %d" % fetched.status)
-        mirror = self._mirror_on_host(url)
+        fetched = self.exchange.get(url, accept, patient)
+        mirror = self.book.on_host_of(url)
         if mirror is not None:
-            with self._lock:
-                self.silent.discard(mirror)
+            self.book.answered(mirror)
         return fetched
-
-    def _redirect_ok(self, source, target):
-        host = urls.host_of(target)
-        netloc = urllib.parse.urlsplit(target).netloc.rsplit("@", 1)[-1]
-        if any(urls.host_of(mirror) == host for mirror in self.candidates):
-            return True
-        if any(fnmatch.fnmatch(netloc, pattern) or
-               fnmatch.fnmatch(host, pattern)
-               for pattern in self.allowed_hosts if pattern != "*"):
-            return True
-        raise FetchError("redirect to %s refused (not a mirror and not in "
-                         "allow-hosts)" % host)
-
-
-_NETRC = []
-
-
-def _netrc_header(url):
-    """A Basic header from ~/.netrc for a URL without credentials (read
-    once a run, like requests does once a session)."""
-    parts = urllib.parse.urlsplit(url)
-    if parts.username is not None:
-        return {}
-    if not _NETRC:
-        import netrc
-        try:
-            _NETRC.append(netrc.netrc())
-        except (OSError, netrc.NetrcParseError):
-            _NETRC.append(None)
-    found = _NETRC[0].authenticators(parts.hostname or "") \
-        if _NETRC[0] else None
-    if not found:
-        return {}
-    return {"Authorization": transport.basic_auth(found[0], found[2])}

@@ -14,8 +14,9 @@ import urllib.response
 import zc.buildout
 
 from buildout_mirrors.errors import OVERRIDE_HINT
-from buildout_mirrors.failover import (FetchError, IntegrityError,
-                                       NoMirrorLeft, file_name, without_auth)
+from buildout_mirrors.failover import FetchError, IntegrityError, NoMirrorLeft
+from buildout_mirrors.pages import file_name
+from buildout_mirrors.urls import without_auth
 
 
 class FailoverHandler(urllib.request.BaseHandler):

@@ -9,8 +9,10 @@ devpi's database and is not.
 """
 
 import dataclasses
+import hashlib
 import html
 import json
+import posixpath
 import re
 import urllib.parse
 
@@ -66,6 +68,31 @@ def newest_version(files):
     versions = [version for version in map(file_version, files)
                 if version is not None]
     return str(max(versions)) if versions else None
+
+
+def file_name(url):
+    """The distribution file name at the end of *url*."""
+    path = urllib.parse.urlsplit(url).path
+    return urllib.parse.unquote(posixpath.basename(path))
+
+
+def project_of(name):
+    """The project a distribution file belongs to, from its name."""
+    if name.endswith(".whl"):
+        return name.split("-")[0]
+    stem = re.sub(r"\.(tar\.gz|tar\.bz2|tgz|zip|egg)$", "", name)
+    return stem.rsplit("-", 1)[0]
+
+
+def fragment_hashes(url):
+    """{algorithm: hex digest} from a link's ``#sha256=...`` fragment."""
+    fragment = urllib.parse.urlsplit(url).fragment
+    result = {}
+    for part in fragment.split("&"):
+        algorithm, _, digest = part.partition("=")
+        if algorithm in hashlib.algorithms_guaranteed and digest:
+            result[algorithm] = digest.lower()
+    return result
 
 
 def is_safe_file_name(name):

@@ -12,7 +12,6 @@ import os
 import zc.buildout
 
 from buildout_mirrors import clientconfig, extension, urls
-from buildout_mirrors.failover import without_auth
 from buildout_mirrors.files import atomic_write
 from buildout_mirrors.selector import MirrorSelector
 
@@ -29,8 +28,8 @@ class Recipe:
         # output nor .installed.cfg shows them (with the extension loaded,
         # its failover handler adds them back by host).  The files keep
         # them, mode 0600: pip and uv run on their own.
-        options["index"] = without_auth(self.index)
-        options["find-links"] = "\n".join(without_auth(link)
+        options["index"] = urls.without_auth(self.index)
+        options["find-links"] = "\n".join(urls.without_auth(link)
                                           for link in self.find_links)
         if "@" in options.get("mirrors", ""):
             options["mirrors"] = " ".join(urls.redact(url)

@@ -28,8 +28,7 @@ class FailoverSession:
         # Candidates the selection found dead (refused, errors): not asked
         # again in this run, but named when nothing is left.
         for url, reason in dead:
-            self.failover.dropped.add(url)
-            self.failover.reasons[url] = reason
+            self.failover.book.drop(url, reason)
         self.opener = InstalledOpener(self.failover)
         self.index = candidates[0]
         self.proxy = None

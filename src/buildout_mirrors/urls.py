@@ -26,6 +26,30 @@ def redact(url):
     return urllib.parse.urlunsplit(parts._replace(netloc="***@" + host))
 
 
+def without_auth(url):
+    """*url* without its ``user:password@``: what is shown, compared, or
+    handed to a tool that must not see the credentials."""
+    parts = urllib.parse.urlsplit(url)
+    if "@" not in parts.netloc:
+        return url
+    return urllib.parse.urlunsplit(
+        parts._replace(netloc=parts.netloc.rsplit("@", 1)[1]))
+
+
+def with_auth_of(url, mirrors):
+    """*url* with the credentials of the mirror on its host (buildout and
+    pip move credentials out of URLs; requests to that host need them)."""
+    netloc = urllib.parse.urlsplit(url).netloc
+    if "@" in netloc:
+        return url
+    for mirror in mirrors:
+        parts = urllib.parse.urlsplit(mirror)
+        if "@" in parts.netloc and parts.netloc.rsplit("@", 1)[1] == netloc:
+            return urllib.parse.urlunsplit(
+                urllib.parse.urlsplit(url)._replace(netloc=parts.netloc))
+    return url
+
+
 def host_of(url):
     """The host name of *url*, lower-case, or '' for ``file:`` URLs."""
     return (urllib.parse.urlsplit(url).hostname or "").lower()

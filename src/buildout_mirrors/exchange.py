@@ -1,0 +1,79 @@
+"""One bounded HTTP exchange with a mirror, for the failover: how long to
+wait, where a redirect may go, and ~/.netrc credentials."""
+
+import fnmatch
+import urllib.parse
+
+from buildout_mirrors import transport, urls
+from buildout_mirrors.transport import FetchError
+
+MIN_BYTES_PER_SECOND = 8 * 1024  # below this, after the stall limit: a tarpit
+DEFAULT_STALL = 15.0             # zc.buildout's own socket timeout
+
+
+class Exchange:
+    """``Exchange(candidates, timeout, stall, verify, allowed_hosts)``;
+    ``get(url, accept, patient)`` returns a transport Response or raises
+    :class:`FetchError` (5xx included)."""
+
+    def __init__(self, candidates, timeout=2.0, stall=DEFAULT_STALL,
+                 verify=True, allowed_hosts=()):
+        self.candidates = candidates
+        self.timeout, self.stall = timeout, max(stall, timeout)
+        self.context = transport.LazyContext(verify)
+        self.allowed_hosts = tuple(allowed_hosts)
+
+    def limits(self, patient):
+        """Impatient while another mirror could serve: the first byte
+        within the selection timeout, and a rate floor after the stall
+        limit.  Patient for the last one: what zc.buildout itself waits."""
+        if patient:
+            return transport.Limits(first_byte=self.stall, stall=self.stall)
+        return transport.Limits(first_byte=self.timeout, stall=self.stall,
+                                floor=MIN_BYTES_PER_SECOND)
+
+    def get(self, url, accept, patient=False):
+        """GET *url* within bounds; follow redirects only to candidate or
+        allowed hosts; 5xx is a failure."""
+        fetched = transport.get(url.split("#", 1)[0], accept,
+                                self.limits(patient), self.context,
+                                headers=_netrc_header(url),
+                                redirect_ok=self._redirect_ok)
+        if fetched.status >= 500:
+            fetched.close()
+            raise FetchError("HTTP %d" % fetched.status)
+        return fetched
+
+    def _redirect_ok(self, source, target):
+        host = urls.host_of(target)
+        netloc = urllib.parse.urlsplit(target).netloc.rsplit("@", 1)[-1]
+        if any(urls.host_of(mirror) == host for mirror in self.candidates):
+            return True
+        if any(fnmatch.fnmatch(netloc, pattern) or
+               fnmatch.fnmatch(host, pattern)
+               for pattern in self.allowed_hosts if pattern != "*"):
+            return True
+        raise FetchError("redirect to %s refused (not a mirror and not in "
+                         "allow-hosts)" % host)
+
+
+_NETRC = []
+
+
+def _netrc_header(url):
+    """A Basic header from ~/.netrc for a URL without credentials (read
+    once a run, like requests does once a session)."""
+    parts = urllib.parse.urlsplit(url)
+    if parts.username is not None:
+        return {}
+    if not _NETRC:
+        import netrc
+        try:
+            _NETRC.append(netrc.netrc())
+        except (OSError, netrc.NetrcParseError):
+            _NETRC.append(None)
+    found = _NETRC[0].authenticators(parts.hostname or "") \
+        if _NETRC[0] else None
+    if not found:
+        return {}
+    return {"Authorization": transport.basic_auth(found[0], found[2])}
