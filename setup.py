@@ -66,6 +66,12 @@ setup(
             "wheelhouse = buildout_mirrors.wheelhouse:Recipe",
         ],
         "console_scripts": ["buildout-mirrors = buildout_mirrors.cli:main"],
+        # Extension points (see buildout_mirrors.plugins): the built-in
+        # policies are registered as a company's would be.
+        "buildout_mirrors.policies": [
+            "ordered = buildout_mirrors.ranking:OrderedPolicy",
+            "fastest = buildout_mirrors.ranking:FastestPolicy",
+        ],
     },
     zip_safe=False,
 )

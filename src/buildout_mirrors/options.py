@@ -31,6 +31,7 @@ OPTION_NAMES = (
     "mirrors", "mirrors-timeout", "mirrors-policy", "mirrors-probe",
     "mirrors-cache", "mirrors-ttl", "mirrors-allow-http", "mirrors-ca-bundle",
     "mirrors-grace", "mirrors-stall-limit", "mirrors-fallback",
+    "mirrors-candidates",
 )
 
 def raw_options(section):
@@ -214,9 +215,13 @@ def parse(options, environ=None, base_directory="."):
         source = "index and built-in mirrors" if index else "built-in mirrors"
 
     policy = get("mirrors-policy").strip() or "ordered"
-    if policy not in POLICIES:
-        raise ConfigError("mirrors-policy = %r is unknown; use one of: %s"
-                          % (policy, ", ".join(POLICIES)))
+    if policy not in POLICIES:  # a plug-in's? (entry points read only then)
+        from buildout_mirrors import plugins
+        if policy not in plugins.names(plugins.POLICIES):
+            known = POLICIES + tuple(name for name in plugins.names(
+                plugins.POLICIES) if name not in POLICIES)
+            raise ConfigError("mirrors-policy = %r is unknown; use one of: "
+                              "%s" % (policy, ", ".join(known)))
 
     probe = tuple(get("mirrors-probe").split()) or DEFAULT_PROBE
     for project in probe:
@@ -239,7 +244,7 @@ def parse(options, environ=None, base_directory="."):
                           % fallback)
     find_links, warnings = _find_links(get("find-links"), allow_http,
                                        base_directory)
-    return Settings(
+    settings = Settings(
         stall=_number(options.get("mirrors-stall-limit"),
                       "mirrors-stall-limit", DEFAULT_STALL),
         fallback=fallback,
@@ -259,3 +264,26 @@ def parse(options, environ=None, base_directory="."):
                       DEFAULT_GRACE, strictly_positive=False),
         candidates_from=source,
     )
+    plugged = get("mirrors-candidates").strip()
+    if plugged and source != ENVIRONMENT_OVERRIDE:  # the override wins
+        settings = _plugged_candidates(settings, plugged, allow_http,
+                                       base_directory)
+    return settings
+
+
+def _plugged_candidates(settings, name, allow_http, base_directory):
+    """*settings* with the candidates and find-links of the
+    ``mirrors-candidates`` plug-in *name*, validated as ``mirrors`` is."""
+    from buildout_mirrors import plugins
+    option = "mirrors-candidates = %s" % name
+    given, links = plugins.candidates(settings, name)
+    candidates = tuple(_dedupe(urls.check_url(url, option, allow_http,
+                                              base_directory)
+                               for url in given))
+    if not candidates:
+        raise ConfigError("%s: the plug-in gave no candidate" % option)
+    for link in links:
+        urls.check_url(link, option + " (find-links)", allow_http,
+                       base_directory)
+    return dataclasses.replace(settings, candidates=candidates,
+                               find_links=tuple(links), candidates_from=option)

@@ -32,6 +32,16 @@ class ConfiguredCandidates:
         return self.settings.find_links
 
 
+def _policy(settings):
+    """The built-in policy *settings* name, or a plug-in's."""
+    if settings.policy in ranking.POLICIES:
+        return ranking.POLICIES[settings.policy](settings.grace)
+    from buildout_mirrors import plugins
+    from buildout_mirrors.interfaces import IPolicy
+    return plugins.load(plugins.POLICIES, settings.policy, IPolicy,
+                        "mirrors-policy")(settings.grace)
+
+
 @dataclasses.dataclass(frozen=True)
 class Selection:
     """The outcome of one selection; ``chosen`` is None when nothing lives."""
@@ -102,13 +112,11 @@ class MirrorSelector:
         self._prober = prober
         self.state = state or (StateFile(settings.cache_path)
                                if settings.cache_path else NoState())
-        self.policy = policy or ranking.POLICIES[settings.policy](
-            settings.grace)
+        self.policy = policy or _policy(settings)
 
     @property
     def prober(self):
-        # Imported on first use: requests costs ~45 ms to import, and a
-        # rerun within mirrors-ttl never probes.
+        # Imported on first use: a rerun within mirrors-ttl never probes.
         if self._prober is None:
             from buildout_mirrors.probe import HttpProber
             self._prober = HttpProber(verify=self.settings.verify)
