@@ -71,6 +71,8 @@ def test_the_launcher_reads_a_saved_copy_when_the_host_hangs(
     assert "Extends %s: no answer in %d s; using the copy saved" % (
         host.url, WAIT_WITH_COPY) in output, output
     assert saved in output, output
+    for copy in os.listdir(saved):  # a private file, as the state file
+        assert os.stat(os.path.join(saved, copy)).st_mode & 0o077 == 0
     # The promise is "within a few seconds": the wait plus buildout's own
     # run, with a generous margin for a loaded machine.
     assert elapsed < WAIT_WITH_COPY + 20, (elapsed, output)

@@ -98,9 +98,9 @@ class ExtendsGuard:
         return result
 
     def _keep(self, downloaded, ours):
-        try:
+        try:  # private: a company's versions.cfg is nobody else's
             with open(downloaded, "rb") as stream:
-                atomic_write(ours, stream.read())
+                atomic_write(ours, stream.read(), mode=0o600)
         except OSError as error:  # a read-only HOME costs the copy only
             logger.debug("Could not save a copy of extends: %s", error)
 
