@@ -126,7 +126,7 @@ def bench_plone(table, env, hanging, repeats, scratch):
     served = packages()
     count = sum(1 for name in os.listdir(served)
                 if name.endswith((".whl", ".tar.gz")))
-    print("6. A Plone-sized fresh build (%s, %d distributions), %d rounds"
+    print("8. A Plone-sized fresh build (%s, %d distributions), %d rounds"
           % (REQUIREMENT, count, repeats))
     pinned = pins(served)
     runs = {"plain": [], "outage": [], "midrun": []}
