@@ -843,7 +843,7 @@ def install(args, directory, config, buildout, pins, chosen, pip_args,
         run(pip + ["-c", pins_file, requirement(PROJECT, pins)],
             "installing buildout_mirrors")
     # The launcher, as bin/buildout will be: extends read under a deadline.
-    run([python, "-m", "buildout_mirrors.launcher", "-c", config,
+    run([python, "-m", "buildout_mirrors.buildout.launcher", "-c", config,
          "bootstrap"], "buildout bootstrap")
     if os.name != "nt":
         write_launcher(os.path.join(directory, os.path.expanduser(
@@ -859,7 +859,7 @@ LAUNCHER = """#!%s
 import sys
 
 try:
-    from buildout_mirrors.launcher import main
+    from buildout_mirrors.buildout.launcher import main
 except ImportError:  # buildout_mirrors left this environment
     from zc.buildout.buildout import main
 

@@ -59,18 +59,18 @@ setup(
         ],
     },
     entry_points={
-        "zc.buildout.extension": ["default = buildout_mirrors.extension:load"],
-        "zc.buildout.unloadextension": ["default = buildout_mirrors.extension:unload"],
+        "zc.buildout.extension": ["default = buildout_mirrors.buildout.extension:load"],
+        "zc.buildout.unloadextension": ["default = buildout_mirrors.buildout.extension:unload"],
         "zc.buildout": [
-            "default = buildout_mirrors.recipe:Recipe",
-            "wheelhouse = buildout_mirrors.wheelhouse:Recipe",
+            "default = buildout_mirrors.buildout.recipe:Recipe",
+            "wheelhouse = buildout_mirrors.buildout.wheelhouse:Recipe",
         ],
         "console_scripts": ["buildout-mirrors = buildout_mirrors.cli:main"],
         # Extension points (see buildout_mirrors.plugins): the built-in
         # policies are registered as a company's would be.
         "buildout_mirrors.policies": [
-            "ordered = buildout_mirrors.ranking:OrderedPolicy",
-            "fastest = buildout_mirrors.ranking:FastestPolicy",
+            "ordered = buildout_mirrors.core.ranking:OrderedPolicy",
+            "fastest = buildout_mirrors.core.ranking:FastestPolicy",
         ],
     },
     zip_safe=False,

@@ -32,12 +32,12 @@ import dists  # noqa: E402
 import isolation  # noqa: E402
 import plone  # noqa: E402
 import servers  # noqa: E402
-from buildout_mirrors import options  # noqa: E402
-from buildout_mirrors.probe import HttpProber  # noqa: E402
-from buildout_mirrors.selector import MirrorSelector  # noqa: E402
+from buildout_mirrors.core import options  # noqa: E402
+from buildout_mirrors.core.probe import HttpProber  # noqa: E402
+from buildout_mirrors.core.selector import MirrorSelector  # noqa: E402
 
 BUILDOUT = os.path.join(os.path.dirname(sys.executable), "buildout")
-LAUNCHER = (sys.executable, "-m", "buildout_mirrors.launcher")
+LAUNCHER = (sys.executable, "-m", "buildout_mirrors.buildout.launcher")
 PROFILE = []  # the rerun profile's lines, for RESULTS.rst
 RERUN = {}  # kind -> measured rerun overhead (s), for the text
 LOADED = {}  # kind -> the extension's load time in a rerun (s)
@@ -355,7 +355,7 @@ def bench_buildout(table, mirror, hanging, env, repeats, rerun_repeats, cap,
 LOAD_TIMER = """
 import sys, time
 import zc.buildout.buildout
-from buildout_mirrors import launcher
+from buildout_mirrors.buildout import launcher
 spent = []
 real_main = zc.buildout.buildout.main
 def main(args=None):
@@ -455,7 +455,7 @@ def bench_extends(table, mirror_url, env, repeats, cap, scratch):
     the launcher (bin/buildout as bootstrap.py writes it) against plain
     zc.buildout, and a first run that has no saved copy."""
     print("6. Remote extends host hanging (dist.plone.org style)")
-    launcher = [sys.executable, "-m", "buildout_mirrors.launcher"]
+    launcher = [sys.executable, "-m", "buildout_mirrors.buildout.launcher"]
     directory = scratch / "extends"
 
     def run(command, directory=directory, limit=600):
@@ -504,7 +504,7 @@ def import_cost(repeats):
     process each time, median of *repeats*."""
     code = ("import time, zc.buildout.buildout, zc.buildout.easy_install\n"
             "started = time.perf_counter()\n"
-            "import buildout_mirrors.extension\n"
+            "import buildout_mirrors.buildout.extension\n"
             "print(time.perf_counter() - started)")
     return statistics.median(
         float(subprocess.run([sys.executable, "-c", code], check=True,
@@ -558,8 +558,8 @@ def bench_bootstrap(table, mirror, hanging, env, repeats, scratch):
 
 CHILD = """
 import json, resource, sys, threading, time
-from buildout_mirrors import options
-from buildout_mirrors.selector import MirrorSelector
+from buildout_mirrors.core import options
+from buildout_mirrors.core.selector import MirrorSelector
 candidates = json.loads(sys.argv[1])
 settings = options.parse({"mirrors": " ".join(candidates),
                           "mirrors-cache": "none"}, environ={})

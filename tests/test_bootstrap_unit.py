@@ -2,7 +2,7 @@
 
 import importlib.util
 
-from buildout_mirrors import options
+from buildout_mirrors.core import options
 from conftest import CHECKOUT
 
 
@@ -73,7 +73,7 @@ def test_a_state_file_that_is_no_object_is_replaced(tmp_path):
         bootstrap.record_choice(str(path), ["https://a/simple"], {
             "https://a/simple": (0.01, True, "", {}, None)},
             "https://a/simple")
-        from buildout_mirrors import state
+        from buildout_mirrors.core import state
         assert state.validated(__import__("json").loads(
             path.read_text()))[0]["choices"], text
 
@@ -97,7 +97,7 @@ def test_the_pins_pip_gets_leave_out_what_it_cannot_read(tmp_path):
 
 
 def test_bootstrap_reads_the_extends_copies_bin_buildout_saves():
-    from buildout_mirrors import extends_guard
+    from buildout_mirrors.buildout import extends_guard
     url = "https://dist.plone.org/release/6.1.5/versions.cfg"
     bootstrap = load_bootstrap()
     assert bootstrap.saved_copy(url) == extends_guard.ExtendsGuard(

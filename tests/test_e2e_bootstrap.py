@@ -32,7 +32,7 @@ def bootstrap_and_build(directory, env, mirrors):
     assert code == 0, output
     boot_output = output
     # bin/buildout is the launcher that bounds the read of remote extends.
-    assert "buildout_mirrors.launcher" in (
+    assert "buildout_mirrors.buildout.launcher" in (
         directory / "bin" / "buildout").read_text()
     code, output = run([directory / "bin" / "buildout"], env, directory)
     assert code == 0, output

@@ -12,9 +12,9 @@ import servers
 from conftest import buildout_command, run, write_buildout
 from deployments import EGGS
 
-from buildout_mirrors.extends_guard import WAIT_WITH_COPY, WAIT_WITHOUT_COPY
+from buildout_mirrors.buildout.extends_guard import WAIT_WITH_COPY, WAIT_WITHOUT_COPY
 
-LAUNCHER = [sys.executable, "-m", "buildout_mirrors.launcher"]
+LAUNCHER = [sys.executable, "-m", "buildout_mirrors.buildout.launcher"]
 
 
 def extends_host(tmp_path):

@@ -8,7 +8,7 @@ import urllib.parse
 import pytest
 
 import servers
-from buildout_mirrors.failover import Failover, FetchError, IntegrityError
+from buildout_mirrors.failover.fetch import Failover, FetchError, IntegrityError
 from faulty import FaultyMirror
 
 

@@ -2,8 +2,10 @@
 
 from zope.interface.verify import verifyClass, verifyObject
 
-from buildout_mirrors import interfaces, options, probe, ranking, selector
-from buildout_mirrors import state
+from buildout_mirrors import interfaces
+
+from buildout_mirrors.core import options, probe, ranking, selector
+from buildout_mirrors.core import state
 
 
 def test_declared_interfaces_hold():

@@ -6,7 +6,7 @@ import importlib.metadata
 import pytest
 import zc.buildout.easy_install
 
-from buildout_mirrors.launcher import loads_directly
+from buildout_mirrors.buildout.launcher import loads_directly
 
 VERSION = importlib.metadata.version("buildout_mirrors")
 

@@ -2,8 +2,8 @@
 
 import pytest
 
-from buildout_mirrors import options
-from buildout_mirrors.errors import ConfigError
+from buildout_mirrors.core import options
+from buildout_mirrors.core.errors import ConfigError
 
 
 def parse(environ=None, **raw):

@@ -9,8 +9,8 @@ import urllib.request
 
 import pytest
 
-from buildout_mirrors.failover import Failover
-from buildout_mirrors.pipproxy import PipProxy
+from buildout_mirrors.failover.fetch import Failover
+from buildout_mirrors.failover.pipproxy import PipProxy
 from faulty import FaultyMirror
 
 NO_PROXY = urllib.request.build_opener(urllib.request.ProxyHandler({}))

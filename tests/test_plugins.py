@@ -5,14 +5,14 @@ import textwrap
 
 import pytest
 
-from buildout_mirrors import options
-from buildout_mirrors.errors import ConfigError
-from buildout_mirrors.selector import MirrorSelector
+from buildout_mirrors.core import options
+from buildout_mirrors.core.errors import ConfigError
+from buildout_mirrors.core.selector import MirrorSelector
 
 PLUGIN = '''
 from zope.interface import implementer
 from buildout_mirrors.interfaces import ICandidateSource, IPolicy
-from buildout_mirrors.ranking import OrderedPolicy
+from buildout_mirrors.core.ranking import OrderedPolicy
 
 @implementer(ICandidateSource)
 class RegionCandidates:

@@ -7,8 +7,8 @@ import pytest
 import zc.buildout.buildout
 import zc.buildout.easy_install
 
-from buildout_mirrors import extension
-from buildout_mirrors.switch import IndexSwitch
+from buildout_mirrors.buildout import extension
+from buildout_mirrors.buildout.switch import IndexSwitch
 
 MIRROR = "https://u:p@mirror.example:8443/simple"
 

@@ -7,7 +7,7 @@ import threading
 import pytest
 import trustme
 
-from buildout_mirrors import transport
+from buildout_mirrors.core import transport
 from servers import FaultServer
 
 

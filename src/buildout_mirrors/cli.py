@@ -14,9 +14,9 @@ import os
 import sys
 import time
 
-from buildout_mirrors import freshness, options, state, urls
-from buildout_mirrors.errors import ConfigError
-from buildout_mirrors.selector import MirrorSelector
+from buildout_mirrors.core import freshness, options, state, urls
+from buildout_mirrors.core.errors import ConfigError
+from buildout_mirrors.core.selector import MirrorSelector
 
 EXIT_FRESH, EXIT_STALE, EXIT_DEAD = 0, 1, 2
 COLOURS = {"chosen": "32", "live": "32", "behind": "33", "dead": "31",

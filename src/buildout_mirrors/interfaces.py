@@ -1,10 +1,10 @@
 """The parts of a selection that are meant to be swapped.
 
-The defaults are :class:`buildout_mirrors.probe.HttpProber`,
-:class:`buildout_mirrors.ranking.OrderedPolicy` /
-:class:`~buildout_mirrors.ranking.FastestPolicy` and
-:class:`buildout_mirrors.state.StateFile`; candidates come from
-:class:`buildout_mirrors.selector.ConfiguredCandidates`.
+The defaults are :class:`buildout_mirrors.core.probe.HttpProber`,
+:class:`buildout_mirrors.core.ranking.OrderedPolicy` /
+:class:`~buildout_mirrors.core.ranking.FastestPolicy` and
+:class:`buildout_mirrors.core.state.StateFile`; candidates come from
+:class:`buildout_mirrors.core.selector.ConfiguredCandidates`.
 """
 
 from zope.interface import Attribute, Interface

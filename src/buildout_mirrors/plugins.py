@@ -5,7 +5,7 @@ Two entry-point groups name zope.interface implementations (see
 
 ``buildout_mirrors.candidates``
     An :class:`~buildout_mirrors.interfaces.ICandidateSource` factory,
-    called with the validated :class:`~buildout_mirrors.options.Settings`;
+    called with the validated :class:`~buildout_mirrors.core.options.Settings`;
     chosen with ``mirrors-candidates = NAME``.  Where the mirror list comes
     from a service registry, a region file or a CMDB.
 ``buildout_mirrors.policies``
@@ -20,7 +20,7 @@ validation as ``mirrors``.
 
 import importlib.metadata
 
-from buildout_mirrors.errors import ConfigError
+from buildout_mirrors.core.errors import ConfigError
 
 CANDIDATES = "buildout_mirrors.candidates"
 POLICIES = "buildout_mirrors.policies"

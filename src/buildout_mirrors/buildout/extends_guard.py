@@ -4,7 +4,7 @@ zc.buildout reads ``extends`` (Plone's dist.plone.org versions.cfg, Zope's
 release files) before it loads any extension, through ``urlretrieve`` and
 no socket timeout: a host that accepts and never answers hangs every
 buildout.  So this runs earlier, from the launcher that bootstrap.py makes
-``bin/buildout`` (``buildout_mirrors.launcher``), and only while
+``bin/buildout`` (``buildout_mirrors.buildout.launcher``), and only while
 ``zc.buildout.buildout._open`` reads configuration:
 
 * each remote file read in full is saved (atomically) under the user's
@@ -32,9 +32,9 @@ import zc.buildout
 import zc.buildout.buildout
 import zc.buildout.download
 
-from buildout_mirrors.files import atomic_write
-from buildout_mirrors.options import user_cache_dir
-from buildout_mirrors.urls import redact
+from buildout_mirrors.core.files import atomic_write
+from buildout_mirrors.core.options import user_cache_dir
+from buildout_mirrors.core.urls import redact
 
 logger = logging.getLogger("buildout_mirrors")
 

@@ -14,8 +14,8 @@ import os
 
 from zope.interface import implementer
 
-from buildout_mirrors import urls
-from buildout_mirrors.files import atomic_write
+from buildout_mirrors.core import urls
+from buildout_mirrors.core.files import atomic_write
 from buildout_mirrors.interfaces import IStateStore
 
 try:

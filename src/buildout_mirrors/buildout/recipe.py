@@ -11,9 +11,11 @@ import os
 
 import zc.buildout
 
-from buildout_mirrors import clientconfig, extension, urls
-from buildout_mirrors.files import atomic_write
-from buildout_mirrors.selector import MirrorSelector
+from buildout_mirrors.buildout import clientconfig, extension
+
+from buildout_mirrors.core import urls
+from buildout_mirrors.core.files import atomic_write
+from buildout_mirrors.core.selector import MirrorSelector
 
 logger = logging.getLogger("buildout_mirrors")
 

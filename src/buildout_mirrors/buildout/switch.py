@@ -6,7 +6,7 @@ the Buildout object (``_links``, ``_allow_hosts``), module globals of
 cache of ``PackageIndex`` objects, and pip's environment, since buildout
 hands its index to pip only as ``--extra-index-url`` (5 and 6) or not at
 all (3 and 4).  What differs between generations is in
-:mod:`buildout_mirrors.generations`.  :class:`IndexSwitch`
+:mod:`buildout_mirrors.buildout.generations`.  :class:`IndexSwitch`
 changes them all and remembers the old values so that ``restore()`` can
 put them back.
 """
@@ -20,9 +20,9 @@ import urllib.parse
 import zc.buildout
 import zc.buildout.easy_install
 
-from buildout_mirrors import generations, pip_errors
-from buildout_mirrors.errors import OVERRIDE_HINT
-from buildout_mirrors.failover import NoMirrorLeft
+from buildout_mirrors.buildout import generations, pip_errors
+from buildout_mirrors.core.errors import OVERRIDE_HINT
+from buildout_mirrors.failover.fetch import NoMirrorLeft
 
 _MISSING = object()
 

@@ -5,7 +5,7 @@ import os
 import urllib.parse
 import urllib.request
 
-from buildout_mirrors.errors import ConfigError
+from buildout_mirrors.core.errors import ConfigError
 
 SCHEMES = ("https", "http", "file")
 

@@ -4,8 +4,8 @@ wait, where a redirect may go, and ~/.netrc credentials."""
 import fnmatch
 import urllib.parse
 
-from buildout_mirrors import transport, urls
-from buildout_mirrors.transport import FetchError
+from buildout_mirrors.core import transport, urls
+from buildout_mirrors.core.transport import FetchError
 
 MIN_BYTES_PER_SECOND = 8 * 1024  # below this, after the stall limit: a tarpit
 DEFAULT_STALL = 15.0             # zc.buildout's own socket timeout

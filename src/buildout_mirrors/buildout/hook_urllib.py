@@ -13,10 +13,10 @@ import urllib.response
 
 import zc.buildout
 
-from buildout_mirrors.errors import OVERRIDE_HINT
-from buildout_mirrors.failover import FetchError, IntegrityError, NoMirrorLeft
-from buildout_mirrors.pages import file_name
-from buildout_mirrors.urls import without_auth
+from buildout_mirrors.core.errors import OVERRIDE_HINT
+from buildout_mirrors.failover.fetch import FetchError, IntegrityError, NoMirrorLeft
+from buildout_mirrors.core.pages import file_name
+from buildout_mirrors.core.urls import without_auth
 
 
 class FailoverHandler(urllib.request.BaseHandler):

@@ -12,8 +12,8 @@ import math
 import os
 import re
 
-from buildout_mirrors import urls
-from buildout_mirrors.errors import ConfigError
+from buildout_mirrors.core import urls
+from buildout_mirrors.core.errors import ConfigError
 
 POLICIES = ("ordered", "fastest")
 ENVIRONMENT_OVERRIDE = "BUILDOUT_MIRRORS"

@@ -21,8 +21,8 @@ import shutil
 import threading
 import urllib.parse
 
-from buildout_mirrors import pages
-from buildout_mirrors.failover import FetchError, IntegrityError
+from buildout_mirrors.core import pages
+from buildout_mirrors.failover.fetch import FetchError, IntegrityError
 
 _HREF = re.compile(r"""(href\s*=\s*["'])([^"']+)(["'])""", re.IGNORECASE)
 

@@ -2,7 +2,7 @@
 
 import dataclasses
 
-from buildout_mirrors import urls
+from buildout_mirrors.core import urls
 
 
 @dataclasses.dataclass(frozen=True)

@@ -1,7 +1,7 @@
 """Probe one mirror over HTTP, bounded by an absolute deadline.
 
 Every probe returns a :class:`ProbeResult`, never raises; failures are
-classified by :func:`buildout_mirrors.transport.describe` (refused, timed
+classified by :func:`buildout_mirrors.core.transport.describe` (refused, timed
 out, TLS, proxy ...) so that the log line says why a mirror was skipped.
 A mirror that accepted the connection but had not answered by the deadline
 is marked ``slow``: slow is not dead.
@@ -14,9 +14,9 @@ import urllib.request
 
 from zope.interface import implementer
 
-from buildout_mirrors import pages, transport, urls
+from buildout_mirrors.core import pages, transport, urls
 from buildout_mirrors.interfaces import IProber
-from buildout_mirrors.result import ProbeResult
+from buildout_mirrors.core.result import ProbeResult
 
 MAX_PAGE_BYTES = 32 * 1024 * 1024  # a garbage stream must not eat memory
 

@@ -1,14 +1,14 @@
 """The failover's bookkeeping: which mirrors are left, in which order, and
 what each one did wrong.  No network here: the policy of
-:class:`~buildout_mirrors.failover.Failover`, kept apart from its fetching.
+:class:`~buildout_mirrors.failover.fetch.Failover`, kept apart from its fetching.
 """
 
 import collections
 import threading
 import urllib.parse
 
-from buildout_mirrors import urls
-from buildout_mirrors.transport import FetchError
+from buildout_mirrors.core import urls
+from buildout_mirrors.core.transport import FetchError
 
 MAX_FAILURES = 2
 

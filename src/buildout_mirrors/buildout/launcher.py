@@ -10,7 +10,7 @@ extension, it is loaded directly; anything else (another extension, a pin
 this environment does not satisfy, a develop egg of buildout_mirrors) goes
 zc.buildout's way.
 
-Also runnable as ``python -m buildout_mirrors.launcher [buildout args]``
+Also runnable as ``python -m buildout_mirrors.buildout.launcher [buildout args]``
 where ``buildout`` comes from pip (Plone's requirements.txt venvs).
 """
 
@@ -21,7 +21,7 @@ PROJECT = "buildout-mirrors"
 
 
 def main(args=None):
-    from buildout_mirrors.extends_guard import ExtendsGuard
+    from buildout_mirrors.buildout.extends_guard import ExtendsGuard
     ExtendsGuard().install()
     import zc.buildout.buildout
     load_extensions = zc.buildout.buildout.Buildout._load_extensions
@@ -29,7 +29,7 @@ def main(args=None):
     def _load_extensions(buildout):
         __doing__ = "Loading extensions."  # noqa: F841 (buildout's "While:")
         if loads_directly(buildout):
-            from buildout_mirrors.extension import load
+            from buildout_mirrors.buildout.extension import load
             load(buildout)
         else:
             load_extensions(buildout)

@@ -2,7 +2,7 @@
 
 The entry points are one-line functions that hand the buildout to an
 :class:`Extension` object (mr.developer's shape); the choosing itself is
-done by :class:`~buildout_mirrors.selector.MirrorSelector`, which knows
+done by :class:`~buildout_mirrors.core.selector.MirrorSelector`, which knows
 nothing of buildout.
 """
 
@@ -14,13 +14,13 @@ import re
 
 import zc.buildout
 
-from buildout_mirrors import options as mirror_options
-from buildout_mirrors import urls
-from buildout_mirrors.errors import OVERRIDE_HINT, ConfigError
-from buildout_mirrors.selector import MirrorSelector
-from buildout_mirrors.session import FailoverSession
-from buildout_mirrors.state import candidates_key
-from buildout_mirrors.switch import IndexSwitch
+from buildout_mirrors.core import options as mirror_options
+from buildout_mirrors.core import urls
+from buildout_mirrors.core.errors import OVERRIDE_HINT, ConfigError
+from buildout_mirrors.core.selector import MirrorSelector
+from buildout_mirrors.buildout.session import FailoverSession
+from buildout_mirrors.core.state import candidates_key
+from buildout_mirrors.buildout.switch import IndexSwitch
 
 logger = logging.getLogger("buildout_mirrors")
 

@@ -41,7 +41,7 @@ def last_sync_age(index_url, timeout, verify=True):
     """Age in seconds of a bandersnatch mirror's last sync, or None."""
     if not index_url.startswith(("http://", "https://")):
         return None
-    from buildout_mirrors import transport
+    from buildout_mirrors.core import transport
     bound = min(timeout, 2.0)
     try:
         response = transport.get(

@@ -23,9 +23,9 @@ from packaging.utils import (InvalidSdistFilename, InvalidWheelFilename,
                              canonicalize_name, canonicalize_version,
                              parse_sdist_filename, parse_wheel_filename)
 
-from buildout_mirrors import pages, transport, urls
-from buildout_mirrors.extension import chosen_for, settings_for
-from buildout_mirrors.files import atomic_write
+from buildout_mirrors.core import pages, transport, urls
+from buildout_mirrors.buildout.extension import chosen_for, settings_for
+from buildout_mirrors.core.files import atomic_write
 
 logger = logging.getLogger("buildout_mirrors")
 TOOLCHAIN = ("zc.buildout", "setuptools", "pip", "wheel")
@@ -229,7 +229,7 @@ def page(links):
 def read_page(source, project, verify=True):
     """The project page of an index URL, or a find-links page."""
     if source.startswith("file:") or "://" not in source:
-        from buildout_mirrors.probe import read_local_project
+        from buildout_mirrors.core.probe import read_local_project
         return read_local_project(source if "://" in source
                                   else "file://" + os.path.abspath(source),
                                   project)

@@ -9,9 +9,9 @@ skips it.
 import logging
 import time
 
-from buildout_mirrors import urls
-from buildout_mirrors.failover import MAX_FAILURES, Failover
-from buildout_mirrors.hook_urllib import InstalledOpener
+from buildout_mirrors.core import urls
+from buildout_mirrors.failover.fetch import MAX_FAILURES, Failover
+from buildout_mirrors.buildout.hook_urllib import InstalledOpener
 
 logger = logging.getLogger("buildout_mirrors")
 
@@ -39,7 +39,7 @@ class FailoverSession:
         if not self.failover.live():
             raise self.failover.none_left()
         if self.proxy is None:
-            from buildout_mirrors.pipproxy import PipProxy
+            from buildout_mirrors.failover.pipproxy import PipProxy
             self.proxy = PipProxy(self.failover, self.index)
             self.proxy.start()
         return self.proxy.url

@@ -10,19 +10,19 @@ the rest of the run.  Like dnf/librepo, not like zc.buildout (15 s per URL,
 then failure).
 
 Plain code: the buildout hooks install it as a urllib handler
-(:mod:`buildout_mirrors.hook_urllib`) and serve it to pip through a local
-index (:mod:`buildout_mirrors.pipproxy`).
+(:mod:`buildout_mirrors.buildout.hook_urllib`) and serve it to pip through a local
+index (:mod:`buildout_mirrors.failover.pipproxy`).
 """
 
 import hashlib
 import threading
 import urllib.parse
 
-from buildout_mirrors import pages, urls
-from buildout_mirrors.exchange import DEFAULT_STALL, Exchange
-from buildout_mirrors.mirror_book import MAX_FAILURES, MirrorBook, \
+from buildout_mirrors.core import pages, urls
+from buildout_mirrors.failover.exchange import DEFAULT_STALL, Exchange
+from buildout_mirrors.failover.mirror_book import MAX_FAILURES, MirrorBook, \
     NoMirrorLeft
-from buildout_mirrors.transport import FetchError
+from buildout_mirrors.core.transport import FetchError
 
 __all__ = ["Failover", "FetchError", "IntegrityError", "NoMirrorLeft",
            "MAX_FAILURES"]
@@ -37,11 +37,11 @@ class Failover:
     allowed_hosts=(), on_takeover=None, on_drop=None, silent=())``.
 
     *candidates* are index URLs, the chosen one first.  ``fetch(url)``
-    returns a :class:`~buildout_mirrors.transport.Response` or raises
+    returns a :class:`~buildout_mirrors.core.transport.Response` or raises
     :class:`FetchError` (no mirror could serve it), :class:`NoMirrorLeft`
     or :class:`IntegrityError`.  Which mirror is asked next and when one is
-    dropped is the :class:`~buildout_mirrors.mirror_book.MirrorBook`'s
-    business; each request is an :class:`~buildout_mirrors.exchange.
+    dropped is the :class:`~buildout_mirrors.failover.mirror_book.MirrorBook`'s
+    business; each request is an :class:`~buildout_mirrors.failover.exchange.
     Exchange`.
 
     Slow is not dead: while another mirror could serve, a mirror gets

@@ -11,15 +11,15 @@ import time
 
 from zope.interface import implementer
 
-from buildout_mirrors import ranking, urls
+from buildout_mirrors.core import ranking, urls
 from buildout_mirrors.interfaces import ICandidateSource
-from buildout_mirrors.result import ProbeResult
-from buildout_mirrors.state import NoState, StateFile, candidates_key
+from buildout_mirrors.core.result import ProbeResult
+from buildout_mirrors.core.state import NoState, StateFile, candidates_key
 
 
 @implementer(ICandidateSource)
 class ConfiguredCandidates:
-    """Candidates as the validated :class:`~buildout_mirrors.options.Settings`
+    """Candidates as the validated :class:`~buildout_mirrors.core.options.Settings`
     give them."""
 
     def __init__(self, settings):
@@ -118,7 +118,7 @@ class MirrorSelector:
     def prober(self):
         # Imported on first use: a rerun within mirrors-ttl never probes.
         if self._prober is None:
-            from buildout_mirrors.probe import HttpProber
+            from buildout_mirrors.core.probe import HttpProber
             self._prober = HttpProber(verify=self.settings.verify)
         return self._prober
 
