@@ -5,876 +5,722 @@
         [--find-links PATH_OR_URL]... [--timeout S] \\
         [--buildout-version V] [--setuptools-version V] [--venv DIR]
 
-Standard library only (Python 3.9+).  It reads ``mirrors``, ``index``,
-``find-links`` and the ``[versions]`` pins from the configuration (after
-``~/.buildout/default.cfg`` and ``extends``, local and remote, so that
-Plone's and Zope's pinned zc.buildout, setuptools, wheel and pip are the
-ones installed; ``BUILDOUT_MIRRORS`` and
-``--mirror`` win), probes the candidates in parallel under one deadline the
-way the buildout_mirrors extension does, creates a virtual environment (so
-a distribution's "externally managed" Python is never touched, PEP 668),
-installs pip, setuptools, wheel, zc.buildout and buildout_mirrors into it
-from the chosen mirror only, and runs ``buildout bootstrap`` to write
-``bin/buildout``.  Because buildout_mirrors is then installed beside
-zc.buildout, the first ``bin/buildout`` needs no index for the extension
-itself.  In a checkout of buildout_mirrors it installs the checkout.
-Running it again is harmless.
+Standard library only (Python 3.9+).  It reads the mirrors, index,
+find-links and [versions] pins of the configuration (after
+~/.buildout/default.cfg and extends, local and remote), probes the
+candidates in parallel under one deadline as the buildout_mirrors
+extension does, makes a virtual environment (a distribution's "externally
+managed" Python is never touched, PEP 668), installs pip, setuptools,
+wheel, zc.buildout and buildout_mirrors into it from the chosen mirror
+only, and writes bin/buildout.  Running it again is harmless.
+
+Generated from buildout_mirrors 1.0.0 by
+``python -m buildout_mirrors.bootstrapping.assemble``; do not edit.  The
+archive below is buildout_mirrors/core and buildout_mirrors/bootstrapping
+of that release, as get-pip.py carries pip.  Its sha256:
+514f8dfcb13d899fbb4d39071601e1d55132205826ca25a3c8f5c895785234a5
 """
 
-import argparse
-import configparser
-import ipaddress
-import json
+import base64
 import os
-import queue
-import re
-import hashlib
-import shutil
-import socket
-import ssl
-import subprocess
 import sys
 import tempfile
-import threading
-import time
-import urllib.error
-import urllib.parse
-import urllib.request
 
-# Keep in step with src/buildout_mirrors/data/public-mirrors.txt (a test
-# checks that they agree).
-BUILTIN_MIRRORS = (
-    "https://pypi.org/simple",
-    "https://mirrors.aliyun.com/pypi/simple",
-    "https://pypi.tuna.tsinghua.edu.cn/simple",
-    "https://mirrors.cloud.tencent.com/pypi/simple",
-    "https://mirror.sjtu.edu.cn/pypi/web/simple",
-)
-PROBE_PROJECT = "zc-buildout"
-GRACE_SECONDS = 0.1  # as the extension's policies (mirrors-grace)
-JSON_TYPE = "application/vnd.pypi.simple.v1+json"
-DIST_SUFFIXES = (".whl", ".tar.gz", ".zip", ".tar.bz2", ".tgz", ".egg")
-PROJECT = "buildout_mirrors"
-
-
-class BootstrapError(Exception):
-    """Something the user can fix; printed as one line, no traceback."""
-
-
-def redact(url):
-    parts = urllib.parse.urlsplit(url)
-    if "@" not in parts.netloc:
-        return url
-    return urllib.parse.urlunsplit(
-        parts._replace(netloc="***@" + parts.netloc.rsplit("@", 1)[1]))
-
-
-def say(message):
-    print("bootstrap: " + message, flush=True)
-
-
-# -- configuration ---------------------------------------------------------
-
-EXTENDS_TIMEOUT = 15.0  # zc.buildout's own patience for one read
-EXTENDS_TIMEOUT_WITH_COPY = 5.0  # as bin/buildout's, extends_guard
-
-
-def _read_cfg(location, seen):
-    """[buildout] and [versions]-like sections of *location* (a path or a
-    URL) after its ``extends``, local and remote, as {section: {option:
-    value}}.  Plone and Zope buildouts take their pins from remote
-    versions.cfg files: those are read with a bound on every wait."""
-    remote = "://" in location
-    location = location if remote else os.path.abspath(location)
-    if location in seen:
-        return {}
-    seen.add(location)
-    parser = configparser.RawConfigParser(strict=False,
-                                          inline_comment_prefixes=None)
-    parser.optionxform = str
-    try:
-        parser.read_string(fetch_config(location) if remote else
-                           open(location, encoding="utf-8").read(),
-                           source=redact(location))
-    except configparser.Error as error:
-        raise BootstrapError("cannot parse %s: %s"
-                             % (redact(location), str(error).splitlines()[0]))
-    result = {}
-    for parent in parser.get("buildout", "extends", fallback="").split():
-        if "://" in parent:
-            target = parent
-        elif remote:
-            target = urllib.parse.urljoin(location, parent)
-        else:
-            target = os.path.join(os.path.dirname(location), parent)
-        _merge(result, _read_cfg(target, seen))
-    _merge(result, {section: dict(parser.items(section))
-                    for section in parser.sections()})
-    return result
-
-
-def saved_copy(url):
-    """Where bin/buildout (buildout_mirrors.extends_guard) keeps the copy
-    of a remote extends that it read last."""
-    return os.path.join(user_cache_dir(), "extends", hashlib.sha256(
-        url.encode("utf-8")).hexdigest()[:32] + ".cfg")
-
-
-def fetch_config(url):
-    """The text of a remote configuration, or of the copy an earlier run
-    saved when its host is down or hangs; a one-line error when there is
-    none."""
-    if url.startswith("file:"):
-        with open(urllib.request.url2pathname(urllib.parse.urlsplit(
-                url).path), encoding="utf-8") as stream:
-            return stream.read()
-    handlers = [urllib.request.HTTPSHandler(context=ssl_context()),
-                NoDowngrade()]
-    copy = saved_copy(url)
-    wait = EXTENDS_TIMEOUT_WITH_COPY if os.path.isfile(copy) else \
-        EXTENDS_TIMEOUT
-    try:
-        with urllib.request.build_opener(*handlers).open(
-                authorized(url, {"User-Agent": "buildout_mirrors bootstrap"}),
-                timeout=wait) as response:
-            return response.read(8 * 1024 * 1024).decode("utf-8", "replace")
-    except Exception as error:
-        if os.path.isfile(copy):
-            say("%s: %s; using the copy saved by an earlier run: %s"
-                % (redact(url), why(error, wait), copy))
-            with open(copy, encoding="utf-8", errors="replace") as stream:
-                return stream.read()
-        raise BootstrapError(
-            "cannot read the extended configuration %s (%s); bootstrap.py "
-            "needs its [versions] pins. Try again when its host answers, or "
-            "extend a local copy." % (redact(url), why(error,
-                                                      EXTENDS_TIMEOUT)))
-
-
-class NoDowngrade(urllib.request.HTTPRedirectHandler):
-    """Configuration hosts may redirect (to a CDN, say), never from https
-    down to http."""
-
-    def redirect_request(self, request, fp, code, message, headers, new_url):
-        if request.full_url.startswith("https:") and \
-                not new_url.startswith("https:"):
-            raise urllib.error.URLError("redirect from https to http refused")
-        return super().redirect_request(request, fp, code, message, headers,
-                                        new_url)
-
-
-def _merge(into, sections):
-    """Apply buildout's ``option +=`` / ``option -=`` and plain overrides."""
-    for section, options in sections.items():
-        target = into.setdefault(section, {})
-        for key, value in options.items():
-            value = re.sub(r"\s+[#;].*$", "", value, flags=re.M).strip()
-            name = key.rstrip(" +-")
-            if key.endswith("+"):
-                target[name] = (target.get(name, "") + "\n" + value).strip()
-            elif key.endswith("-"):
-                removed = set(value.split())
-                target[name] = "\n".join(
-                    item for item in target.get(name, "").split()
-                    if item not in removed)
-            else:
-                target[name] = value
-
-
-def read_config(config_path):
-    sections = {}
-    default = os.path.join(os.path.expanduser("~"), ".buildout", "default.cfg")
-    if os.path.isfile(default):
-        _merge(sections, _read_cfg(default, set()))
-    if not os.path.isfile(config_path):
-        raise BootstrapError("%s not found; name the configuration with -c"
-                             % config_path)
-    _merge(sections, _read_cfg(config_path, set()))
-    buildout = sections.get("buildout", {})
-    directory = os.path.dirname(os.path.abspath(config_path))
-    for section in sections.values():
-        for key, value in section.items():
-            section[key] = value.replace("${buildout:directory}", directory)
-    versions = sections.get(buildout.get("versions", "versions"), {})
-    return buildout, {normalize(name): pin for name, pin in versions.items()}
-
-
-def normalize(name):
-    return re.sub(r"[-_.]+", "-", name).lower()
-
-
-def is_loopback(host):
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host.strip("[]")).is_loopback
-    except ValueError:
-        return False
-
-
-def check_url(text, where, allow_http, base):
-    """Normalise one candidate; None (after a warning) when unusable."""
-    if "://" not in text and not text.startswith("file:"):
-        path = os.path.abspath(os.path.join(base, os.path.expanduser(text)))
-        return "file://" + urllib.request.pathname2url(path)
-    parts = urllib.parse.urlsplit(text)
-    scheme, host = parts.scheme.lower(), (parts.hostname or "").lower()
-    if scheme not in ("https", "http", "file") or (
-            scheme != "file" and not host):
-        say("ignoring %s %r: not an http(s) or file URL" % (where, redact(text)))
-        return None
-    if scheme == "http" and not is_loopback(host) and host not in allow_http:
-        say("ignoring %s %r: plain http; use https or mirrors-allow-http"
-            % (where, redact(text)))
-        return None
-    return text.rstrip("/")
-
-
-def candidates(args, buildout, base):
-    allow_http = buildout.get("mirrors-allow-http", "").lower().split()
-    if args.mirror:
-        raw, where = args.mirror, "--mirror"
-    elif os.environ.get("BUILDOUT_MIRRORS", "").strip():
-        raw, where = os.environ["BUILDOUT_MIRRORS"].split(), "BUILDOUT_MIRRORS"
-    elif buildout.get("mirrors", "").strip():
-        raw, where = buildout["mirrors"].split(), "mirrors"
-    else:
-        raw = buildout.get("index", "").split() + list(BUILTIN_MIRRORS)
-        where = "index"
-    found = []
-    for item in raw:
-        url = check_url(item, where, allow_http, base)
-        if url and url not in found:
-            found.append(url)
-    if not found:
-        raise BootstrapError("no usable mirror URL in %s" % where)
-    return found
-
-
-# -- probing ---------------------------------------------------------------
-
-CA_BUNDLE = []  # mirrors-ca-bundle from the configuration, once read
-
-
-def ca_bundle():
-    """mirrors-ca-bundle, else pip's and requests' settings, else None: the
-    system trust store (which honours SSL_CERT_FILE and SSL_CERT_DIR)."""
-    for value in CA_BUNDLE + [os.environ.get(name) for name in (
-            "PIP_CERT", "REQUESTS_CA_BUNDLE")]:
-        if value:
-            return value
-    return None
-
-
-def ssl_context():
-    """Verification stays on; a company CA bundle is honoured."""
-    return ssl.create_default_context(cafile=ca_bundle())
-
-
-class SafeRedirects(urllib.request.HTTPRedirectHandler):
-    """Follow a redirect only on the same host, and never from https down
-    to http: a mirror page must not send us elsewhere."""
-
-    def redirect_request(self, request, fp, code, message, headers, new_url):
-        old, new = (urllib.parse.urlsplit(request.full_url),
-                    urllib.parse.urlsplit(new_url))
-        if old.scheme == "https" and new.scheme != "https":
-            raise urllib.error.URLError("redirect from https to http refused")
-        if (old.hostname, old.port) != (new.hostname, new.port):
-            raise urllib.error.URLError("redirect to %s refused (not this "
-                                        "mirror)" % new.hostname)
-        return super().redirect_request(request, fp, code, message, headers,
-                                        new_url)
-
-
-def opener():
-    handlers = [urllib.request.HTTPSHandler(context=ssl_context()),
-                SafeRedirects()]
-    return urllib.request.build_opener(*handlers)
-
-
-def authorized(url, headers):
-    """A request for *url* whose credentials travel as a Basic header."""
-    parts = urllib.parse.urlsplit(url)
-    headers = dict(headers)
-    if parts.username is not None:
-        import base64
-        headers["Authorization"] = "Basic " + base64.b64encode((
-            "%s:%s" % (urllib.parse.unquote(parts.username),
-                       urllib.parse.unquote(parts.password or ""))).encode(
-            "utf-8")).decode("ascii")
-    return urllib.request.Request(without_auth(url.split("#", 1)[0]),
-                                  headers=headers)
-
-
-def read_page(url, deadline):
-    """GET a project page and return (files, serial); raise on failure.
-    The body is read in slices so that a trickling server meets the same
-    deadline as one that hangs."""
-    remaining = deadline - time.monotonic()
-    if remaining <= 0:
-        raise TimeoutError()
-    if url.startswith("file:"):
-        return read_local_page(url)
-    request = authorized(url, {"Accept": JSON_TYPE + ", text/html;q=0.2",
-                               "User-Agent": "buildout_mirrors bootstrap"})
-    with opener().open(request, timeout=remaining) as response:
-        chunks = []
-        while True:
-            if time.monotonic() > deadline:
-                raise TimeoutError()
-            chunk = response.read1(65536)
-            if not chunk:
-                break
-            chunks.append(chunk)
-        body = b"".join(chunks).decode("utf-8", "replace")
-        header_serial = response.headers.get("X-PyPI-Last-Serial", "")
-        content_type = response.headers.get("Content-Type", "")
-    if JSON_TYPE in content_type:
-        data = json.loads(body)
-        files = {}
-        for entry in data["files"]:
-            if not safe_file_name(entry["filename"]):
-                continue
-            hashes = sorted(entry.get("hashes", {}).items())
-            files[entry["filename"]] = urllib.parse.urljoin(url, entry["url"]) \
-                + ("#%s=%s" % hashes[0] if hashes else "")
-        serial = data.get("meta", {}).get("_last-serial")
-        # Some servers send it as a string of digits.
-        serial = int(serial) if str(serial).isdigit() else None
-    else:
-        files = {}
-        for href, label in re.findall(
-                r"<a\s[^>]*?href\s*=\s*[\"']([^\"']+)[\"'][^>]*>(.*?)</a>",
-                body, re.I | re.S):
-            href = urllib.parse.urljoin(url, href.replace("&amp;", "&"))
-            name = label.strip()
-            if not safe_file_name(name):  # the link's own last segment
-                name = urllib.parse.unquote(href.split("#")[0].rsplit("/", 1)[-1])
-            if safe_file_name(name):
-                files[name] = href
-        match = re.search(r"<!--\s*SERIAL\s+(\d+)\s*-->", body)
-        serial = int(match.group(1)) if match else None
-    if header_serial.isdigit():
-        serial = int(header_serial)
-    return files, serial
-
-
-def safe_file_name(name):
-    """One path segment that names a distribution: a mirror page must not
-    name ``../../x`` or an absolute path."""
-    return isinstance(name, str) and name == name.strip() and \
-        "/" not in name and "\\" not in name and "\x00" not in name and \
-        not name.startswith(".") and name.lower().endswith(DIST_SUFFIXES)
-
-
-def version_key(text):
-    """A PEP 440 sort key for the common forms (1.2.10 > 1.2.9, 2.0rc1 <
-    2.0 < 2.0.post1), from the standard library alone."""
-    match = re.match(r"^v?(\d+(?:\.\d+)*)(?:[-_.]?(a|b|c|rc|alpha|beta|pre"
-                     r"|preview)[-_.]?(\d*))?(?:[-_.]?(post|rev|r)[-_.]?"
-                     r"(\d*))?(?:[-_.]?(dev)[-_.]?(\d*))?", text.lower())
-    if not match:
-        return ((-1,), 0, 0, 0)
-    release = tuple(int(part) for part in match.group(1).split("."))
-    while len(release) > 1 and release[-1] == 0:
-        release = release[:-1]
-    pre = (-1 if match.group(6) and not match.group(2) else
-           ({"a": 0, "alpha": 0, "b": 1, "beta": 1}.get(match.group(2), 2)
-            if match.group(2) else 3))
-    return (release, pre, int(match.group(3) or 0) if match.group(2) else 0,
-            int(match.group(5) or 0) if match.group(4) else -1)
-
-
-def file_version(name):
-    """The version in a distribution file name, or None."""
-    if name.endswith(".whl"):
-        parts = name.split("-")
-        return parts[1] if len(parts) >= 5 else None
-    stem = re.sub(r"\.(tar\.gz|tar\.bz2|tgz|zip|egg)$", "", name)
-    if name.endswith(".egg"):
-        parts = stem.split("-")
-        return parts[1] if len(parts) > 1 else None
-    return stem.rsplit("-", 1)[1] if "-" in stem else None
-
-
-def newest_version(files):
-    versions = [version for version in map(file_version, files) if version]
-    return max(versions, key=version_key) if versions else None
-
-
-def read_local_page(url):
-    folder = urllib.request.url2pathname(urllib.parse.urlsplit(url).path)
-    if not os.path.isdir(folder):
-        raise FileNotFoundError("no such directory")
-    return {name: urllib.parse.urljoin(url, urllib.request.pathname2url(name))
-            for name in os.listdir(folder) if safe_file_name(name)}, None
-
-
-def why(error, timeout):
-    """One short phrase for a failed probe, with no URL in it."""
-    if isinstance(error, urllib.error.HTTPError):
-        return "HTTP %d" % error.code
-    reason = getattr(error, "reason", error)
-    if isinstance(reason, (TimeoutError, socket.timeout)) or \
-            "timed out" in str(reason):
-        return "timed out after %.1f s" % timeout
-    if isinstance(reason, ConnectionRefusedError):
-        return "connection refused"
-    if isinstance(reason, ssl.SSLError):
-        return "TLS error (certificate not trusted?)"
-    if isinstance(reason, socket.gaierror):
-        return "host name not found"
-    return "failed (%s)" % type(reason).__name__
-
-
-def probe(mirrors, timeout, grace=GRACE_SECONDS):
-    """Probe every mirror at once; return (chosen or None, results).
-    Like the extension's ordered policy: wait for every answer, but no more
-    than *grace* seconds after the first healthy one; then take the first
-    up-to-date mirror in list order."""
-    deadline = time.monotonic() + timeout
-    answers = queue.Queue()
-
-    def run(url):
-        started = time.monotonic()
-        page = "%s/%s/" % (url, PROBE_PROJECT)
-        try:
-            files, serial = read_page(page, deadline)
-            result = (True, "", files, serial) if files else (
-                False, "no distributions of zc.buildout", files, serial)
-        except Exception as error:  # a probe reports, it never raises
-            result = (False, why(error, timeout), {}, None)
-        answers.put((url, time.monotonic() - started) + result)
-
-    for url in mirrors:
-        threading.Thread(target=run, args=(url,), daemon=True).start()
-    results, first_healthy = {}, None
-    while len(results) < len(mirrors):
-        now = time.monotonic()
-        if first_healthy is not None and now - first_healthy >= grace:
-            break
-        limit = deadline if first_healthy is None else min(
-            deadline, first_healthy + grace)
-        try:
-            url, elapsed, ok, reason, files, serial = answers.get(
-                timeout=max(limit - now, 0.001))
-        except queue.Empty:
-            if time.monotonic() >= deadline:
-                break
-            continue
-        results[url] = (elapsed, ok, reason, files, serial)
-        if ok and first_healthy is None:
-            first_healthy = time.monotonic()
-    for url in mirrors:
-        results.setdefault(url, (timeout, False, "timed out after %.1f s"
-                                 % timeout if time.monotonic() >= deadline
-                                 else "not waited for", {}, None))
-    healthy = [url for url in mirrors if results[url][1]]
-    # Behind beats dead: a mirror whose serial is lower, or whose newest
-    # release is older, comes last.  Lacking old files is no lag.
-    serials = [results[url][4] for url in healthy
-               if results[url][4] is not None]
-    newest_serial = max(serials) if serials else None
-    newest = [newest_version(results[url][3]) for url in healthy]
-    newest = max((version for version in newest if version),
-                 key=version_key, default=None)
-
-    def behind(url):
-        serial = results[url][4]
-        if serial is not None and len(serials) > 1 and serial < newest_serial:
-            return True
-        mine = newest_version(results[url][3])
-        return bool(mine and newest) and version_key(mine) < \
-            version_key(newest)
-
-    healthy.sort(key=behind)
-    return (healthy[0] if healthy else None), results
-
-
-# -- sharing the result with the extension --------------------------------
-
-def user_cache_dir():
-    """buildout_mirrors.options.user_cache_dir("buildout-mirrors")."""
-    home = os.path.expanduser("~")
-    if sys.platform == "darwin":
-        return os.path.join(home, "Library", "Caches", "buildout-mirrors")
-    if os.name == "nt":
-        return os.path.join(os.environ.get("LOCALAPPDATA", home),
-                            "buildout-mirrors", "Cache")
-    return os.path.join(os.environ.get("XDG_CACHE_HOME", "").strip()
-                        or os.path.join(home, ".cache"), "buildout-mirrors")
-
-
-def state_path(buildout, directory):
-    """Where the extension keeps its state (see buildout_mirrors.options:
-    mirrors-cache, else platformdirs' user cache directory, else the
-    temporary directory), or None for ``mirrors-cache = none``."""
-    cache = buildout.get("mirrors-cache", "").strip()
-    if cache.lower() in ("none", "off", "false"):
-        return None
-    if cache:
-        return os.path.join(directory, os.path.expanduser(cache))
-    user_cache = user_cache_dir()
-    user = os.getuid() if hasattr(os, "getuid") else os.environ.get(
-        "USERNAME", "user")
-    for folder in (user_cache, os.path.join(tempfile.gettempdir(),
-                                            "buildout-mirrors-%s" % user)):
-        try:
-            os.makedirs(folder, exist_ok=True)
-        except OSError:
-            continue
-        if os.access(folder, os.W_OK):
-            return os.path.join(folder, "state.json")
-    return None
-
-
-def record_choice(path, mirrors, results, chosen):
-    """Write this probe into the extension's state file (same format,
-    locked, atomic, no credentials), so that the first bin/buildout reuses
-    the choice instead of probing again.  Best effort: a failure here only
-    costs the extension one probe."""
-    now = time.time()
-    key = hashlib.sha256("\n".join(redact(url) for url in mirrors)
-                         .encode("utf-8")).hexdigest()[:16]
-    try:
-        import fcntl
-    except ImportError:
-        fcntl = None
-    try:
-        with open(path + ".lock", "a") as lock:
-            if fcntl:
-                fcntl.flock(lock.fileno(), fcntl.LOCK_EX)
-            try:
-                with open(path, encoding="utf-8") as stream:
-                    state = json.load(stream)
-            except (OSError, ValueError):
-                state = None
-            if isinstance(state, dict) and isinstance(
-                    state.get("format"), int) and state["format"] > 1:
-                say("%s has a newer format (%s); left as it is"
-                    % (path, state["format"]))
-                return
-            if not isinstance(state, dict) or state.get("format") != 1 or \
-                    not isinstance(state.get("mirrors"), dict) or \
-                    not isinstance(state.get("choices"), dict):
-                state = {"format": 1, "mirrors": {}, "choices": {}}
-            for url in mirrors:
-                elapsed, ok, reason, files, serial = results[url]
-                if reason == "not waited for":
-                    continue
-                state["mirrors"][redact(url)] = {
-                    "checked": now, "ok": ok, "elapsed": round(elapsed, 4),
-                    "reason": reason, "serial": serial, "lag": ""}
-            state["choices"][key] = {
-                "mirror": redact(chosen), "at": now,
-                "candidates": [redact(url) for url in mirrors]}
-            handle, temporary = tempfile.mkstemp(
-                prefix="." + os.path.basename(path) + ".", suffix=".tmp",
-                dir=os.path.dirname(path))
-            try:
-                with os.fdopen(handle, "w", encoding="utf-8") as stream:
-                    json.dump(state, stream, indent=1, sort_keys=True)
-                    stream.flush()
-                    os.fsync(stream.fileno())
-                os.replace(temporary, path)
-            except BaseException:
-                if os.path.exists(temporary):
-                    os.unlink(temporary)
-                raise
-    except OSError as error:
-        say("could not record the choice in %s (%s)" % (path, error))
-
-
-# -- installing ------------------------------------------------------------
-
-def venv_python(venv):
-    return os.path.join(venv, "Scripts" if os.name == "nt" else "bin",
-                        "python.exe" if os.name == "nt" else "python")
-
-
-def make_venv(venv, mirror):
-    python = venv_python(venv)
-    if os.path.exists(python):
-        return python
-    say("creating the virtual environment %s" % venv)
-    import venv as venv_module
-    try:
-        venv_module.EnvBuilder(with_pip=True).create(venv)
-    except (subprocess.CalledProcessError, OSError) as error:
-        # Debian's python3 without python3-venv has no ensurepip: make the
-        # environment without pip and bring pip in from the mirror.
-        say("ensurepip is not available (%s); fetching pip from the mirror"
-            % type(error).__name__)
-        shutil.rmtree(venv, ignore_errors=True)
-        venv_module.EnvBuilder(with_pip=False).create(venv)
-        install_pip_from_mirror(python, mirror)
-    return python
-
-
-def install_pip_from_mirror(python, mirror):
-    """Download the newest pip wheel from *mirror*, check its hash, and run
-    pip straight from it (a wheel is an importable zip) to install itself."""
-    if not mirror:
-        raise BootstrapError("this Python has no ensurepip and no mirror is "
-                             "reachable; install python3-venv")
-    files, _ = read_page("%s/pip/" % mirror, time.monotonic() + 60)
-    wheels = sorted((name for name in files if name.endswith(
-        "-py3-none-any.whl")), key=lambda name: version_key(
-        file_version(name) or ""))
-    if not wheels:
-        raise BootstrapError("the mirror has no pip wheel")
-    url = files[wheels[-1]]
-    with tempfile.TemporaryDirectory() as scratch:
-        wheel = os.path.join(scratch, wheels[-1])
-        with opener().open(authorized(url, {}), timeout=60) as response, \
-                open(wheel, "wb") as stream:
-            shutil.copyfileobj(response, stream)
-        fragment = urllib.parse.urlsplit(url).fragment
-        if "=" in fragment:
-            algorithm, expected = fragment.split("=", 1)
-            with open(wheel, "rb") as stream:
-                actual = hashlib.new(algorithm, stream.read()).hexdigest()
-            if actual != expected:
-                raise BootstrapError("%s does not match its %s hash"
-                                     % (wheels[-1], algorithm))
-        run([python, os.path.join(wheel, "pip"), "install", "--no-index",
-             "-q", wheel], "installing pip")
-
-
-def without_auth(url):
-    parts = urllib.parse.urlsplit(url)
-    if "@" not in parts.netloc:
-        return url
-    return urllib.parse.urlunsplit(
-        parts._replace(netloc=parts.netloc.rsplit("@", 1)[1]))
-
-
-NETRC = []  # a private netrc for pip, when the mirror has credentials
-
-
-def hand_credentials_to_pip(url, scratch):
-    """*url* without credentials; they go to a 0600 netrc file that pip
-    reads (through NETRC), never to pip's command line, where ``ps`` shows
-    them."""
-    parts = urllib.parse.urlsplit(url)
-    if parts.username is None:
-        return url
-    path = os.path.join(scratch, "netrc")
-    handle = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(handle, "w") as stream:
-        stream.write("machine %s\nlogin %s\npassword %s\n" % (
-            parts.hostname, urllib.parse.unquote(parts.username),
-            urllib.parse.unquote(parts.password or "")))
-    NETRC[:] = [path]
-    return without_auth(url)
-
-
-def run(command, doing):
-    env = dict(os.environ)
-    if NETRC:
-        env["NETRC"] = NETRC[0]
-    if ca_bundle():
-        # requests lets these variables override pip's --cert.
-        env.update(REQUESTS_CA_BUNDLE=ca_bundle(), CURL_CA_BUNDLE=ca_bundle())
-    result = subprocess.run(command, stdout=subprocess.PIPE, env=env,
-                            stderr=subprocess.STDOUT, universal_newlines=True)
-    if result.returncode:
-        tail = "\n".join(result.stdout.strip().splitlines()[-15:])
-        raise BootstrapError("%s failed:\n%s" % (doing, tail))
-    if result.stdout.strip():
-        print(result.stdout.rstrip())
-    return result
-
-
-def requirement(name, pins, override=None):
-    pin = override or pins.get(normalize(name))
-    return "%s==%s" % (name, pin) if pin else name
-
-
-def checkout_of_this_project(directory):
-    setup_py = os.path.join(directory, "setup.py")
-    if not os.path.isfile(setup_py):
-        return False
-    with open(setup_py, encoding="utf-8") as stream:
-        return re.search(r"name\s*=\s*[\"']%s[\"']" % PROJECT,
-                         stream.read()) is not None
-
-
-def main(argv=None):
-    parser = argparse.ArgumentParser(
-        description="Bootstrap zc.buildout from a live package index mirror.")
-    parser.add_argument("-c", "--config", default="buildout.cfg",
-                        help="the buildout configuration (buildout.cfg)")
-    parser.add_argument("--mirror", action="append", default=[],
-                        metavar="URL", help="a candidate simple-index URL, "
-                        "in order of preference (repeatable)")
-    parser.add_argument("--find-links", action="append", default=[],
-                        metavar="PATH_OR_URL", help="a directory or page of "
-                        "distributions (repeatable)")
-    parser.add_argument("--timeout", type=float, default=None,
-                        help="deadline for choosing a mirror, in seconds")
-    parser.add_argument("--buildout-version", help="zc.buildout version")
-    parser.add_argument("--setuptools-version", help="setuptools version")
-    parser.add_argument("--venv", default=".venv", help="the virtual "
-                        "environment to create, relative to the buildout "
-                        "(.venv)")
-    args = parser.parse_args(argv)
-    try:
-        bootstrap(args)
-    except BootstrapError as error:
-        print("bootstrap: error: %s" % error, file=sys.stderr)
-        return 1
-    except KeyboardInterrupt:
-        return 130
-    return 0
-
-
-def bootstrap(args):
-    if sys.version_info < (3, 9):
-        raise BootstrapError(
-            "buildout_mirrors needs Python 3.9 or newer; this is %d.%d. Run "
-            "bootstrap.py with a newer python3." % sys.version_info[:2])
-    config = os.path.abspath(args.config)
-    directory = os.path.dirname(config)
-    buildout, pins = read_config(config)
-    wanted = args.buildout_version or pins.get("zc-buildout", "")
-    if sys.version_info < (3, 10) and version_key(wanted) >= ((6,), 3, 0, -1):
-        raise BootstrapError(
-            "zc.buildout %s needs Python 3.10 or newer; this is %d.%d. Run "
-            "bootstrap.py with a newer python3, or pin zc.buildout 5 or "
-            "older." % ((wanted,) + sys.version_info[:2]))
-    timeout = args.timeout
-    if timeout is None:
-        try:
-            timeout = float(buildout.get("mirrors-timeout") or 2)
-        except ValueError:
-            raise BootstrapError("mirrors-timeout = %r is not a number"
-                                 % buildout["mirrors-timeout"])
-    if not timeout > 0:
-        raise BootstrapError("the timeout must be a number of seconds > 0")
-    if buildout.get("mirrors-ca-bundle", "").strip():
-        CA_BUNDLE.append(os.path.join(directory, os.path.expanduser(
-            buildout["mirrors-ca-bundle"].strip())))
-    mirrors = candidates(args, buildout, directory)
-    links = [check_url(link, "find-links", (), directory)
-             for link in args.find_links + buildout.get("find-links", "").split()]
-    links = [link for link in links if link]
-
-    try:
-        grace = float(buildout.get("mirrors-grace") or GRACE_SECONDS)
-    except ValueError:
-        raise BootstrapError("mirrors-grace = %r is not a number"
-                             % buildout["mirrors-grace"])
-    chosen, results = probe(mirrors, timeout, grace)
-    failed = ["%s (%s)" % (redact(url), results[url][2])
-              for url in mirrors if not results[url][1]]
-    local_links = [link for link in links if link.startswith("file:")]
-    if chosen:
-        path = state_path(buildout, directory)
-        if path and not args.mirror:  # --mirror is not the config's list
-            record_choice(path, mirrors, results, chosen)
-        say("using mirror %s (%d ms)%s" % (
-            redact(chosen), results[chosen][0] * 1000,
-            "; skipped: " + ", ".join(failed) if failed else ""))
-        index_args = ["--index-url", chosen]
-    elif local_links:
-        say("no mirror is reachable (%s); installing from find-links only"
-            % ", ".join(failed))
-        index_args = ["--no-index"]
-    else:
-        raise BootstrapError(
-            "no mirror is reachable: %s. Name a live one with --mirror URL, "
-            "or a directory of distributions with --find-links PATH."
-            % ", ".join(failed))
-    for link in links:
-        index_args += ["--find-links", link]
-    # --isolated (below): no pip.conf or PIP_* may add pypi.org (or
-    # anything else) behind the chosen mirror's back.
-
-    with tempfile.TemporaryDirectory() as scratch:
-        index_args = [hand_credentials_to_pip(arg, scratch)
-                      for arg in index_args]
-        pip_args = ["--isolated", "--disable-pip-version-check"] + \
-            index_args + (["--cert", ca_bundle()] if ca_bundle() else [])
-        pins_file = write_constraints(pins, os.path.join(scratch, "pins.txt"))
-        install(args, directory, config, buildout, pins, chosen,
-                pip_args, pins_file)
-    say("done; now run bin/buildout")
-
-
-PINNED_BY_NAME = ("pip", "setuptools", "wheel", "zc-buildout",
-                  "buildout-mirrors")
-PIN = re.compile(r"[A-Za-z0-9][A-Za-z0-9._+!-]*\Z")
-
-
-def write_constraints(pins, path):
-    """The buildout's other [versions] pins as a pip constraints file, so
-    that the extension's own dependencies (zope.interface, packaging) land
-    at the versions the first bin/buildout will want: a mismatch would send
-    zc.buildout to its index for them before the extension loads.  Pins
-    pip could not read (${...} substitutions, odd text) are left out."""
-    with open(path, "w") as stream:
-        for name, version in sorted(pins.items()):
-            if name not in PINNED_BY_NAME and PIN.match(name) and \
-                    PIN.match(version.strip()):
-                stream.write("%s==%s\n" % (name, version.strip()))
-    return path
-
-
-def install(args, directory, config, buildout, pins, chosen, pip_args,
-            pins_file):
-    venv = os.path.join(directory, args.venv)
-    python = make_venv(venv, chosen)
-    pip = [python, "-m", "pip", "install", "-q"] + pip_args
-    run(pip + [requirement("pip", pins)], "installing pip")
-    # zc.buildout 6 imports pkg_resources, which setuptools 82 removed.
-    setuptools = requirement("setuptools", pins, args.setuptools_version)
-    if setuptools == "setuptools":
-        setuptools = "setuptools<82"
-    run(pip + [requirement("wheel", pins), setuptools,
-               requirement("zc.buildout", pins, args.buildout_version)],
-        "installing zc.buildout")
-    if checkout_of_this_project(directory):
-        say("installing buildout_mirrors from the checkout %s" % directory)
-        run(pip + ["-c", pins_file, "--no-build-isolation", "-e", directory],
-            "installing buildout_mirrors from the checkout")
-    else:
-        run(pip + ["-c", pins_file, requirement(PROJECT, pins)],
-            "installing buildout_mirrors")
-    # The launcher, as bin/buildout will be: extends read under a deadline.
-    run([python, "-m", "buildout_mirrors.buildout.launcher", "-c", config,
-         "bootstrap"], "buildout bootstrap")
-    if os.name != "nt":
-        write_launcher(os.path.join(directory, os.path.expanduser(
-            buildout.get("bin-directory", "").strip() or "bin"),
-            "buildout"), python)
-
-
-LAUNCHER = """#!%s
-# bin/buildout as bootstrap.py (buildout_mirrors) writes it: zc.buildout's
-# own main, with remote extends read under a deadline and a saved copy to
-# fall back on.  zc.buildout puts its plain script back when it upgrades
-# itself; run bootstrap.py again to get this one back.
-import sys
-
-try:
-    from buildout_mirrors.buildout.launcher import main
-except ImportError:  # buildout_mirrors left this environment
-    from zc.buildout.buildout import main
-
-if __name__ == "__main__":
-    sys.exit(main())
+ARCHIVE = """
+UEsDBBQAAAAIAAAAIQCtNDr/xgAAABMBAAAcAAAAYnVpbGRvdXRfbWlycm9ycy9fX2luaXRfXy5w
+eU2PQWoDMQxF9z7Fx5tuJj5AdoFmWSilkGXj2ppaxGMPspwmPX3dgZauBOJ/vSdr7TOHCzwyX2lC
+X3dad9ErYfXh4j8IXCLdMFfBV3DvnXOsXeFLxOw5o15JnDGviUBF5Y61clFww36pcX/+bbwtLFKl
+/Z1wdFMqjWs5O+CUOCSMRs/UsPi74WWtov+h00b93JI+10JIY5EJQSgOOPvctogOmaY/T8ycaTJD
+hgtejofHp6OTpg8NBwmJlYJ2Gdkxh4cz1lrzDVBLAwQUAAAACAAAACEAIynSaY0AAADWAAAAKgAA
+AGJ1aWxkb3V0X21pcnJvcnMvYm9vdHN0cmFwcGluZy9fX2luaXRfXy5weU2NQQ6DMAwE77xilTPl
+AX1NnMSiUQOJbCNEX98APfS4q51Z51yo1dSE2tSOEaQgNIpvmvkJNVoTSULJQUgO1LWcozUhbLlY
+z7AXD7EKT4D3pMpLKOw9dsnGin/9bddXFYNGyc06TYZIIpl16CplLDVtpZPnS29wym/yk9t4VTsd
+mNkeLV/aH48zOueGL1BLAwQUAAAACAAAACEA9OycYqoHAADlFAAAKAAAAGJ1aWxkb3V0X21pcnJv
+cnMvYm9vdHN0cmFwcGluZy9jb25maWcucHmNWG1v3DYS/q5fQbA1ToplJVf0Q7GGDkhzyTVAkwa9
+LXo9J1hzJcpmI4k6koq9NdzffjN804vXvtsvK5HD4bw+MyNK6faak/0o2lqOhlSyb8TVqJgRsidM
+k72URhvFhmI4kJ7zWhNhcrLnjVSc/FEV4WjCb4U2ekMuLy/C2qfLS8L6mhi4Apa/cKWBrcblQfQ6
+J6wxXCWXl38+j3ye17xhY2uKqrnyxy8v+a3hfa3hPW1lxVq7rHgnDc/JjTDXSTj+Fw3kp2U8eQaP
+WZEkH1rZc7v2bzlMCmti2GeOAgplZSKNkp1nTYLAKAtpRMv1JuGsuiZCAwmr7dWEgZHGvubwytA2
+eMnNNe/BUJpcS22QvJY3vbVDJcGQ5pqZhPWEM9UKrogae6LZF2CRVmDXwuu7A2LBdYYMRs3rIqGU
+JonoBqmCrwamNNjQr0kdnhQPT6NqW7EvLOFqTfH/jFybJLFaB6PsOqGUVLqIzgfLXBVwn5YtJ57F
+92HzNRLnIP/hETaoUji11CwnA7vCP+DTayTIUTSdJO9e/mv36qf3b97+Y/f9b9vX/yQl+Y48I399
+8c23/i+B/XfvXr/fwhaYrJLdAB5KFf2oTy++Ov9UPPua5rjzLkuSBKLKumznrJa6v93AzHW2SQj8
+wLTp3RS6RA6YAxvyhbUjv8/JXS9Vx1oBfiCDkr/zymwwZGCrFgrepDpkBToIuWlYwNAB4e7u7YqP
+a1iQusB7i9+l6NPwwm8HCBzwskrpnzTLCY0pAWrQWVbQzPITTWQkNAZn6mm8PvjbdVxd8TQIk5Md
+2iAQgs+4SbMs8uulWfN8aCf8KQZmWEVASk+05dBgNpyTnnXcR/wcU2zKnFU08jr6OyHzi5MndJnR
+LfWJTplZHNZQrGh0ttf4v9DSnQZ4Cz4koo/uLGw06HRmC6T8zA+5C5QZcSEM7xaks8C4gCOfQDJ7
+CPJwaFnFU/r1XXD6Jsp/T+cRZplFvC4nya5AdzoLmbt7RxtAbE0bSN3BQIWxFp+ziYvFRohlm6+F
+T4U/+M5nQopmzWw+LLRF4+BWjjtomwip3jguNxQ3o+qjWrkvD1Frn8DO41gBUA10N++n7MVCFtNO
+NuRZIHxGUkbQtwSkYeSXn3/MiARBIDolhDGQAlJbLrNKk2P1u/P8NuRuCQf3MdF9qSgJ3Tx/TlHF
+cK3dDi9AEB9FE07xFu9fBWOgi2k5HeytyrM8dHbzCIN7BavrFQdXIUCAecEofmY3r+z7B/ueQiKL
+ypRvGIiUP52ci5/oW9FzgNWu472BeOCNuOW6fA/1dn5/4Qx4CxHRYSgaZTeNOkzqeEqL0yhPf5Xu
+Gm6qmU1WxntKUKjz/SxYeF/JGliWdDTN2Xc0s/ek2ZPKajmqipdYk4C8ZhDpURSnHb+t+LAsxoXF
+Q4wfjg//CzYr1iNs2rPkBDqoE00BANOFXEclyNGMqb0kK/TQCoO+gKy6ePHJi6e4dkXHxwgmJNwE
+rsJo8vKuoYP6LIDHhrXtnlWfS0r9FXNAA2fEsHdcl2BnGEA23u424x5voxsfOTBvWgp4sbVycqbj
+l80Y6sc4Ha22oRDMTLlm6euNM2CoNo6rR55FXQp0E2TUkE+pt7BDO7+VZUdDblVy/MmAaACV2Rwr
+3X0BGJ0Mojcyjxg4IePLYWgPZNEiu2wk2Cnn0+tZaJyhHIEICJJK1AD4Ae1mMua+Q9KL+vig5kU/
+oHCgjfHNRxrZhBIT+C+Lqb/keDF1VCUJrWChx31KqT8OAQsgMqRLc9u+pMRbCuX2KTk9o0siCE8k
+wCTAhiWlp3R19aTbBXLEWu6jw6aTK3qQNOSU0I89XPGUTDYflheeHbsQUwanhNJ2Oq538En5MKZW
+0qEULgmORh/a15rfPoDhjykTLjvOoXFnEcxEH2RdK7rO0yOSWr1CZDv8BwRYFnoDEIWVm4VqsOgy
+c6z0rq77ucqOXXYqg5bUMrKTWcNEq88JzoYWRiMJTizYzvY8xj7oB2KA/5gy3knYIm/mjrJdRrka
+rxC/vsEdCzlrZHMmRQWLqdnFn+2UbRFzze2DAoYVBqKJs25pUo8QbstXOUtgjVCuZrACV23ra4Vw
+tmF2d946x3lg8D0oDrsPmf368u129+vb7Q+Qkh9+Q5tFXrbZ+ThB9iMHf/pla88+bA++Iq8WowR6
+UJOOHUBj1ypCCkoIiVd/fw+A3nPs8dzgLcm1MUMxa5xg2uw1AkEcPW2or4tuTlrRQRiVE9mPdiFt
+BMDHbn8wvHRzPwRG27rn/79/6tit5aHL9cS7akyCijv5uWxZt6+Zb05ynz4bslUjX4VP0BNG+fqw
+WUNc3AXRzajJ30ry7YsXR2DH9i2TBd5gTvru5Yft9gM5qbFjWbHLjgXlQiAfm0XNIbJh+nFxDUjj
+5yG6aLGO3X+kyZqF3GryYgecUbG/OiejhkyaPsg4kNgfyOqjTHoCZfRoQ+bjIzZlmDu5kyVfx7bl
+vmPGZU9ur1wB9pTsuPkw2T1rXU62eSz9Z9Z+CAGTO1dt6IJF6EntRy40klPI4ug8A2HiRwudLz8T
+Lmd7Gr4aajJ9AbQDXgERCxa/wlZj+cEMHH0DpBbGV9ycJJDk7kMgWquw3nnEGWDn/wJQSwMEFAAA
+AAgAAAAhAI7mnZS5AAAAJAEAACkAAABidWlsZG91dF9taXJyb3JzL2Jvb3RzdHJhcHBpbmcvY29u
+c29sZS5weWVPOw7CMAzdc4qnTEVUHKCIBQmJHQ5Qk7o0ok2q2OVze1LEZ8Dj+9tau483nGJU0UTj
+anxAqb9IhRgYdf1lqrpG7zNGCoL6gUtQaGaZ4ZRiyugknOAogJxmokTgK89EDnB8IndZWWuNMa4n
+EWw/2bvZX+zujkf1MSwqg3xZeogDa+fDGdrxL7719zXG5INyA5LX1HlbLox/XQ23EHoUA4vQmd/h
+L3dhf+/BYom3pkTbT9JtjmnihXkCUEsDBBQAAAAIAAAAIQD8TCz2xggAAEcYAAAtAAAAYnVpbGRv
+dXRfbWlycm9ycy9ib290c3RyYXBwaW5nL2Vudmlyb25tZW50LnB5tVhtb9vIEf6uX7FlYZR0JcLt
+tUHhQEUTR4cLkEtcW0ZQ5AJ6Ra6kTahdZndpWdf2v/eZXYoi9eL4PlQwYL7MzszOPDPzLKMomi4F
+m9WyLHTt/mCZXiv2II2recmEwpVWK6HckHFVsEpWzNSKSfy5dDB4xR4gM2RWM7fkjnFWSOuMnNVO
+agVtkXh0wihelhu24oovRBGx641basXi68k1e/HibwmTdqDEgzDM6TpfiiJl7ONSGAGlYiu95JYp
+DZdsbQT5Eb8RM8nJSOUlfhisJf7Xbns/It+SoXc61yth2dzoldeZL7UViq2kMdoMsRdL+pd4LvKv
+sD+gNQuBxyQdxGAoN6JALCQv6YXR9WKJLVdGPnAnmBLO5GwuSzFkYTtaDUg1jK8oeqVUeLX2O7u/
+r+z9PbNLvfZGVukgiqLBQK4qbZz3ppSz7a222yu7RGjL9q6eVUbnwrbvnVhV5EJ7L1ftdW1K6Ewr
+buz+MyO+1cK6wcCHaAuHLOzcpjOtHfLKq0qqRZprZXUpWKPi9fblJETT8s0JNbk27aoKWLBIjtEz
+BAXLlaXnQ/IIzxE+CwjZweD67XX28afJ5F02ffvz5MPdlI3Zi4v0YjAY5CW3lk12KL0cMPwQyPv7
+ztO4AWluuMuXQ5bzbFarohTj91qJ5P7+kp03L8+BRca9lm1aKaLacLMBto3IncaVB3spH4ApwLLU
+akH/CSttpFKfTlJUiDnLMqmky7LYinI+ZE87FHZBP5JOG2G6bFf4u3YZInJKY19VgOiYkZng3D+Q
+gEoYt2ldDdXjHe14YoSrjQIQAR+3TL9oGUQa76Lb3MjK2YjJOQkpvoJXYxYpFzFRWsGimVTRsNV3
+7BcF06l4FE/oCUJRsgsuyhKJakIbsNbxHHn4mX8NvYScZXGtSlQMqp6JR7Qrm/je1uyQCrbxgzK4
+1RLc8XsPi8Lug2THWidWHYFdFvgmjry/KKTg0mGvZWeI49ku+cnOi1A79LB95symb57epoD/ayo/
+YWJqixka2nhqapGknWjtaRePuagci3ddJb1C5xbFdbhr6vvDrb9ICPKCrvrm/RZ3bVpS28ZkeOCy
+5DNgNT6zyUs2F8ApxYBk2r4cHeAjCvmkeLhNJWJvMEmzjJCRZUnftG+OqVk5I0QXnnKh0Hoyv9iG
+ODwvZD+i1T8ZM2+WHpN4RhuJGwTul04XDru+0K46jd63yjqkwQdIiTXatA8a5ogomZ6z87DonM02
+NJxVN6o7lGBxWAGAwxSL+fYePUw1yPIJ+lVWyT72KYXBzB7UuURN9idAHLkllJ6a21RreBC0Hcn4
+wS+CMsQ/X5J3L8E9Qji6Uz7aRRvDyYF0oMm1MyV9x3/dXIXn8V7nhAt9ONDwtFidoQS+oN1n/kG8
+pQoRthANt1Z2y3wsaZ2FQVHEse9cc6j3FyBMXs/p3VKQIZkKVViCXxyNqs0PI4VOPeJqk66XZZQk
+pxvoV7EZl3w1K7jXc9lO0BRv4iej3EqSi1lz5zeQUHyiCxjeB0PY7/PAsGVQWyy06I324ofwHQ6Y
+dqYFk59Gf/q8W5YV4Kul5kXsw/tpJ/O5WXAkV14tKiX+1KnJYd90s9anGxwyalB3dIJFI6RpJFUh
+HgGNaPQtamx/3i1sirI7tqj0QXaaysdVv+zP8eScemzLRaW79OOpS0MXYN66aQ1b+tkrXrA9R7js
+kr+UOFZVSheT1W5qvXRaW+LsBFvrqcLR8Yalx8nFEymMvEwn7Uve8BcsAg9p5L2UT8iH7OPNh/fv
+/sX+E+6ubiavptub6c3d+6snKMWFfnFx0YEYqooWzgtvKZiGT+vIjzJgVvDV3izzz9K1kej+0YrT
+yBIYz78AcwvUNF1V4KBrbQp/Q3PqsNhCVHHmcBTV4V4u1LdaQ30/9Ecq/YlVrQ9UrqjWg+FDCU+b
+81HGa7QXn/kWi1QNAYfNYWXICqRv0YfkDY5+543A+UuPRTBw5w82ls0EnbI8Fv2gJTyBY80x+G0P
+kkTCxmDTuYuRjob49GC4Q0E/H5D9FL2fTG+uos/Ua1uxg8Vth+8r+D1rTjrwvDneoWU9cCNpuOD0
+i+5nZCGo6HDgG41ycON034e0rgriAzeTf95Nbqe32dWr7PXd+zfvJuO+8ZPgvLq7eXdyVTd7ti5p
+lnUoGaWqTZJ1dMAad17juDQZkpNjYj7fna5QgB13FdxO3+CQ9f2VtZI0KniZgZR4BOwRK6Qi+J8G
+EOa62MuGAzSwuQh1E7pFIx92ldKXhCpOUt+qvIU4QWv/6+Xn5Blz58x66Ini8hcVCHXsIT30ZpNj
+fvbt9n3FcRAnyb6gaSQPyi2I4YQaON5RJtE83c2n9vD6bxJspjhw8l9P8hrxcwZO1TK+mJgbzR0q
+fA66Qex1R96wsyAJh6lPBF5B2i+jw7OdP4ojV7zISp0jr43JfY+TdEdlSrmSfrx0yJZ/FBfQQzkb
+0xeIdKVBGrSSeZywP7KDI30IIKJWgYaInjpMvth/K0i3YaSZue/SMHxPSF9dXU2uvwfe4PQeMfDT
+YetBOtNF51QVEBLeIJKutuzvY/aXi4vfyH+wp7XA8GY/TafX7Kzw/BDY/D4HBnj3PNjt/QB9Tbho
+TsS9HfnkxghW+3SJByhiH+WeF5Hny8qNpjh1EauJusuQgkMlW1w0qG+ZmRcmRnAE6rf8QbCG6TiA
+HFK4mjthwre47SnZf53z80aqr740bBflUPA0xJuTYa6rDb2L+5+9aD9/JtukuB+H07TJk5wk7Cyk
+gL5PdKvqBJp9PAIGxwdl0zP+22qoDe/48HRyAG6wKyJBIS3RenaaAz0T/P/nAjhZBB7r/uDik0eZ
+SY5+FdjmXs++xHuhCNsOq8gjXi40KN9yhUH6WKHG4LHc1tXc8AV9pckIk+jnHgvghyvbHRmBbHZC
+bJ4OcfPBF2xmHXfMNwQ01G2CSnssJJxwgMDvxq1zz80ERmKhRfggsyJG7kvqLHz8Pk5d6XcsxsNd
+kBDu/wFQSwMEFAAAAAgAAAAhABKr490NBgAAHQ8AACkAAABidWlsZG91dF9taXJyb3JzL2Jvb3Rz
+dHJhcHBpbmcvaW5zdGFsbC5weZVXbW/cRBD+7l8xdYjiS+9MValQUu5DKUEUQYiqIkSTyNnYe7ml
+ttfd3WtyQfx3nlmv3y5NgUpRfb7deXnmmWfm4jj+fS0cXWntrDOiSZstqdo6UZZ2TvjmZq3yNX2U
+xipd86u6ILeWdKXqL682qiz0xpFyUSnFR2mPqFHNnKx0m8ZpzTZu1lKW/tpdnvY3YNlbCZ8PLOmb
+Orq8POs8XVxewlZtKTktdS1xgE280w0eZ/P+YlYpY7SxdCWtKiQbrcjqyK2Dh5Uy1k2jraUsLNUa
+iRbyllba+JPy1smafSMdK8uVzzXib0qxqfO1NCTsxFIax3EUqarRxpG23ZORUbQyuroXZNrDjMyu
+0xxp6lJSuGbF9oFruTYyXalS2u6scLpSeXZjlIOz0ze//nT86i0tKd69G0d79Lqtpyzoaku1qOQ8
+wK+Mh/gFSaC+Je04R7whjgxhMvycv5HWpdHp65OT4++z7/7ITl7+cgxnSYxix3OKh3LzJ19wfrjL
+F1048Tyie//6YBddsDN2AstIN9dVg4wTE5+9XLwTi7sni28uhsc0e/xocXF4/g53op9f/nby6sfj
+NwxAHO892rfIelJyLtyY4skuTjPyWAJgdzQm6gGbAjWpAhogs3JrRFdpF/gCIhkpCtqASuAHFfhQ
+qlp6tgrU9CNgzzVcOg1LK9SBrkT+nnSd0qQjmo1j75aaEq7I5kY1rj0LRJmUtGmujSgkh9RS9AWZ
+TT3NTFzzbafpWnKNFRoL0bCZtOOn3doocmZ75GvyAFM7ivfcD5cZh0je5hLBvfavjvnGEdHe/aYs
+5SoEIeuPyui6krUbvI7SH3AY+4nUirKMKZtltER1s4zfZ1ncxo5MUnmrXMJvk9ks8g0ZFXKFqnzY
+KFQKDpOW80z1OWlQ3UAplifAZfY5CHzXNeJ66Lpam0qU6k5mjdF/yrxNhRtm2dsl3TZVCvyTexd8
+KIiT7xl0jakp3rfL5b6NaZ+GQGeEzNmwLK30PRvS8izN+v50NmnTaoRbh2yAwdsdafWNPUhrK6zo
+CcFyTSNrxCozZwFlS72I9tLY6jRY3oD6ss4VwEnuIMopbkuzEjnHD7KJayjcDMoJCWVTwVAXwkPS
+fKPQHzeiRhMKqpSthMP0udGbssBQCbbGXQOic89MlBy1lHiUO6pealFYNN0pkg+F49zZdK1d28bJ
+F3+lafo32c2VdcptXDv0dIGhB0szEjDrWd3JPxvyqgAQ6oTLwBIYzxheoCpFddRLH8fXljjgQNzo
+YJYsfBlT1Lay4PHRRC1BBb7lo8SFHR1mocGr1EPV8su/O/+E4tLoZAghRZCquefTd5cPP/WUSwJN
+z+sRUXdNTHjNUATSKptBQvL33F16lbEg9A1RoElzp802BOBnSQYhQ0vZlI2kf2o0d3+umzcQu7h1
+yPho1x9XlkmcdIZGiYXIfhBoqp3CdafnUKpcFyDvMt641eL5pysZLEEgrBQGaJqYITm3h0v8nZ3H
+Bxf71v/HcIX5/KkZOIWaOQgcAZjPiCWqg7Cd4clIR9FoW7fWNQtGkwlzbTuNG7a1XXTB2LANwCJ6
+57A1cXgwUegWl8tLbpDgGCeDk8PLyxfe1mHn5pDWuizansbYrph9PANhdLLy1cVoMeybh50s6azL
+JV5UvDuEzSJ458fFh/iCHve5tlTbsPSOIk/xpvsmYcuP6Ww8CYJdhml2MdhHudlw4NPeJOyvgvpj
+ML+/zrAK6Y3JpV9seTMeMqLnT/1qgImfDlRuv1pO5tF0YZrWzM+N8YFZT/KxveVk6xqIOfE5OvLt
+86fxZ4HptjYPzXSDH5/rHcUjjB5IYnxiBriHuyPYJ4f8ifE4Wj448Cbi0FseUwEbFAudJxNCcrdu
+hOX/kSSPq9gm47DvrTp+h/AdEMxSO9MHY4N4DCWIFznAG2XHRF/Uul2cFwq/DwTPIN8A8pNb9OBh
+h9D/HmIAnHeMo/8Y3ZgLnax17TQJ7nOR8M4+2ma6FTNMz1YJBsF6I7ER53K6lU/XBvyuGf9Om4ff
+R3C/7XVm/JMpeOp/N+z3UlpprIZP9NfPns2ifwBQSwMEFAAAAAgAAAAhAAoqvwleCQAAjRsAACYA
+AABidWlsZG91dF9taXJyb3JzL2Jvb3RzdHJhcHBpbmcvbWFpbi5wea1Z62/juBH/7r+C1SKo1Nra
+TRc94Jy6wN1tgAu6mwTZ7H1JDS8t0TFrWRRIOYnvcP97Z4YPUX5dFq0QwBIfw3n+ZoZJkmSuVGta
+zZu82f7ZsEKt17wux6xYKmUE42wttVaaccPapWDipRW1kapmpRJmyNZ8JXBiMN/IqlSbFmiI+klq
+Va9F3bKFVmsmW8YrVYshA9LsWctWsLms3/o9+WBwD7ThSFkIJndOAorquWZpobTIVdPCEBxMX0ZU
+omiVHtIO0/JWDBayEtmQGUVjC6lN2zuMabExwiBTsjat4CVTC9ZoBYseGX/kss4HSZIMBnLdKA2s
+68eGayP8tzL+zWzDayvWDZ48GJDE/rCZ1Z7Jg5obPMVtKlS9kI9D4oNX1Wu25rDHqEp4Ej/6yUtc
+DGLz7avIxDZypC67oSMkUOd+dTCE5vUKKA7ZRlfw+SQ0Gs2cIJELeveUfiItEP+nNnlb+22faPKz
+Gz25E/3Cb7tWn8lNBoNSgNnRsDrNxgMGj/1ik2Dy/Af9uEGF3Np1tAqfUphCS1LBJAk2YL8WeXAz
+YoizSj4JIFys+CPwUJfixUVUnmTRoTkvyxl3p6XJqEiGLBmNrIfAOzDLN1U7SULMFAsYDwztPktR
+NZMEIyAwZGltNEeuWRoTyk7yMrIMAxe8sBKDE4m6jNh6mB5nZS1a/sT1JPly9xG2WM44KwALZImW
+MWCaSoyscmARSH6UWCJrpnQJVqKgFQuhRQ2gkWrRCN7yOQT/aWEWcM6okvXK/M8C3f5w//Ps5m7W
+F6yUmlxyC4wCE2B2YPWERKUE55HzDcXTNwjSyrUA+8HJ7bYRk0WleNsJcI14+wfuUQL4gSYAJYFT
+AnyCQOegiEvMCHCb0pzmxLvSyAV/UEYcD37uJCUj2k3TKlWZPVrd1OtIPQHExYGTu4EuMgDu2g2v
+TtkmhslWsUKDaSCNaVFBFEFgtzbLBCFPkEqJAW9TDdLo2vHuwGgNqScFEZ7IeA6T4NsAInmgyukF
+BTW01FJr9XYcTg5AjwuMXSBeCtG0LN1NFxH2ZpjiCZk7Uo2WqMxAcewWsDOTsDP7MWSY9yaQCwFo
+ITB1FrY7Ic9jFv4ltnPFdXlVt7AWLDreW/7+Xayid047O2LZbcVSFKtZs22Xqk5Ja84l2iUoTZkc
+33I+N/hLG3MLg3adt9uQQVKE5NWF7sTBZQ4WL2f2PUUi2f65RDakHuecFPxANH8UoMFfixAkCOxJ
+ZsmAT7cQcmhgOsd/E8lhxF5gzO7DeH3muqZaog5kcjdmOp1CPZC6UX+kS6OTnQyaeipDW0hNXKZM
+MyYX5Ia5xYWjLm4fUUHZSKZg7A3zyQOrulq1FC1Wm1DWVYB8EVOotUlg0CX81LJNyWHmgiF8ULCb
+NGzfU1TBZ/NNXUK9NOm0BBaSiy1KJQ2VXpBA0p1ZVAKERBCGqD1LcCtf6eX3AisKrrcf/JkpxRBU
+Brwtlp0NYhCZxGVW6h30PwoiP7A+tNomuBh6csexvHuCtF0INrLxWnsAUJRQO4JNS1tdQObBPDOC
+RR5uR+TZyZT9lT30ToyEyJEoVHvopRn5IrygH3ZGwv1pbz+eXgiN7h/YnKINOhORsh+mEfMUX8B6
+fLjF4M7mOSQuI+pul6umc/ebRpuHjuQw6MVH/m89ZuPElYzZwQDvGyRKT35DN+K3/L7nn/i8Ydj8
+VHxTg+4BTsGFev3Ks6wqNhdj2xGVhoG2oP6BQsOl7/yQp+V6U6cPXtxktEaT7zcFvgj0x58oKZmt
+StFhkZSH42QaEe5Q2uU5MDA4ec3Xgv1pwpIa1LlnKGoIZ56Do0Hhx8VLA6XjpleP4xNkIcQFFY7C
+Zou5OdZZDQQpeCzOJ1nEOXz0qFnNOcwEEE1KQIELwLBnBprtWQhEtSmqlxV2/cVlLOgsb61bv8+/
+p+DZNcoFzJy/o6m4fvoux6bU6RSzraM7k/VCsX+w9P2QfZ9F2ZRLCKd+wu8rbM8dWC0E+FfEH/BQ
+i2ehLwC4AcHh76zM4Y/dgQ6SHWrRTYKFSm43O12+z7Fm2OX8Yfy3aXCVvSSK9wVHZD1/l9H0v3tc
++PYzX4ntvgnYPyf9Fcl3ybepLLbI2Z7CwGz/V40NXRXRc4S/k//2KakKIIH0m+5JPcwAjA+q3fvt
+a2uP4MH3O/czXelAXW+X5H23iYayo3S9RHSo80i/fvUlwtev9raGEPDHL1cfP9x8uZ99urq7u7n7
+jIrEiOjdDGUW+W6rzSN0j8b22qCtuCTv30cN2fNSFku6vKJ6RLxADcK2wpWhPYvYKzDj0r6j2cJJ
+WI23JsSj5s9YbNoLkRy+Zu49mCLz6x6SqP2cwq6EJRboKGXg5Iwme/lzfyN6AAJaU0mokEL8EBHX
+F/qKC6uXcZ+UC/fQQSIjIHUabw80096WRlWy2EYcOEjFk0AxaZKQu0Hmq0Q/dNw9UX578/Hqp6vL
+z1m/SN05ATg6o+jhrLHmvThsnPmWTLMbD3hFIErm2IW4OCiFZz87rJ8g7CRQTA6rJVxmmD3VHBGz
+2/GHorZ8JcwhKSMaFHcexjHaqBbbEzzm84jQPVFAcHumiyEYKGVBhasb6fueJbJX+j744Li8/uXq
+7ub60+X1/ezml8u7u6sPl/thYKn0GmVPgNpf1P3Q0+7VVBbPXtUfBDCDUhBAwt4+uWPGFqyosPQX
+4KqutiyFxZj/DetqaUuoVlhTUneJDnB7dTv7C+MlZIdm28hcQYU8F0uJlmnBa3mxyux1eBfXAVAW
+HPqLkkp28Iz0zGSE7FqYTYWl2lxUeAdBX4DdRkXVr30QKu0C2x/6WtmOGbQXRqyjoVZTj8gr6hTw
+Kjdv1Qz7HKr0cSZWHhJIxm/fJj7wcQHzyB4enMQZvIIFxEQgTRMkOk5cb4Wzgz3WiVqP8Q4Zp6EG
+2ukAOq97wz4qzKIFx/9gLFph80Z0j5HQ3aF8oVwjIDFubTqC+jMqp80GshVdBnRnubE064W1G30Y
+n0/zCs9OKem60fPxNG5P0NFcO4bvI1AwFKi74lg5RYWhVW/To2qM9UUK2kUc8MyuBwd3KZbY9JFb
+XfgaHC8SCEI6bySH7wPOGcNC2gaq9dHssFy1sqIlXggjvqnKOswyXjvl7Bp7CXevDqnNZudwzXDg
++jhR1Cx1t7IL1r9ydRQi0fFiN3+l7A6grPjQNWMvvGeTuEveu4TG32w6+C9QSwMEFAAAAAgAAAAh
+AFmaH2nLAAAAPwEAACEAAABidWlsZG91dF9taXJyb3JzL2NvcmUvX19pbml0X18ucHlFkMtuxCAM
+Rfd8hcVqKqV8wPxGu294eBprACObaJp+/ZC0aVc8dDjXF2vt+4IQWfAK0ddEyXfUCZpwoPo5gfh6
+PzZ95xamiDC446h9wHCjjM6Ytz6uvSTIFMTLBlzzNh1s5b4MBywoCPfKD4Xv6MJKOfHarxCYu3bx
+zbUNSI1XxRIyJrgJlz1KEQqnNaPCRRHhfPtRSIRF3Z+ijSB3Cl4mc86KXx2rEtefJoKR2n+TeT6N
+r7/GeR6/UsoOrCN9QGXMta8beBmFrbXmCVBLAwQUAAAACAAAACEAcN0utTwBAAD2AQAAHwAAAGJ1
+aWxkb3V0X21pcnJvcnMvY29yZS9lcnJvcnMucHlVkc1uwjAQhO9+ipF7AanKA1D10J9IjdSClAJX
+YsxCLBIbeZ0E+vR1kkZt92RZM+Nv1lLK9KrpEoyzDHfEvjHVwTVhVxvvnedEiHVJ0M4TvDJMjIWu
+FPOieHH2aE5pLyseEKJqMqN07swIjbcwAcYGByWK4ksnkyTZMPnRW4BdtKvw67/46Ik8llAZS/ew
+UeGVpr3S50RIKYUQAwb+UMy2qmpoOM4XAnGi8MnCDfVQKoZC22sG2iYSoG444GiuY4GamNWJwOrG
+sUSXjC/dod9BT9OpG3rAriTbQ1WGAx0wLgud82eOsKqOd8aCWvI3cKPLKTkRq22a59lrunvLlms8
+YiaXUR7BPCldqn1FU1oM6JmeN9n762qz3n1keb7KP0G2Nd7ZmmyAHGr+G9kqb4acmDGUGn/yZw2J
+nItvUEsDBBQAAAAIAAAAIQD6ZPVgaQIAAGMEAAAnAAAAYnVpbGRvdXRfbWlycm9ycy9jb3JlL2V4
+dGVuZHNfY29waWVzLnB5dVNha9swEP3uX3GohNldom0dHSOQD6NfWtjWMVJKGcNRrHOs1ZaMdF6S
+/vqdlDhdYTPYyOju3d1774QQ9w16BGoQKtcbDOBq8Ng5QlitcEdodVitoDYt3ykOfcSepqCshsZt
+oXV2AyprXCAwAbbKEGqonZ9DaDhcw3oPa2PfrAfTajcQ5ONJHtHLzaC8LiJktnaOAnnVy34/heC4
+MUWAhvvzUCkLtWpbWKvqEZyFbbyMrbt0H9Rv1FIIkWWm650n0IqQTIfjf6NC05r1+OtCltXedTC2
+VHbGe+eDrJxH6XoyzgY4Rg8BfVmpqsFSG59l959uluX9zfK6vLr99gALuJRvIT1noCKbeyD3ouE5
+aAfWUaIpUfcMcnu3HHHeJaAzeKrk2Ngr1mVroTUdJzK7YKzGHfRqgzxDprEGftXQUuwNK3J+nxfz
+LHbjkQZveVjZK2rkL2ds/nKWXIx1ZkcCRDEFcdRHFMcKcaQyYuSDb6dwKrT46iweizH7SxYkSXHg
+gP10zvHnkG8bUzXQqX3iAHcmUCEBYrxVHUb/qCTRAUrB3ffPKbxxLYOxmdCSUW042M+6Q1qMwFCp
+/mDjU1vJCREoRS1G8SX78uLyQ5xBoq2cxlwMVM8+iqKQDe60YU4pL37M31/8hNcgZFVvxH+ZPJUD
+VuUfGkxT+ZHCxEupKI8Az5TxEtpxB/fApj6P9+fsk3BImSbRY8RWeWt459JisIxsTzpNGkh1PY86
++l6eDtHm8ZAi8gyOzzjKBildH/qaAj0tTqnx88QKy4Gq4m8eEpbkda1Tqpg8zCbdbKJhcj2ffIG7
+5RVb5w9QSwMEFAAAAAgAAAAhAAkuyEcvAgAA3wQAAB4AAABidWlsZG91dF9taXJyb3JzL2NvcmUv
+ZmlsZXMucHmFU8GK3DAMvecrhHtJpmnoYSklkEvp3soO7BZKT4PjKBsziR1sZ3fy95XtTTKZXagZ
+GEd6kp78JMbYHyMdQit7tGA1uI474CAMtx0ofEEDPfIXcna8b0HTTyHU2EnVFIyxJJHDqI0DoZXD
+i+tlvVi0XW4Oh9FXSJKkwRa404MUp1dfOR256/IYrVwOg26w+qq/3d1lZQJ0qMYjjj0XCAePPcCr
+dB0c3iIOkFpnQBuoZ4c2KyGkpRZ8UW24mUNzIVeNVjYIkuq0dlYiB4OKDwja9+k6BMfNM5Kb7ipi
+grmRBoXTZg4t+1SrBSpqtPDMCrL5bOnyzWvr/0OLWRbCyDXwMxLSpmuKHPAirTvpc/XbTBiRHVdN
+j/lVG9X6jsVwtv6eBqQ/o8FWXipWMPi88qm5De1FAuQgdw52aiPUDSPL1wzEploZRQrOzOXqr6WK
+JKSVyjquBKaravHtV2xQiFi0jR5RpUsr7LVmINslFfYWyXbF4eagErqR6rl68DN3Gzi59st3lgGn
+uXUG+VDu8kRbEYfsjWj2EaLtJ9ule5fn7sVPFww9utJptqEIIToa1nTVJ87uDmHi4F5jghQBgxeB
+o4MfJNJ9uEqtyv0TbjtV2Gkkja1Nj0/3xmiTlbeEJ9VLdd5qbUwMlzYuwP+zAnwCpR34zZ/h+ASC
+K/Aq0kat43E9NNFyihrHZQiiX003mY6nx5/Hh19/N1K74dq9+W3SLaYl/fv+fZzotcUP4v4BUEsD
+BBQAAAAIAAAAIQCDjxWiuwQAAIgLAAAiAAAAYnVpbGRvdXRfbWlycm9ycy9jb3JlL2ZyZXNobmVz
+cy5weY1WbW/bNhD+rl9xE2BM6hzFyYq08OoPwZY2A7oMaLIBQxbYtHSyOVCiSlJx3F+/O+rFlu1u
+DYJElO7luXvuhWEY3uoNpLUxWDoQoOQzQiGN0QakHUNO/yvUlcIp5AbtegxiJcsV0HutsiQIlqLM
+0NhSuHQNGyMdWlgszpWw7qzQmcwlZosFCAfSWdjgEozW5Cp3aACf0WwDW6cpWpvXCuy2TCFaLEZ/
+jYpR9jC6nY5+m47uF4sx/PHwc/wTaLcmvQahBV2qLThUCtZ6E9CnLaS6qIRB2Ei3BhQEqlGJLBop
+FCjhwRfSWo4jlwptnAA8rBE4FhvkWilKCmlxiFBtK3nWOky0WbWJgJrjBlGS69p0aWlfQia244C1
+l7jVJeUpDMMgkEWljaOPDp0ssDvXRim5TAi2xSC4/vDr3Yf59fuHm08wgx+vJpNkEvz+8Zf+1dur
+1/5dEGSYAyd63iV6TqYiSRhe+CmeBkA/5HpAEiXiuSHJEgCFxM4SrczwBG8J42YjBI7omw2wJnSw
+lZJuz2UrTLmfNToJHxJjnZFVFJ6HjYTMvVCClHBmir40YMIW9MCMWz9OzxSWUdgJPXkhVBZPipM/
+j4v8jeEifpw8wQ9ABy9r0NWmPIqkLhudBvXcYKVEihGbm3nTZGGQnXDcu/72n881VfwsJFi5EauC
+uo4OcdyS6cHMB5RGDl/cGEq9md3pEnec3mNKlWWByjhFX62+eawTRYUZyBJeseqrMZc7q/ZcOrPd
+ZY2VSHzWV2XSPxBnFT94CEnDYDyG8KA5W0rxJcXKwZ9C1XjD3bLz0WacQfh3FAw55L8E7dgvfYj6
+A//5wuhrl8ZJx0pv2n2RZa6b1OyzW4iXKGIPZ22EceK0E2pum7RxINRE8X4XseBcrHBXzmNg97om
+AmhSyXw7ezD1HgfXK+REtzZB59T6g15r5sb31jvwSI7poF4oaSL2TinTXIK+LaJw7Vw1Pec69o+W
+n+P467nNjS5gWUuVEex5N7dSTSOxHTfOCCp1evLyS00zi9goZBn1wV5yZo5KhcZepUuLJN3bSFbo
+okEf/NdAoiC4ls6JRFke9M/O5EdZ0K6IcklTY77cOpx5kGOubaW6AzHsP9rZ1ev4a6asVXPihp1G
+DYPxoFp3ku+R+PqfuvU7pctCstTZXnKIxf4L4XS1he9mcDmZTAfQDk3uvTvV/ANnVP0ii+Iko3LL
+cJj1UNhUSq6StkV2Q4ULMqK1xzuqq11CK7h2rS89RnMUdRT6PRd2su9gfzPx6D0af6Ffgnsau7XF
+8hDSRgwHbbqnwYu5kWr8tugztKmRS4yM3uwaj7f1+08397d3N/f3kPINgJrPD8Em904s1VGLkYnH
+xnpJ943w6Sjm8KyRz9AJqXjfPT51BrzyYE7MycTpFLb6iagq2nC0tpohO7KUFx3CCGwlyui0xTg+
+8LjaB3pgeSfSlrXq9JrrzjcDbC5HI8vgBvpDuiiCaGRjlooOs0m1R7/JP5omSWs/jjmOLpt/9+49
+z4f6LeE+Ne1E3VVrN2LfwcXl5Ji3UQYeeit2rPVm0Il7ajT3fDSd6Pk5XE3iE27fXL49aSK5yGE9
+NOFvbQeJy/hOaA9d+btcHPwLUEsDBBQAAAAIAAAAIQCw8WZdnw8AABcuAAAgAAAAYnVpbGRvdXRf
+bWlycm9ycy9jb3JlL29wdGlvbnMucHmtWm1z28YR/s5fcYWjMaGQkJJMX0KXk8oSnaiRJVWSk7Ye
+lwSJo4gIBBAcaJnuNL+9z+7dAQcSpNSZckY2ebjb29dn9/bged7dQooslSJPwpkU5SIsRSHDSPXE
+xzCJo7CUSoRpJMp1jm/yoyzWIsvLOEuDTudtFskkkREoiClmyUKlYTlbvFRiMpll6Ty+XxUhT87X
+k8lAFOGjUGURp/dK3GciTkV3XmTLzmTyfrqKkyhblR8mk54IRR4WZU9khZhmWYklYQ6is2y5JGaS
+OJU+zcLizzLtDGZJqNRgcivLkmhPaCbYBbkec6/5xpAK76VIQ3pYkuQsCU95hOidGMImSfYoo6Dj
+eV6nEy/zrCgF9BDyHlLZIf1fEk+DQqpsVczqR8uwXNjvWTVayE6HhBVW0vEyLoqsUMEsK6ShJ1ZF
+ovZMCyR/t7NPWccjGtu3qAjTB+jFrvr+5uR0NL4dnV5dnt2KUImz0ZuTdxd3Y37Q6VxfXZyfno9u
+xVB0vayAWWXk9YQ3DxXcofT8zujyp/Obq8u3o8u78dVPo5ub87MRZnuv351fnF29uxu/Pb+5ubq5
+9TqW9N352xEeYNLXwXE9eneBkT8cHztj1zdXr0e89edZYOXxen414fbu5IKWffX74FiIF8KZBh/J
+HlOhstmDLEUZLyUGO28w//XJ6Y9aoBTuTtLk6zyGKNf/uD4n1hdlmavB0RENB1lxf6SgrUTCB16I
+keP28Bt4SR7OHsiVVuz0JRwIEaMyHUDkWYsse4DDhim8oXigoSUIQdcrhXghh7M8iyiDN6ZZKR7D
+Ar44pTGaH3Suru/Ory7HlydvtTE6Ah/PmJZkMF/7RlJ3KM+SeLZujBTZFJI3iPRn4WwhG6TKxP3J
+4dAn5bijs7A/hejJFrn7AjDizoRukqSfxMu4wd0co1PocJudNNKogyd+pxPJOYHGWOtedZWc0Rd/
+oJcRftXWIOvreTrqJ5MY5vk0mZhfc/wEK+mDIozheAmZThN+MOVBwmx5jpgJCAZoTiHLFczzbwKP
+gTB8BPey7NKIz3PsZw7colECuIYNv4T/MU8cThU7nv+fTqdDnv/X0ekdz4W5EbiAsTxOZLfw/vX+
+pP/PsP/5uP/th279PRj3Pxw6j/zvvoBPdzp/cRArqL53NV4O74oVOOYhYTGz1iiQPqrhP7I6Fdmc
+M4WSiRGeEZJW1VYbiHKFqLGKeCFYWvHu5gI2gTYYTYhSXsg5cCWdSaZAuhizLrYo1GoSMkXukGRd
+pI/4o0T6IMqUJnJgrtJWMMEwEPMkQzQOxQYG8SQdHgPKRhT9FuX0MwqUMf79BYJWDNV0GKGM4Iie
+Me1dUfIM2y9fIt+EKZY/SJkjvjEBGtIclkkLd3cXG8ock4tWhG3YE/HHRTxbWEC6Dz9Kxpx6JRMC
+aMVziJhNSQ6QILNr5ugbZ1daRuyTSUJxeiJ0WPN6juVtPjlJEBElpTCZJWikFF7Ngb+9WoM3VmPX
+mMzPwRIKBZgRWsSeyOEjVIVo1zBQUSmCAZzF0Bg+YCm+QjKYykX4MUYyhoLgHFgoQqTWyJIigGVf
+r0za9Y25QJOcTFZzDBDH9ykyaATfzZFJNCARViBmbI7tumgEda6mcC0jixJqEec5EwDMUCQe6Ql9
+m6HLT+VkUsHMC3HFMXa/hLNDLzPW4vW6XMDS3wTfAuM+xzlrB0rqVtURCixflOEDVT2pDLSbyU+k
++pZKJZgDVVTX2ywXPD/4JYOo8IhuhWgece0+8bYlwGNiaUxbdmHWLIIOh96qnPf/5PkugLLmu6Tq
+gCrBHBYgD2DdQ0dEIFB5Epc0At02gJU/8Vw0lhO4U/rkwcSM4ikqSPUYE78vPN83tkP6LcY6bKO4
+0NjdNJ8s+jRJx7bAJARPRul/Lg5p+mGPvKvgkrkE60tMQQpalajKSqbUsAqVonhoCk7F+8ETvvj7
+2ffj05PTH0bjH67ejpCjoITJ5LejgPedTJgSbH4Rp6tPPX50EU+LsFgfndIMRUuouphd3dLjg4ur
+05OLk+vrs5O7kwP98GdAZ/aotDeQcFyphAVV0EwKIQJvGZj6uJDFKjXuonSds8yiVSIr7zQFpFpr
+hFmgyoaDZSogvwjkpxzkSXld7zdjdRgLswOrKzEckj8Vj3HqDSrTGtewdMjRukQbSdLITPlSi41v
+dcIFdSziVEuE0/IJovgh049xYTK35+oMhGlPX9Pvbfud89G8NB1770ZNa5M0nm8deOdO8Ig2lWgP
+8XyrCO3Y+AtXSTmuU5KDSye1W3MWEhT/nAAyE3ZwjlIuc8ffoVviVcTKSBlG/SxN1qJ7eg6nTssQ
+8VZQ2SuLjzGAPJzNslVaKj8Q4jKD+9CJAzUwVlIZQTGjw4NI0UNbWCxCxfkxjqSQ8zklXV+Des0s
+cO+xiEsIsCSQ0/jmxmflo4QmjhSoETZivkK9foV6u6zdUP+YFEQEoPktGv0D5e11GfM5EGNmJ466
+vu/X3gptj6G+JBqzmN1KAmfOLmer5oIv1ljwi8rSpndSqcZ+sncX6PCwGjsk69G8cGqcJQYspBIp
+VZVCfooVFY6AXySUkp6qygZcUtTAEE4VO2S9nU7HCxiWobtGEBBVXfruyJ1jx7R06IEOub6e56rQ
+zhwyB62aexMmSjqkmVG9ri2aY0UW54040WAcfi6VZrJHv38eX/1oo7D2kYELmDRKXtxIhGaMAKJa
+ZclUPjLYYAqTVzRO0iJuwrIsADYwvH7g+UJCPrGBP3Uuf3c7uqHzBUEQbeJVW6ar5RTIjdNWz0Rm
+z4JKj5s2szJZj/NMxSVKb32GGFgUpsYOvOWS4IQOP7AphizCbYGyoaujuFjXz3HqWFFK4bKReNHm
+lZ9mMi/FT/SUux3bK6jpgkyQWo6IhaW2IE4Q5Ow80yf29Jo/i2P60W14yZagbHWzyVAcO7KYThE3
+FUKh1UdVAs6GWRrhhMLARzV2mIpjj1PhJvU2yGADtlHsaYaXKEi92u2LMMZ8pxPU9Q4UmDqgiGQ1
+AJqAO11rVMcwPSuE3wALFrfCi3CsDwUVAeNZPTENFUPqJobcXdzq00c8C3WDLXkM14rgfE31aaCr
+keq4YXPMVnuhp5VRmiYl/c9JjI88OergjA4Kv64AQErP1RmGnVNnkLVCcMHJVsAsginZM6cnFNQo
+hnEAvr0Yn45u7sZvzi9GR2fnN3W1MzeBMNjEiwb8NrXQayuHNBm/gVUu7pGPJnIT93ZYd0tLbOwB
+p9AVBCNSr3T/IRRPJSXvevSWV5CfsZbg0TDMTBaltp9k7zESbAYycVxlXdvy6HrX59esU0KZm9Hf
+3o1u725R/4xfv7s8uxh5zbznAhWXXm5x1IrhZsV7mv2hUUaZCWT/CkqLRDVRjX1+TD2tHS7cOKqM
+IxmtclnDBBEMUEzMHoh2F9CyfBbtisCcUym8ErriYKTjDpUDluW6G6IZf5JheOx2m8TpklS9Ru7t
+62YJZXOZzIEBLIuMNKmQmjViSeEylYK7ooCOokI7zQUGyGkG/ivu1SMouPNpW5kGtJHMCYMSOS+p
+Fy/oNIb55ohdxdkDsL1XH7yH4v2HHv46e3TVcCBvcHTk0QSeaBY0DoDMq7fhTK12dLtyz7OmlSAI
+cc5PI6ZTP5WJPqO45c0+9HhODak/LTDDW/sbYu7jTcnmXGsDO3+LG0c9A5thJFQsC+M4KblKWleH
+xOIrGKQFiDzHNQLxMxWkwnbhF5kqj3RjiijX9Ty7WQstrdqAoIrtWsgonJVGI7uDmpTjIwT0qBW/
+CkQzi6goo1YlEVDDNvfkWQ3H5CeE83hK65rKppFtwxg26aHhAsWpsslXVdl3SLXWplcOvcCrIeFG
+k9q+HdOtb9viJuSn+s20E839XKBbu4dm30PkyyRSm61yVa4Te6HWnUxMaqL2etV875kWe7P7Xs21
+dxeTiQiCgM6Oh0bCQ1smKlFmhkhd104mr/g8MplsXjqBUiH5PlMJh6XAqkWDk6aic7n9USejqpjl
++sMM6q6opJNIEi6nUSj0ZYBRUX0ZQE7rcaM2zX4NB2L0x2++0uqsAQVEtNORqweErYVphdEAeQw3
+DlruYfwqYWiaGUqtgs7Ow0Yqbbuj2+47EDqZ9bV31o1k0NQJ1E7qida7vy+FJ7pmd+pc+t5eJHsO
+rupWJRho21DbkLDV1VJb2dAiS3NJz71Rcxjbx/+TPFckDaMu0OorkaHmXN8GbfeCdOLG0WIzS9F8
+sGxvkfZoskUCPjbq/dmxnQ0bemqCpObly+2+t98muSZvbzjLPjy5urpo7u5tTeg4dzNWQxsXmpWq
+OMga9zbUANBLDebai+wBhSLqlGR1j91equ/IV3HuxPQ4BYZQVSS4t4VM5hS5rVfq9kxP1OJUNdoP
+jd3NBG5Pqq79ZXnazNIpXVwPK5ahbm0ELqrd6rpJdsvGW/vwWYPWbiilWcHsOWdU5tD5fpUyr6/o
+JMansmw+ePqYYc6gmhb8l/qYXP8wMd9iGV+9VQ7YtD9fX9fgR/bfvpEjTZmbO1YWLWrkZNJC46Y1
+WNIrK12z6PnHL03aOWaH1cak7qc0cmBn+/YOla4bNnzedHo3EZuHq5zBJy77VkM2n+tXNRBgXgMG
+bVuYLylr/OQHO+b9r8dcXmxAoYl5DbJtrWqtBHvXt6mH6nWBShWV9IQCLLxVTkXD+Hv19ofThdpt
+VYeDFnenjUSX+gr7zOsZAXEkp4sVqoc16qXZNIvWIonplM2s8wXmHlIHlThaq/XJsHFgck+MrDj3
+3YJnZzX305bhlCkgsaGtJWv84fveoe0iuiVR67sgO1vuO94cadwfO4uteob2S/3I6mdov9SP9NX4
+0OltbYSdfb3Frztltuu1R4M7E3CdXIf1V0eIynpDx8DVY1Mh71eufQXIb3staCfPG69GOCxrpB4a
+wK6HG+9GDPlnryXMh/VXR5DyCQ+hl4/8rZeRnDck2iXZ7k5zl9+Rht9l2L+3fnXJ3d28zLRDeY33
+Ido65Js8bLzYMdQlk36uA4xy9z13lDfcsXopaisV2CVUb5ka7HftJTMXQdxJteeFR7d8cYJ7bIiO
+64279nHP7vh/Q5XqwKs3sEfvvTzoNuFz2mKHdtGh7j4135NhtTmdM+qBLqQ5a26rHydLU0NWrwLU
+r0mFjdOmexv27DLSnMCHbe/DUULiGoo21idRKst7QnM+rAq/nQrzO00v3KrzN44a+Gvtaz6/RbXT
+5ns+VMBhZz4Ak4B+5eqUz503zfZfgOj7Y2stvi9Is3r5ZkvbvILyQNvq7taudi89tWrRx97af/zn
+nSD3RIH72p5pYjhWfCKN7NJonV2ql2/Aa28LkKxC/gtQSwMEFAAAAAgAAAAhAM3Yix2tCQAA+BcA
+AB4AAABidWlsZG91dF9taXJyb3JzL2NvcmUvcGFnZXMucHmFWHtX2zgW/9+fQututzY45jGlO80Q
+ZjiU2WGXAofHntklGUdJlMRdx85IChBKv/veeyX5kQDlUCrLV/d9f7rXvu9fCj5inF0cX7C97R/Y
+Fq0+fNxhc1l8EUPN5nwi2izVio3TTCjG8xE9KSFTnsWed0ULeCEFu1henLxTbDjl+USwYbHItZAq
+Zmy+nKdxISd0fCTu5imQITWbpVIWEvnlI6/f/72Fu61TrnTLcO73f2IDOAaMcq6HUwaEilT47frz
+Kemn2H2qp3B6/y+t1tXx5cnhKctbrQM86uz559X5mSUecimXrN+fCc3jJENRyoqKvfMc3FE3nvEs
+Y3oqhSAT9ZRr9/6dc0PEVMH0feGseefd8WwhjFNGqQTabAn+mM255INMgEecE4r7nKHZn/C5NNn4
+TnmOasQ1H3AljPsVywsde77ve146mxdSE8EQTFFCua0pV9MsHZSPepa59RdV5G49L1T6MOfgP7sh
+hVstZAYMYlBaCc8by2LGBos0GxULnVhL42EBJlr6O4hRWuTK89DbydH52fXx2XVy/Z+LY9ZhPp/P
+s3TINZBs3eWjmJJCwVlwyN3OJirle4dHR8cX10j+VkVMiwe9hZr/9GdnO96N2MbWBi13fPaWrUnx
+Pp1cXSdXN7/+evL78RUwCfz4fpr5EfNjzWU8eaTlYzovtwaPu2Zt34nJxA+bfJJLVF+KGAMIRRBI
+vxsHwPcJGHSB6RMwNGvg9gScnoBL+FfgB4dOQs9LDs+Ofju/XOWyz7vq9o+D3sbPkF7jrtrowL/b
+rv+uF9z+gf9thvRENAdBvPFzuL/FD/zIY8/9oLB/nJ1fHh8dXh2zJ3z+dH59eHoaeompCnDW58/g
+rDVFoG5AtCHqqs2gO9oMYQNqCJzheZRZ7AKq4RijHvwbs5uWYZt0gVS8ngpTLyY9oYpMaFsp1O5D
+o6Riylzvl1rSxuU6gDx7FHnnWi5E6CSbw6iAkUdY1IbSAo7lzxvaZjmfCdY6YHygimyhBbu5PGUB
+IgSVBBtLPpmJXIfEyRRwmxUDUq/DzopcIK801xErpHm+n4ocSl/YAmeT9E6gmbkgJlSmbaYXYC9m
+XYgMAsSouUxnXC6hhBeLdBTVoDNkVFB0FPEHigd8MhJjYCtnPEsfRWKdFqBJlacdWFs6RRXVBhR5
+HMauPgFCwAW41aq2yO8mU/RC5pgDajGA+N+2kri3ifnfgj8kLc6KeyGD0OpkNUkAEgIKKK4it211
+s2yhcrfgFyu0oo2l0jKdB/6WH0bPmOg4OYG5uBdKJxZSAgp4M9kMBQjNBCHjrMgnbIMIN1hQpoIC
+cVxhOoL8fIIxJS4YV8BhdOb799uwCzdMm32IAVu2KYeBvUS4z2nz46rzHNjFRg+rodUeHxKUHoDp
+TbVHKSoyWGDQagkLtwrmF1xurBizDTi2UUpEdIa0qsNxDA8K4FSTgJjwu6ZckzT/c1FoEZRIH+NV
+QtrhU7ga42K8knBU2rZ++TMGDEQGvldMF5FJasxyZFFakI7NM97dWIkWl62ImuJEZQyDXAxvt3um
+SrWYGdAyCQv467C3gbsIxA57fZfKdccgI0hFJyBiOyTDRs0iQ4I4IVQzdl95Nikk6D5rsykA2iiF
+XkJ/MwZzlqX5/6DK+/03asp39z504jiGInQsS0+4jdfj6ais6mqR4YGv3wwLACA4pAGiKv7WpL/V
+fVpqHLEksgoDGzyLUnWKIQz8jh+WRyBQ5Snkb5uIuNxUyWQBTQw0dmJkujli225cSUbj2/JQD6Qa
+uhJWGjCE1DYGqUoUH4ukqqBmLh6+VEDUmEHdIlxTwShBnmlDcCxq491DfGYLcAReUgMoPOjHIHMN
+E8DIeAt+HyB0cABqv7xFqHBWMGBQFJnRj1xBLDodm8QEd+YFgB6JS3Nb7LDXLT3md7vrr2lhN6Fa
+qDeJ/XDlKBJYaRBPV1qWzO8+bG+/Jni1y4mV4HI4tRbZexxx0sZmCsOCkIm5vwLzpJrYz9XK63gi
+IC3X23q/gh3M/2BQjJYRtL2QWFCAejkXEcXL3DOWWQeVqXLh0shE3GxTo9Du1zqFPlq9gXzhOhgs
+Nd0EEFTJU7guymamjKmVAanqVkBsSw77UHiBzOKRGBYjEfgLPW79CHER1Ah3fCnmGR8KW0xQSOtN
+MMaybiJK8OsVS5dIZDsEEJiQcxJsjQPUofKJkSIyJb57GvvnZ08bO0uDVwNbj2vNr+am6zSEdSyr
+1CVJI3vY8z+ofDlAUR/Uob8JXlQETU4TTJXk5ubk02rjervd+shb497XH3a/df/ru5R6gU2ZOPWm
+iyZPhA0m4GkJJaLw4q8aNSoazDHs4PByhlfmWja9nWn0YI6LkAl322HbNIxiNqBcGhMyYZLADASs
+tZnxTHoBocL6NBKVmSenws2M2KgEtmHk+VJPoZEh90WknNm34TL8CQ0BvCkIUvDhVJi53Sm9BAUC
+MZvrJdkVVs2GJYA2dqWEzYh6Yd63buAUAI3JYId2DXgv8/BFUKgPvQgItnDsQUghar5BBFpBCRDP
+8BtAUPp4tX9o3iyOzqWpy49Xyspw1HJZscbRBKxAarCPjxSdqe5MqGaZCgQOpLz1qTL8XrMs8fpG
+wqV5jxDr99osQch2/UajUFa7gy9FmgcVIlpesPZ7oX00bjXMnDtLJcCLRIQg5DROn7tv17QMDQaK
+h6GYQ9JUw1/E/iWWdnUNcGaXh9rcz40JkaLSRN7AT/M7mAJG6x9pfJvsJXyUuYQuNnbi5xuA36/f
+QvNc/5ID58m2NIeLMR+KoBHM2vkwoiEyNGBUirP5YzGuyt9mGlX79Lmn1qTkOD46pW3Z0hY2FXYS
+QUiApgiLMlCFKX4cKrCkidGEa3HPl+bbGLQmTQvbzH+/++Pex72/7/n9PqaAs6DedddcQDpG1LOs
+101p+bNnQPP1I/Tu5TNgpGlD6LkEiFSRzcE6PxBi/eitKmartl4rpi2gtWWFdw89m+bnTdn5AKn9
+blbqaAht7CtNMN8jozCkmiqkFiNLG6cwOaggLEcSW6PmS9Wbt6rzVtHES4rVGDWsgZdNCHrubi7N
+8fdLG5DklUKiDy559UXUNiEl8lSDA35piljGYWZDvvbLVDyGQZ1nRpWaQ4yB34EitAGGTKGGfA6u
+BQE17DE98QpNOcft46etzQM7rZFWYXmZ1IcScsMLowF+bMEb1I5g+EUVC8UNAA0YtOo8Ox+v9Snf
+GbjLOXLLzJGtnV5D51dHGfdDIbrFFz2jlxlQ6Es3dHDN73auQa/unyZQYQnR0Xgii8U82AkJBw23
+CuH+D1BLAwQUAAAACAAAACEAft9OYwAHAAC8FgAAHgAAAGJ1aWxkb3V0X21pcnJvcnMvY29yZS9w
+cm9iZS5wed1YW2/bNhR+16840BBM6lTVabsXFxqWZelaoNuMxgM6dIVNW1TMVhI1kmriFv3vO4fU
+zZZz6Yr1YXqIFfHwO/ePF9/3Z0quOMiSQyGUkgrke67g2Xw+i2Al6zLlKay2wEpgKy3z2nBIOUtz
+UfLY885QeAuVxVDc1KrUwGC6zpnW06XFfsl1nZtlBCUnZMWE5voJZEzkteIorrhn5UUmnK5pVpfr
+6XJVizyVtVk4w3S8lorHRrFSV1KZOOV6rcSKLyFQPKs1TyMwouCph5MimL84j8iyqy3EcRyClmA2
+zOAfDrm8APIANNtquNygf637l0yDfieqiqexd9J+tTPZes0rgzYSxFqWJV8bIUtY1QY2LIVSokyp
+L7lyfpBYGytPaCiYeocjy6XO5eVyOQX6BRygiSQYe77ve54oyD+Qun0jr9r3WuW5WMUVU3r/m+J/
+11wbz8uULOBg+KCZUbELrjFcbTAjwtA3TERwSmM7f5BZz/v15NVidvLL2eKnP+dn55DAo4dwD44n
+Dx+3P/ANBviCqRWqBW0UZwUUtTbWc46hLXgh1dbzXCXAM2Mqq0JNPcDHb+u0Makv0ieYyzXLMaiZ
+yPl0uQSBJXvl6gpLEtOSCoWJyrdYroS1XPboAcKIbJvMVc1Dysg99+EeZYU+QmaTj0ZvteEFBgyt
+tjDaYFQiaIYrZjYgM/Ty9AQDWKY5dkdjuVOb8gwWC1EKs1gEmudZBEPlzk8LjGMY8tLwK4Ox7Ov9
+BfuwPXXfG7vDHtq24ML63qBjQm39v0XnMdVtIQ41GaaonBNbYHEhMRuyFOsg7ERWdXrByYyCXQUt
+BNxvp0YwiSe9NKUAVWk0juWaOv4S65F0v68EgmhugjCC128i+PgpgoEeo7a9XRYKA9sYjxnt/NgV
+oocq2UJj1BaU70UjGwwDMPB/hCAyW4YEFFsPxkrocfTWKCL24qlT0cXCLyUWG5a3QEZAYtBUEUfa
+Pwh36DlqzR0baQ2L6yplhge9qWPBJvgxQwYrUyfqvo1l27y45OJ75KJg38fiLp2vLXfEpVQFy8UH
+3sW7tf0NIv510OdmpoVZYAlrDNJBZ/gVMS0sqFPPDTM1trOmQOPbbnZuzwrmI3Azw5ECZ9AM/55Z
+mkclnF4+V4cvyvcYjNQCTinnmEuLNFLZ9/NTbtabL9NLBa8xhnZyX+PRnStu93HdHt4+nRauxCqN
+6XXk5O/nX+bXeJF3Lg4y6Gradr4t+NeTN9TJOS+D5ksISQLHwHPNIdgxQNdFL4STfqPtD3GAKFs4
+N40GepWN3YO1z5lNBB6NOHTAkjfF0+lL3E/k+jzBdfgDL4kuXWPciOD6KTF1lfNAS9IYuG+xwDVL
+B2F4M4Bt96Rp+r0VBcvp3XBB+RrLyGgxwL1HhXTKd5ZDBHTh92lFfLAxRe5HTVHlohBGd5ruUNFN
+LvqlNzxoQbzOpebB7iBWUDfumAZ+SODxZDJeSOzud8hrgU+7GDhKiTH2UL4+H/6/yenf9m/TFD9S
+1MS64GYj035Pt19r01urfl+TLf/J8cjQwdbP6ciEwoVztTU8cdg22nne/ndraFojki4ZZJtF1Mnu
+Nv5mpw8m3OU7cgl4iiQ6DMZ1wbdyN7Jni3sji5JKl+3eyJ3doOMwu0FeXLMz7I3Fju4kY2uHvhRm
+E/j2kOGHB1vBqrOnkU7pWN0wydeQmtuUNPI0+RDMHbrI4Zycnp7N5l9AjIdJkcLR89VKpnuUfYAT
+E+LEx3fnRBSG4MidjjO6iQj963bI/z0Du4zZPDf5oQN4sBOBmCoguD2m3aQNyuMu2Gbdt0e70tyf
+byuOC5nvfwaQLY19WGwFr+2DQzzcMmp3xD7pxtx9B1YlyNrQWVjxym4saDGwx2Geu8uPb3V/HURn
+3SYbo3bGdAwYEPnuGFiZ7u3LetKmc7VvL3PIAt9uzHDdcptAO2iJj6d7Q2PC6VGAZYYrOIqPM7Ab
+dOe/NxDugbqriGGlnNlVEr1u1FQo0AT5bs3fhfolXUyw7oRr711Yc5Xh7iuk2joOgmB2NoPvJ48g
+Z1t0Y0qXdRYnkznmuYeJYINfRHlhU2R3jhQqzOJyaaFi2iQtl2GXKSUlrU+790dUTQ/pQqNkBQ+G
+9000oqtcDHwLY5IMh/YkILX9Gr+VogxIRwS3HRodgoMlK/dRHLY9abWO+GFbba2k0OR00KMMysES
+lsQz8WAY4dTKD91eii6lDvL6sN+dWNvoO1vP25qVYhcbuSATLat3Lj1AE76zP61DRHm9U1gQjfCw
+vMc8NuRKagt7/9gW04g7d7ybuRE6CbsjR/Kx00RlMB2bfzA9JBtGvS+uLJT9TibhpFxoM/BouOaS
+VIzdz1UQxrxM3aLrLPz5+fl8cf7H06fPX+Hm5FPo/QNQSwMEFAAAAAgAAAAhAO85/oZ9BwAAeBUA
+ACAAAABidWlsZG91dF9taXJyb3JzL2NvcmUvcmFua2luZy5wedVY227bRhB911dMVQQmU4awizyp
+VQA3cVMXTmIkvTy4grAiV9JWJJfdJa2oQf69M7PLmy6O0T5VMCyK3LnsmTOzMxyPxz/X6UrC0ki7
+LqS1IIoUkrXWVoLIdbGC0uiFBHxeZ5WNR6Mf5FrhmoUUlYVUinQCAnJljDZQrUUFmVhZUBaMKDYy
+BbGsJD2RUJfPKv0sFZUEjbaiUSHv8VFqdFnKNB6Nx+PRaGl0DotaZamuq7nTa+NEGxnjYqt0gcrz
+UpsKNnIHwsLc3x+Nvoaf9BYy8lqAlZlMKrwPW6HQ1aV2XiS4Q0VOWLCVyjKwKpNFhS4l7BeshUVN
+orBbadD/tRRZtd7FAD+5K79ZC3rJ641ckRUnAFtVIT5QyYIWoKIcbSgrE12kLCJFsgaNnpgIrEaX
+FKMlC12v1lBpSHReCiPJWWW6yLBPKS3IZIX7K41cSkMekhNbVXw3uOkjkmvWJAq4OD+HnLTYTG85
+InhTNNtjJehGoSvYIrhrRk0hkoRbQMCh7nula0v0UIlETRspS3S+ikAt8QtF+KGVBdID5WSIqF1X
+sNA1bX5L7ECLoliR4jYQqCnRtrJEpERnaS90ldhgnMj6UlgMWdX6a0gnVEaV8I3fW4yKfkBkodSZ
+ShQK1shiVX3XROzZyggMckIeSHI8Hr1+f/nyav7h6uW7t68+wBTO4wvi0SUy+75UGNsSVQkQJX6z
+iEUcVC7M7sy2inzMiXMU5ojAJKClUSKDksDGZLDC7SlA3Osy0yL12yPoiZxbTXi9aSNG1EA1C5dw
+omDSQC7zBX7pJTvTOGiREz5K7F1EGkX7WBXkz65IQooTxjmpkfHLJa2yVZ1sJt5MRBmF6iqRSQ9b
+PHp19dvt9fzm8jUC9f768oaA+nY0GqVyydke+OoQTkaAH8zjN6J0RG/DxSsQs1/f3xCHz84gqEu6
+IgaE5Mcac1e58oFlhhRdNixGhz0K2zWSizbuwcUnfTo7jM4sbT+ixUaypiZlV+peIse9dNSpK+SW
+2GWQeQJJg+gKX/nw/5/IRrTEmpCfaC24vbqF58/P0Qz+DAfWvbGzRinG9EYkG6I8LkJ51rPEquMS
+jnY8cVlf7DBSqfwoXR1G72S2xpSj38iKpDYIFlZKjzJ/NwhP4c6BzBnrL5GVPjaUou4y1psZSzoQ
+bCcZe1CHChoDnYIOeyoXb5G/TqHb79w/nkIuPgbeSEjijUGZIcQk1pPC5XMv74NgA2855GUuIXEV
+X8yZd4MFeAykKiFFnz47iI9tw1GUPugQq4pXsvIMjmuDpDgP4QUccL4T7Bm76+RmaDgYe5oqPhvJ
+YZ+PsNjBkxTGAyUnPmOHU2DDMTxxavp2woEOLDhYpmvZ39bJMDGr8LTrovICLoYb8xuY7gXz2VDp
+QAQtOqnJwe6Ow9Sg5DAZ7NY9OdBzsEuXhsjcwdLxEwv49z3+I2WBz90IfIsQ+V3d+Qd7WBJh9kW6
+FIqd7P7Wm3UErU94IpTXE9L9gUjTrgT+O0R323v77s1a0VOE2y9cjMugHH2Rc+O2YAVPXBTGEYzj
+P7UqAtYXfkkDwuAMc2aPx07AyKo2ReO5Py/66XtwbFD7llMVbCsFnSEukQ6OAjrtcuwbQKT3Aps3
+B/MXjsfmIOBOtRA5t1lg6cJnahg3lVVgyUhPlRPv++RI3rG/w1xoT+W2NvbXDpay1TsvMBtU0cg9
+9PwaaAwHkH/qWDLxCvv27s5nsy6j3a2L2UEqPHSGsNDnJqb7hXsY2LbAPw7IR2Xh5KE0bJKP6x5K
+ege0eZDHh4n54nRihoe1bm8J7rcZTHqR8TXE44YDSLLZzZfK2CrgViICd8/rp0OTf9M2eEFn12u8
+cwtm2AbfYbwZPvpuBEgH/f5q6lXN+v7gaOIth+hUkgkcAeevqU3+HXNMb9vUfMVdKs1INLTtuu69
+nZQi9/jYqMC83huoIHCd6EaWODmsuR2qqPHc2WZJyF0sa33KrftT37e4YWotsJkr0WNUalVjm8Fs
+jTirnNK+i0DY56pQ1XyOWZUtI2DN08Eg0IsurYnd3DB1SztFKWLilfjgeTJHPD3JdM5uufjOvUtN
+hKd0IIeD+kEncy91jyfK5xCmU17qwjYkog/rL2bYEWBNDdruj3OkZ2baMOO4wUdY8PeGVo4rY+N/
+DDSexgpeTHsBaAn6jjYu01sa83ZBn67dUXLLkzAzgjjuc8G90th7GdG8ZHCB/eWQvxA8dQA9DbET
+qQushMJ25087dE/cRIid/mDoyHnK+zuJjUxUKWO5WiEcqqAhK/PphBN/1fX1rmzSoYTNkna77RGY
+3qyc4B2dq6cYVmqreALFSswnA88aR2sixY6fRk0tkUWdSxo/goeqVvh5nxNWGwxuEDx6NgmjE1V6
+I3fTTOSLVPjFEwgWWmcBT4zDJj48qeXYpwHmYBLosgw/Lf1+dK8iHku/v2qEhs4f/4boIQ5yk8I6
+9il4vEJyNvXm6PiAPf69yX9nz/8onr3a1p56/0JeZqLEs4Ujf/vu5vrl9RW9+fjEr5d2MSE8ce+a
+XOX0l4hDMKhQ0ZAxmCP/AFBLAwQUAAAACAAAACEAwzQMdqsBAAAhAwAAHwAAAGJ1aWxkb3V0X21p
+cnJvcnMvY29yZS9yZXN1bHQucHl1UsFq3DAQvesrBuewNmxNzoZAToFeSiiFHoNsj2O1ssbMSGs2
+X9+R7G6zh+pgpNG8N+89q6qqn7ONQAFhZeoRJkphBEoRbJ+/+WZxzMRtVVXGuGUljjDaaAdvRVCM
+mZgW6JPzoyLe9m5pB2KEoz2x1z7z/AnW3va14j8wPP3ghI0pJXjNYr6jJB87A7qUoQOJXA70u4Oe
+yJcDersKjh1MntTKEzy2j3BbDyA4UBgFUojOQ5wRbJANGWricpys84l1dO5ntEKhjFKqqoK79QDb
+fAUXCwbHM5xOWsGgigpakJ1VodT/wiFr+Zbz+4fO4zTnfHlSk9fXrwfkDG6Cd3fBUHgmZRd1VIIR
+zEy3fb0L3U1k3zkJbcjxfRr1Yr1gVyYOM7kBYbMCix114+Kc/62Lu2hP242lwO4ta3xBBWe7vaIC
+/Q3QBYhuwUIScEOJOi+tHpWnbu5J6vrwfT5a4YIsjkJzhrZtd08jXlb3P45MsrJbLF81u5Sc6tnD
+a/SV7tgvWlBeU9iedeKKHK8H9wTe9uhrQT81+6va/3hMHMoTbTVPO8TS0WqhMX8AUEsDBBQAAAAI
+AAAAIQDW8bxuBw4AAHkvAAAhAAAAYnVpbGRvdXRfbWlycm9ycy9jb3JlL3NlbGVjdG9yLnB5rRrb
+jtvG9V1fMaWxCOlwiTXQJ7ksAhgJaqBNnDhFH7aCNBJHK0YUR+WQXqtB+u0958ydpOQNWj3sSsOZ
+c78PkyR5d5BSCSZbwU5118luyc6d3ArWHwTb8baqK94LxeqWnXnHm0Y0bGgr0dGRSvCqqVtRLBYf
+Gg57drISS1b37NjKZ8Va2R/q9onJPdsOdVPJoc+ZkgRcfO5Fq2rZ5vSzE7v6LBhgXODPzUb1vB/U
+ZgMwTydYZoCcKdGIXU8HFD8J9swvxSJJksWiPp1l1zOglu8arpRQdulfgxiE/dEfOqAZaHIL9Uks
+FvtOnhyJay0JVexkJ5jZ1/H2CMdyNnSNurG/6IQamt4e+4DC/ImWbh1CZh2q7+VH/Jkz+vdd3cBX
+r4r1UVwWiwUxyd7Jdl8/DZ2o3rkNywWDDwjFLzGuSGafeEMLFVvS+eXmP/P0yHMPmlHFR9H3wLXa
+EMyn+hMZxqkgkeNSJfZsva7bul+vU9DOHvRrzmSaEPzgg8Kus9Jt8TA8fwQlONuJfujaGETht3sQ
++7qt1mCNx5eB8NtBmsTGWTb17pKO6AdWfwbRoZz6e3QD2sVe222vWQuWmDPZMc7OzfAEm75SJCE8
+Xu8dt4U5CkCMNRUffvjr+3fvv/04oXW84XEEZOXILJ46vhMZAZi1MGtWSFvdqusbi7rtRbcHaO7M
++w+EbRFQZsAUjeRVan9YMvMxs7kFkTsOx5/EoL/XJ5Jswtpi8U3g14X7ngIb/xZt+XM3wC7tER8p
+QoDxRtoDLiGMCAxEGLeU3fQWAs3uABGwhUBTK3A9ePp8EK0LXQ3YvPL2rjcvmdz+AhCMXNC71ZL1
+w7kRYN1p5pl7FUYAhfjRD8H0xOfA5glOw58ASFVDfCvDOAaWKpoqBRPlAGMN+ulldylxo9G6s+QZ
+Gl7R43t6zETbdzVot5fsKMTZuA6/dXpMftXJ8xkCiIdKUNSxxuVrQkghauYgKa5km6FsdZaB/Yge
+WFcmElvjXFNEXLKtlA1A+443kKU0rE4MCglAE6ZEQLFzT2HSQyZIouFnhVj2YK0o1ofigR5s+e44
+nK/qDCwAIj9Iac/rhslPkO56mbOtADL3dad6H3W09td72ZnwB5wGoQfWmc0IJgJZe4kcoraQCjjP
+yhLBLCcuY4ODziejVbRdT5caIGt2l3EotP4AZv7+++9+YJi9lzrZH2S9owQM7F9oCVxAQPx4RmGA
+ZF1Mw495VrLH5E6x9E5lCbtjqWGi4VtBCqdfRu8zEeC6eFAiqE0DQh5XY9Rfj3FjZobjFTgIfs+c
+wc2FHsQcGKVDbwzZYzMLwGny1pt5wr5mSc6S4hdZt6mmKEOaDXEC7TUQF6UBAK/jhw01sYaNHpPv
+panFcBuQtzvwbSOu4JxgCLxnFvrfFYY1gwDFdxC86UHjXNdV5Iu7g9gdQ3cC5P+cE2PCn7Duu4g+
+u1MTLQQsgzaM8LLAcEnzZah450n2nHcl2HBohVL2AAbM4knEaDAPJ8MZnRdDazL2kin/dxU7qRy+
+Wg4iPq+zYyzTxBj2mr15eHjIPZlxxnPMOw+tRA/RBUPvtOgBT/sBXBSfQVXhEkVOZrvZ3H/abCJv
+/P1hRh6n4eWCiYYlf3Oy4a1C568QKImJAaFdzRt4mOMKRt0UBZdNJRdreRQSxlIzyxr6fK3QiNaG
+F0Srsvlt6CHgKM5CHn1cXTkncabjH85GCevH8UNcfIH0MHlgrDBm9aLQOKPIIEEvZvAF6f134rRN
+hKZYF07QANq6abOJH7iyLNcxoSsxhOU6/5rvuoTTP3RdIIdu55528gloUPQzAxPWzgC9HqFIYcm4
+KZiea1FcRbcpGPtHjWUZHTE1Yt83cEzuCRRnNpqZdFb3ul7A/of3dvUZoEBJSHwAkLfMlsp7Cc2t
+K4toH2DDsAhoGNd50IZECn2FFdcX+6HfI7boc0OGL2ixog32NGxwX6He2WFjr9llmG/Cqg97R5Ai
+ls8jYJouxKW/gOnO9aO+oYqPr7U4NCnwZQScqrrSVHcAOnXdcBq0gZCo1mfeH+a9N/iEfZg/pv3b
+NNxpNqLQ9Gul7fmAikmTqNX+DbBwFl1/cUageRrH9VfsPTVWIGyoOaiUZGCdSzDcTnRDay3OtkRo
+da3A+pPgqWKS7q0UZyuKGxMHPeUxbd5f+v78IVbCjJr8rhQoqveXMu6o9WKY3n3bbaAE9al2ee0i
+4I2dHJ4OJdX5cR40EypuZFJgvHD7sfMD709tHzAoOy7KjMQcKJTiJUylndhBP9RctKuDbsG1c13/
+8rpXFIr1IZ0GHSRdXSBKO/+CWK16ggKM9dAg0dCr3YmwsgYN7RrBuyhxA9FkDSW1P8VJAhGyrXep
+F2Mrn+1j/BM8CeZzpe5k0sAxgyFJaNk6VcztDwYooSdA6CcCvVvq3t9vOQp0knhElfqfIax6d7xY
+WGAT4lMtB7XWEko1qhzhhROv0KLAdisKb7T10c4OktXCbdK1FeRMq+A0bsk8IIBjIFItMO4fstER
+smZsSFN9KiNj0U0K/iYgiTwm+sG0XkZN3kebqc4WFdQsDxn702hCBc6/CP3dWv0cKyiTX38LNHLu
+17Gm8RfZNH2BGKMfmzZrpuitFUjwJHt9VPMUy5XWAzEZQ/fa0QugHeKW1Prrb3HLoi3CCtKy6BZi
+hHr3dfHaBK+FqwZ1hhjzBXWEJ3h/VROzzZQrTaaVryY1D4YzpVdKHsw4KIZNs74pkMtxWACKTcyY
+njFTjVIrHAcJpstFdY+mTdc/oBU88odyrJypU2WZN1DfJ2v0euSTUHCdaS2heYAi70km16mB+jX0
+GPU4dtDVo3OgVXa9ApgVArI5w5AD0kudsnDCcVWS1numgFahkZNlG3hLLALwKiMefNEM5sJO/MIA
+JyoyYseezgMxN7Xqwyibs3TcWoOhob2t7UylDJNx6oE+RsgmkSKIJto4JsFhlVuDjyBhIsWGfg0M
+l9a3g1TEqVS1s278aTqWMObDU59/dPlV4GJAv+eWY51twkQYl3DoUhpYjw8rmrJhM6yBmyqwFUES
+sU2XM2jTlsUdWiTe8cgqi8Gh4DBMB4O+GJhH6iO5G1XDySvhRrOXR2SiOZAwYjOazwSxfmkV+bAU
+Id2jZttT6iwy10PafFLIXItYcbS6KhSjszfLVQZtvd48Mxi9dnpWNXauMS74dXUznNGh0oafthVn
+ZhCtHUdHohi/0pd1o6Il95qLnRCnas+xJKDwL8Psl83V0BqWaTcQZ707CThh21W8wHphPeVzmRmD
+fSlj6+yoNyfxsGISEycDp3HUxum2uWu+NuCGbben2yaC6e6BblPISo2k9VebgaMgNNNg/ARtl67z
+TU/UMiz/5TOYP4cY15pLY8qDO9nQDbRRpu8J2r5uKMnZSz7FFOhI7WtBzUXULpz1xQ5jPxPkoK8G
+KA3aQ4sdRI8XUTh04FvADQKosFEEXzpjQ85btJmDbCpoIaEpifoKh2raWNjhmK9uYAP0h5NJAXZ9
+kKxOvBIML0Ryamn0VHirbwh0B6vlQy8JQB/Ldz6MakfDqEe38MWP+DdIU7/ILd0hpAkpMdHXJ6Fh
+eeWugPBJEQcnUeUzB50lrCJ7hUxT5XYPoo+N0L0fUGjVpCBtMP7SuP/QmpRzu4aCM6pMDfO5x5k7
+vVwZXroP3imXyeQql5ADs9ow9cVnQdE1EKoW2bUK4BFy9WMgE9Tg2kzN1nRJFiXC50PdCJq9RmDR
+inAxBI51M66hVEf9VtDDzrW4hAjclPK8rvkmdNX76RrlbXun59if2YiuOyUXApFbpCR3pVHQHPRR
+JLmxNSxU0GvTMECNlKO5diXLNCJuwQqPE0HhDbH18HuU2IskMOZhis3APtVtil/zKZyvI/bogl5T
+EGuz7y5T6NoP3K2P8Q9KLiYGlSf+2WAGtT68GVX14vMOShUTS749nfsZJNgojyPen724pgfmpYyf
+nYSo3g5iLNxolDoFGD02hU02hoGyQAM0gW+Gj9BQCg4lVlvNAjMAXdVJqp66z9x80H5mgsBNX52/
+AAmd6xrB7kbpVh0csY6BJgDsK2N7hTST4e5ZGrjHbLaLphAvN5hX7COlaLRRTNGms3WbmWogfAE3
+B94+0ftirWRQXODbGiNAUFhAcN0dWEpnauVayayItg5tIDUElOobnDJBuit8uYXxfQ/Z+q54A9Z5
+o6Wmz928RHKi3bxME2kaqQ1Km2ce1jZkO0uinVtOmdSXJjptvZAZEJR+ZIfg5mLWRi3EBeXnF5lL
+47vFLHdGZ6q/+URJ7xME9x56fmF6GgMyZ69fewZu3TnMVjB2tGKaKwvHJ+MoVf8/6Zmri75Ijam8
+b5QTQUHuSiNTlN8sfpah892MhPErAroo1f/WtH3aChKm2MD1fviL72ypgI7YzF+KGCWQxgyNC97i
+PPRpGuY7Oyq70rqZxvJ/7yWJ9sGUhlGf8y1e7BkP06/wbjamrtxs3mLlPrRfKTMPzfVlIDqxYclP
+xvAilZoCTNMWkmkc8TImeHdX38GYi1NE4CnabMTnM740DNvwZTTFetE0FFO3GNHcwNAWwVnU4MyO
+veM04m44tOiKoHT1gxBXDU761pl5wTTnzZYIdl4Z3r6vkNLJcTe/XJImGd4eLH0qn6o2MZ6Pu/Cu
+2s5NXED440xnkegQ6yHr34BOv2/hH1x7/yJp+FOy9GY49wJFju9JBIMrNOXggsaOVYxwxi8uGbhm
+VIclTGQtAUQ3ongEN7kiVjOqWI5f34mwQGbAif9y3okS73+wZTJ7nh9+rGbgWAksrV38tvgvUEsD
+BBQAAAAIAAAAIQBRwHvkPwkAAJEcAAAeAAAAYnVpbGRvdXRfbWlycm9ycy9jb3JlL3N0YXRlLnB5
+rVnrb+O4Ef+uv4JVEVRKFQFp0UPhhQ8N9hI0d7m4SHa7BbKBQ0t0zIssGiK9jhHkf+/MkNTDlh97
+rT/YenCG8/jNiw7D8NNMMG24EWwqCzFgqxk3zMDDgmvDtChEZqQqNZuqZZknTM94JXI2EWYlRMmq
+ZanTIPj5fnSbMFUCF1XNgcM3UWkgS1ipWAYEojSSF5pFAt6s2ee7GyY1gxc8M8QO6ASTJoCn2sB1
+HqeMfV7kIJlmM75YwGYggKgYL5l4zYqllt9ASpW9wBPgsGbcqLnMgGnJ5yIJtGILXvGiEAWbLGWR
+q6XRJL8sn62soDErUSKWqapaLgxIwFQFXLVggmezQIEpqj+hpHpZGA0yXbBJpV5AGqImJRaqQiVk
+SVwLCV8oErwoeCbyNAjDMAjkHNfBTqURr6aQE/9kxvWsdfubVqW/LtTzM0jrb5UOgmml5rU+47ms
+KlXpNCPz2VXLqtB7lqUouPaLrdHGq0oaEQSmWg8CBh/3dpqVpgjA3AJsc03PLpHTgLE/si+yzNVK
+D9DHPP8mtQLPokP0B0KQdQSia63dPsSbmLIhuwVrBcHV6O7Xi09wex6gtuCLoVc7fRbmhp5F4aYq
+YRyMv1zc3V7+BOu1MFEcBEEGoNXsVqxEdUU4jC5JdEBibPUCT3wBVQ34DxED3oe1W3YClYREz7Ol
+BseWAAkFKFlZypTcGeRiysblcj4B8b7xYincFpUwy6oEZMgSVC8zYd8mLJKlSdi0UNzEMSGkVKZn
+3USpArUBC2MwIg6BKbguZzNV5Cgd2vXsR5bNRPaCmCzXZoaoFoUmTOaVgogB5P16fXc3uhtfXV/e
+/HQPlnqzViBCkYcDr0HCQvUCtwWfT3LOSJLBLtkSy0QUfKE3mFSCA3yPYKRN5floUUFu2KKhH1QG
+cYJRGdFyQucWOzDtQZP6/Qr+fLSA78HHf46uP15uWdAi5Vg+LOSmZSfnBJBXUoI7gk0htdMQMlqv
+JSCA53Y7TMIMbzElWWiiJqN/fboe3V7cjHeopJd6Adn+O1Hg4/EwVS6zPhXG8FrmkUV4wjqItao4
+8HtlUvrWUUxauUDsMplKAYECFYlinxdDxNDO+PRUOwSkaIPNnRj4nuLH0T3g+8e4Xo4SUwWyq5DS
+ipOiS1Ds7S16+PXxibw+GA5v77Hn2MBhuiFt7OxD5gGo5REV+yYb2vuEyDRTU8rcUK0rKeo0AvjF
+8EMbQhYD+VczyJ+nRHlqy4XGImBr/9m5ayggd4GSkJ4uHTvoHJjLPFQpIQPDz8Be85w44dZrKJIa
+arWh9IcPEoprFA2LFyVgr2433p021pMgNN1jHYlCK10Ysz8MmSs6sOBrbTtydQ83S12XnRbzY2mz
+mZKZaGgHNZ3DorcsPXdGh7h8eKQHbmsM1PfAI6zgE1EkrdCg/R5qOR89NgZtcOyNtUFHHcfogTZ6
+hM0tUb0GS02Xwhcdatby2mQDdqJDdkJtSWo7PjBOFRHjOLZKOxN1dXwR6x4NvTWP0rCT6hLWnwI3
+NHcbPMD2v0tvR+/1BjZxO/G8eSQOHAyTdhJ1Vwmr9Rx4gd4Tv5UL6qaAjGGTqLltwvsCrTaBRhUW
+kE1tLYU+GhBWE1B1gaxZCYEpoNWw16GGPSsYI/xahulvSpZR251wbfMVXKCnWpK0NXeNbgo9+F/+
+9kOELFNRZioXUbg007O/h3GczsRrLp+Fho7uYXD+w6PTVcwXZh11U/h+S769d4z49v5ed4j3iKQr
+nHe8nZ6e6mfRgptZ/PQ0oHyDk43LZy/YBENGOsUFp7YLJP9j/RnLUprxOIKJaZowYtGgBB+m+Aws
+iD8NHTSDOdG0VoetqSxpMvcHawObfLE5FTbtgkMjMD09lpiCakbgSt/hWkPFtTvJpb7Z38hGJO0Y
+Orm8VVncDNDqrXtpnZtahiE+Gxpu7byCbhuKtSij2lQJI2hAVzv04GAch0NgOO9St/BpX6f9wqN3
+b5W5wknWjjH7VNggHt0TCcogtmmtzVa8KscKs3/4kZdYEFAQwpFP4s2sDemBRSc6/sDCLW3an3BR
+qQk292gkGFLAySmo8gq/mi1ENZda04SO5U6YQ9ycIGcZjBVQSSFBdWyOL1O0Il7E8TEG6sAGRm4t
+KLTbIGgMY+MDeg3Nn0UX9CNAMi5EXbk1ETZKoD5EMGTEmVrRrK6mxkOd7NsBNZSAtj5+I1udS+Zm
+xq7z3MOU53nUR9y1gp1SUydpFEKWb5a2dLaWsPqSPfbg36JiSLN/ijlBOxP6BQ6E/8bOtwe6np5G
+6pYpdnVGaNf+XsV3SW6k+roFpp4hq5ecZgRavc3DVXK3+JH96PL3/pjaYkNpsj+woNT4o6gTaANs
+EoR+EjMnwGY7RrYOGCA2c4hNC7NCTA1Gvr3zJsDDgbSP1+fFc8VzsXWukPgY7QQhMwpY0klTHzPb
+8W7E6YYFE2fAzYDlUovOeUjznupK0uo2N0eENo7onZ/FD2S+3U4BenfORnZdyaI4lK0mojlGQxvU
+JjgqM4HkTr/fLfMM8vcJtp/WBAfExWGlTusnDjeYs+15YH2AhN7cy6mW0rq7gMpYD2MHCcN1iKq3
+idhwyM7t8VAIo1h4BBPonmyn53g8DP76eMzmFCN7BQCkr3EYDOOtIkJWbpLokg6AXRLNIHw3a8ad
+OKtLLLnMnhHTAbbKXhIGTXmxZqeW9jRhdNCJ6Jvw7CWtWd3R9ppdcZQw4lBibK/s0nxct112m8yW
+d4Cn82ljGN+L7TpcBApFIuxvxqglskBFTSAs4+2ux+f93pbNf6zum1HtP+0D4HaGoVKUL+cL7UuH
+LHEqGJ4fxkDPR6vK4JSih5+qJdTjP9Mo8d39Jfnn/9OaWST8j72Z+1+AjjaQKc4IKbvvTfGHeKFA
+NKuhAzYz/nfbvNvJISr3tHRds7qH6Cgbiv9o/rRI3eWcl9DvVE2740C60elDFrDH/b21Y43nYj3y
+NLGk0zkHtrLSEVyTYeAGD6vqez7R+NvYKt6RpcQrTLlj9WIRWC/pmT0QnSkqhEmQ28EDb7vSk2Lp
+FF9E+EV/rJQqgubHvroZffxlfPmfrsW3Ar3fEFNZ8qLoWXrcrp9vW/+HKJpt61n3FyEWODjavwyi
+p6cuVIc0Uz49xc2E60bX9sDbN7jumgH3Z/E22v4LUEsDBBQAAAAIAAAAIQD1ZdX/uRAAABU0AAAi
+AAAAYnVpbGRvdXRfbWlycm9ycy9jb3JlL3RyYW5zcG9ydC5wea1ba3PbxhX9rl+xRcYTgKFgOXHS
+DB22dVTlMVXijKT0MWmGWgJLEREIsNilZaaT/95z7z4AEBRFt+UHmQR27969j3Mfu46i6GapRF0p
+Ma83Va5y8c3NzQ/i64ubiVg39VzpsVjIoqzfqmYsDMY+LJUql/VGK7xplF5WSuv05OTayCqXTS7K
+Yt7IZgui5VbEt7dLY9ZpVhaqMre3yVjoGnSkEVI0qtlUolit68ZoUdVmWVR3J0sl324FiIWR87o2
+2jRyna63IpOVyGtmRcuVSoX4G40pDPG7KrTSk5OTUwEquWpEhSFayEaJsq7vsb3NGhS0Oi0qrSpd
+mOKt2sPmh/pECMzU8k4lLIl3BdGprHyefyzupFEPcqsFyOTEzUoUFRZ5wKK0wCvwoCC0rXiQ4K3Q
+XsBjpkLs8wMQkBhDW8CzLbO6qBssH0+yUmo9ub0sVoXRt+Ajq6tKZQZSsrpYFI2GeLYGupBCG1mW
+9KUBb2KBDTdj0KHlIDM513W5wYsckimLipdxOiZmby6viUuwXCwKCEreScjIWEFvtcEGTbPBA21q
+8AiJXV9fzs4vrm5mX317eXF7Swthuc7zP397hcdFlZUbbByqx4JdsuevxRwiKBX/gkVZfeXEjhd5
+Vq/AKTTLY1T1tmjqagUlYaOat7BpSpgcb3NdrGluo/KigZys4peS7drUkEy2VNn9hA1HLGuwEYMA
+WT8RzyA+sIC/9YNOvOgq0qLlgExEw/geKqLGBnMSRdHJiTVhMYfeP3vpf+XSSNag0v5Rx8b8I11n
+96r9pUv/1SwbKIocwj8oVsp/t3tOVdPAVPrP1rLRu+Ma9a+N0gZO+sObN5ezL/9xc3EtpuJzMRIv
+zj5+6f8RH8Amc5J6KZs77Breh60uYRZ3NW05L/T9yXev/z67uoBuL85viMqnJz9eX1zNXn998f0N
+fkbzTVHm9cbMVgWxpyGfE5aD+EqZbHlBD+OLd5lam6KukgnkLEREQIR1fry6hMo3ZU5wIOZQPc2B
+SbCGnEeSy2j4zHYsHgqzxFCax3Tgg/C2GMiBhxkMAaIuZKmTlCxTQ7NkkVrcNBuGssrat2pIyQ+w
+KEItpkRjac/wKghSVhqezY73sCyyJdHACpiVF5nBLCyrCXRKs0zZJohGrhZiNiuqwsxmsVblYgzb
+lLquxkx++hU4U04CvOZmrZo4ScMcOzppB4BGypxNmQJE+6eOnaXhewyD/VVVU9pn4sRvcSTI+xtQ
+Kevqju0fgC9W0oKVRShyLYKl1G5lxFgzI6wZeeRq4ShgGoMdTWWxGmk2MCaAzStLhCEqzJfVtj+h
+Uu8snEEPC4eR+faVkAsD9bjZVjsKixMJHgE/b4q3xIe2CMyGO2IIHDmC0s3hcKZFLJkOlLsuDKBp
+U5UwrjAH6j2DyYw8WI4wAQZEPpiuathmXRVZnNzeMpW3soSY/bYY9jmWjTsYS9RW8h1LUI8ANoAS
+v8PU68TKuhX1hGAcoWEqXnyantmdkxD2PGfGJ3AAenrmzM8y347+HrrmV4ETP4PfPGZNzoCulF7X
+iJvBhF4TPK9LhahiHWQCGQFz4GOx1VmAYoZrqe8pAHb80jltiBDwUTaa21v6boO4JnK7QZvHkux4
+LSc2RBJss14stDLiLGkdETwB9U3jJYgVeOP8260y6cJzSmH+Ows3PIiWmoh6/gs20zo3QfQM+mDn
+7jgySY5clNyVFUwD4x0/5hdaqfv4rH3TKLNpKibQLpOVtVa7a7Q07OsE6pudv/n+5uLvjMv//q39
+Obt8c/4XPAtBJb1E3OEpRB9hZwbfMHC/mBOArQWODjbvTwLerFWFcP+hJjblpkQSJs1Se5BcwlM2
+Vuh704VBsmBzhH5uMLIcWb/nfA6u9FdOUzJJIYSxmKO0RjigaEEm4HDrO+gWCJfBMsgRM3Jyckol
+wZ9dYQIYZKFgSHd3GRIE+CgsjikBkVYFwqmDHouSiLaUNZTOycWKplPoYvprIGph2AyJwj3yu6nN
+sPB8Ab4pFZJgzkl9TDaaCIWowBGKZ3GI62uyNQJQIaq0IkJfGNUOoE94/BPG/kx2qcsUTog0ceb0
+FtTfm0ifTJJfTWmVPst40uWXAGRgxv2VQyJwKX/dntsFg4nB8wdWmBAMrKwGy62N1wB2m4dRqlA4
+TLFU1iVyy1N6y7opa2R0wmUhzkJI0301H4zWQ2cInufU6PXZkrhTZtdVnTS6G+zQ8F6I9LHIZnJj
+ljHlwmOYj9YPdZM7SgYFTIUFbZqZzj97qaqszlUcR8/05JmOxDPR6q+bDqab6l+b2iimS8Fu3zu/
+GnlgFCVJq8zUrRNtzOL0c7xKc2UfSJ0VRWRHuk1GX9I2RCQ+sgx7iIHjzijlnoWQgCxt02QoXQxl
+m6aPNh5P/Ohh6s7uhyQ3uJdjoL+5ptTrsjBurSStlIFdpI19Gv0pGosXyU+nL35OOXOIE/HPsO/p
+9BFijuGnibnNk0lgMiAjo7R3Go2ejzC25IRsavOyGHpxxjElXxr7uGR/dWzJCmRW30/3CLWVIqV0
+I6w6YgQBOozseqNXXlKyDd++1vQhnoJqte2Ey4TMopFAvzC2TedvgcjnbVAnKCIMJw+dK67gbIS2
+pmH39UqM3AZHQuZcn9EcV6pQttTZqTcVn7OR9EewkazIlXbBpq36QGpRUxUnYuv1FjBczZYEg6E4
+MCNmG1ndqbhf2HwEVbYeDAMA4cfsAV+SLiTz6FTDZLF1h81xRItD6/yvjpI+RlvRdiqkiOY5sIsh
+fggzahcxzbY/32pp7Euksc2Lp2Km3mVL3h4z5U3QG994gPeHP85Cg3GSVfz7t5YvxXVdZx97drk7
+ONSClCKqRyZ1RQOdZ00xVzEP9ltJElulhxzXKcNVIaSCT85ejMUnZx/Tn0/oz+/pz+c7qrD2tUfZ
+v9RFZf3YSTklx46QSnEeQrqNOrDp1ic9WpIp15KUpCxjaw6T58+DRdD3ZIeVvduPAiZyT6OqXcwj
+d2vUAhifRwMueiYJYHNWaAu3AXeBuffjp9Mlcc72OEMklq6Hs1x7keC4RXmpZyjo3EoTK3BqJtjQ
+n0RP2zgC52GkJ5Cl3PMod6EA+sc9lrAvBh7eNiYhqngIOSYYsUL/+SibRA2UrDXYGcNV6ROcYEYG
+MbND3Vrj3vz+NikXnFAnqVPkkQtubR5LEM/Rm5udiJHU1JGVcT3P/sdjDGoZkv3E1tkM2/R77H4X
+1SGtxH2kSgsUMTpODk0h66TWss8Ifgd3obSsbopfraf/1psOVVBtxbLpvSC0LKpNazUu8Pooa7W/
+F7pdTjUwe1PXyIirbRvuIp9l9DTFlJ2CJofSo00VYtgjkS2FuSK1Rsof9mEJTx39wECjVsjAUUnF
+DMnj0IFwLECwofsM/ySkHiTJPJMflmpBBhhmnIrd9osnyiO/mIqzDjWWnO2upjSv3gCqPa1+yroC
+rDuGiVLYzhOhsw2G+NPImTO0NgN7U4V8hjqE0p6XhLZZXU1E7JXvJjvlhxSFfGXMaS4kYb3OQ5H3
+QnrpdsNLzTpuE71mlqNJ4D36ESXA6es7uCaetp3bRxMBR+L0gmoAqBazooI922ydH4TwQuUFsWa7
+o2ag4B5/P0Wvez71sy1tfAnUp/i+eYr/OBH5QmqfnNLNOkclHPeVaAtKCcga5gHeZeKIQ35QBI0m
+7H8eHmGhZnsc7yF1cMZK0LvjTzptO4PeCtPgYpbjpn7HaR9/mQEqrSCTvqIGeUCrJWfUoOG+cZKT
+7BT/wfQ7pbxrBMQDCCRykEu3/E36+TIxO9md55wEnOw25q7Pw9thw4KJdb2Ef7MLgYnPz8ZewlP3
+71A/vg5z//aDhdlg7bLrZf1o4PfzhDfsJ/dT9APNPT3oGnvtqb9m2HbP8ofCTbUyM8tC3MEaCOrl
+S2TIfeY6aX6p1f9LX/uW3VHQfoWocmg6B9l4jIv3tphWEE8ghPW2Yfykj4uh3VRqTyeBDtnlHR14
+TnvFxXtY2QB3/xsTO8a8+lZxrCr6+oe03xvq92qnVyEPyuWOB7iv8aCIjfvZw1jc2C+ciT1Zvne2
+TwRyQZhuD0WepS9QDDxRljzz29pX1g7284H4C1ie2HPsdmXgP9Bb8+Gk3U176GlPbHao8MlqgVFF
+Wdpjh+59hXxLVqYNvaSDBMtZYdJ+KwIL2fARQAZPBkMIenxi9n6R7lEwc5YeU++LY7BZtm20HTdI
+dnzEZuR9viE7/+J/M48PhDN4Ov6ab+iIwMlfbBXURseWfPRB+SYdzzzZG/LTXW/PmRSsZkYnqiof
+evDTgg04l7jzae5776km9/ZZvKTS9264uDR8h8C4fbDSd+MnHMC3u/hEjn7EfvaYrS10if6/Xs6n
+sbbpwOfMXJwerwx3ZWegh+7rvX2t40RGcrCdzqICpb1xsnN6aItIy/FOAUe3wMpyLrP7fpuej7zt
+La1GVoIF6E/zfZNspz/PlPeVgjZ97BRjYUnP225SO+nlvP3LLuS87hJRnHAO2019Qz5MIdMSCFeJ
+AgW73HxLUS7uF1/ukGRQvQYlUeeGGmi+d7OTp3ieQ6NNfGSfPX2SwcM6JfcT9h7UdUWAbW/w1aVD
+c4ce7rIGmSJfI2DID+qxhOwNDro8YWtZnq+RQRh/34KCDJcClTm9VNWduwnD0nBXmNRqzaf0AMTO
+iV6ILLSZiVhRf4jvBton1OFsD+Gp0+LIpNfrGlvJbxSRl832KzyM6WqDLn5V085lp8SfZDSMwPSa
+6Oy0E8bu3gQvOqVTG2lM0xFsRG9eRBaL7ImI9zd6M8w7Hpa0W4LRnW79k/FvPzLshL4BCrJrLzcV
+xV++cvDZp59+8tlOh87iXjcj+7byB0FkJMd0Xw20k6FqzgcpB8NJ7jKdI1qv0bPc3tAhvCTF7IM7
+51HkS7y9IYtzbPd+EBHShwZoFvOcvhTYBD6ailJV+15TU8mKPtyU6SbY9noqkfjDYNwx4nPBu3vN
+LojhmG717pq7PVi5Jh0MLVyceid4ZLet+3sif+gFowPtZRbH8zDvix7Jo2yqru2tu9jLQoTM5sgm
+PvEw9iwk3Vi/5uSL3aKNkPb8po9Z9hSnm9j4yZBAU6wRTAqdF3cFNUWCGXxBt4liP/LJtKHjPs/o
+tgodYAQn8LvwxFxxZd32S6lVODBrl+ndA+qtG4Czd9XIRRhOEGwk2X+oxofP/Y4mY75YLxtwwrFe
+clSAcH2/tHct017JRAlPh8Z8tdjCJF8W3NKV3Q+1uL1FAYxC8v75BsWFTtd0rSuvle4kD3QTEvpj
+9lL3s9+Ucpx3L8em4MBmch2r5TzD3p1lVmy7C0V607tw2SfuL24ezhc5KPT9IwrlHx+9tJdeOnro
+jDmwdFs0X9mzrt0c1VPrwLE/fztAlm4DXV9fnqvGdK9VPUacLoqz8EScYYodb4+5+VoNGzUctncb
+hT5tPLXrRvb6y8zlidbxOLF6273dZY0rOqQTt4MjOKbL4Hop75UjmxwUjNX0nSzUI5T5KIvzQdr+
+gpLhYxWI6H+U+jDuEMm4G8ev1Ko26s+FzkK1eQg2u1O/lPk11xCXRXW4296dRYNv6vqyru6SPRtx
+Vxj4v5S4kBcPUwXo5U42c/qvFod2+ubaOTKBbnTDncler8PayeM+ZnNuVuWhdXZbVbtX1Z/aoLN9
+s117mnShm4xkNjtie3vMQVb2sBxZqafuplFIspZNNde+Fft3sxxQH+bxP1BLAwQUAAAACAAAACEA
+vuXQzLcFAABIEAAAHQAAAGJ1aWxkb3V0X21pcnJvcnMvY29yZS91cmxzLnB5nVffb9s2EH73X3Hg
+EETKHAXdozsPHYoMe+iGoe32UhQ2LdERF1nUSCquX/a37+5IyZKVOMmMotEP8nj33XffnYQQf8lK
+F9KrOdTG7vDGKZB1AVYVMvew09YaC39+/OAyIcRspneNsR50I4vCKue6B6a/am1V6U3WSOvUyTOr
+/mmV87PZ1podbFpdFab1q3CIy3JjVab4GuLG96be6rtbejabfXr/6+1vt59gCYkovW+cmANf0N+t
+rpRIZ7NZobbR+wSPTRczwB/6/lH51tZwhQ+vYK99iXEeYL1unbKLRjq3N7Z4t17j5qaSuSpgQ6+v
+rq7wYTZjM7cPyh4IDfCl9LhS5qVyIKEyd1DpGmGUNXAIgP98qcB5RBfIO7gzyrEZX1rT3pVQKkuv
+rPNzXruXB2h0c+nw3BDCSra+XBFcK/QbnSvQRtaFFIzZQ4iRfoi6dwjQMAkZ3rim0gEPXqq+5arx
+gMlvFYN7tGADTOLHtqbdcoOOY8A/hcP0FsQ7gVxBCtThtKxWvjL5xAIexo9K4zx6NFyb2eAPmprD
+m/TLm6+z8caR720dVgcLq5ieJJhaCkqQgO/5nLQjAOWXqEXwjWlwzD++B+3dIxRYwJ7Sqx240uzr
+OeRmh6erYo5ZDUFhjSBDvMHce2OqwIddi6ESNk4pTmiOe1TttaxC+bwiRf8D6WfwG5NkAuT5BI2Q
+Daw0W/J2HjXCPQbxKQhgtvwoyoqpOQHMkKSTA5KfAJRuYGceTgzgAjRCgvQWop44ygMngC3VijJT
+ql3aYx6iOgt6jHyIPeL+DOJbDCLGgosjEC+txrA87VcfTx2mgtX4fG5guZw4+ho+dL8z4JwjS5qe
+sC8yhZIRSXLkxmfMfsiS3CnKJJNljgK6V/Y6l05RjcHlJWO7XpNwLlD3+g40OCo54zCdEY6weGya
+sf2kI7F2q8qYZiPz+4R1Y9HlPajVEgQGJiu6E2SCLjJVF45YnYjs+DadkOOzbdVUmePLvnFmulnF
+S3Yhc97qJhFfvoo0zQYOvlCwf8HqUMfwrNoZr06wR8cYVuqZiUsZ1HnYyc85KiSbLx3T7jz8Z9B3
+2BYRe6Ry0jfo0LG7DHizItvU1RI6cA4bzP2q0Fbl3tjDwGs6S0bf+vdom8V35OIcXauk16gZrAiq
+nzEG6ouqtMRxJaOr7G+j62R88rx/qb41iAI1B3ZxzHMeOBY3N9R6xuMNbybu/UDBdcbkxtHfzlJA
+AWHK7xkDVlLTeG2w3cgK6boiwJZJeorMUmTiiammH+EKSGoEwEqNQ8kduEq6MuXCwkeY7MFYFSeb
+PyqJ2Vqv6VCMCvHE7mfVtiVjxA0clnxJxjaowB03uS4CVxDtvt07ru4C2OIxGGqsstPLMDsVfSf+
+/OET5Dg8lZ38h1ZwwN5bKEgombjFYcugvkD0flDE0OtrdPE6Su96nWYAPyNiOFgR0qGs0cOc6gc3
+sKuIGHs3ZdDJaKW++SDfsTqPrZkzH5szLyPDdE83uJr0MWgFWx/KBG4/XZSIGyqRjP77F+v/UR0f
+lgwZmJTMURJOkzzWenHhFnBhCRfyWFLgb2FvNQ6qGu8dC4TDECmZN4TjjcOBHCdBMTaUEDEmpckU
+F3ABSUfoOI+T12kso1eMrbztZHrhrwP4LoTqBsJIQ4VEZLBp4pLHxZNCVCcqOoFsgtIDfSrx8J9c
+uHSMxPj3ROTzcGiaAn///G7qUDJRLbsZOdz2HStSJi6KlIufQuf8fzTlJUZOpdTW9zVOtp3VC/sW
+sIwQO+7JF24c3ZPxhO1IWiIva2l0rMvy0XHqqfyNNulcXAw2tr8bkQ6/GuLQ/1Q3j0cQKLTkJekk
+BFAb+xnkOZ6OI+Bm1td6MpkjulmBcnQUvvTVeWqJ1A1rMhkI2eGqZBVnLHw3SuGik7qMcnjNLlzT
+PorjYFosO/pGoa04vOHnzv2LMj1ufZOE/QdQSwMEFAAAAAgAAAAhANXMxIB1BAAAWQsAACEAAABi
+dWlsZG91dF9taXJyb3JzL2NvcmUvdmVyc2lvbnMucHmdVt9v2zYQftdfcdD2IHoyYaXpgHn1gmLI
+0Lx0xTpkD0nm0tbZFiqLAkn5R+b97ztSlCzZTgbUiCOKvPv4He+7o8MwvEelM1loyApIM21UNqsM
+TcAiyxEKsUYd27VPt5/g+noEUqWoeBCUYv5VLLNiCalEDWaVaVDZcmViEEVK7wi1CUKKJRapBgLN
+DAeYSWloI1Hych+oqnAr1kEbchUqhTybKaH2IHJZIESZgZXQUEg47jrDhVQIfkkUARabTMlijYVh
+MWgJ2xUq7HjMRVFIQ46QrUupDNYs53K9tuFKtSYchQFNlPRMYbaH8aIq5uMvU1GWSu6ytTA4/Yr7
+L2NI+BVPRvCLG/wUwxUfqXkC7+wA3gX0n5dSm4Ti/Z1iIPc5atog34q9hkqjjRpBLhwJs5U8CMMw
+CGpuQDwCo/bjAOizUHJ9DIRTfnLtg4DortiIPEs/2+T9RjmzKYvBz/61QszbWQf26ocC1zjVFmu6
+aMHq2a3FamfZJWabWkwNN0/CSywGPwhwN8eSlp3VrVJSjQG+6+kibhIsij10Ugu4I27abe7hYAIf
+6SiDYPr+j18/3N3f0oRCbtNIXCMVPvLICPXIl88H95w9Xx0MvTxn5QGXS/Z9yIIp6Zvkfff5Q9/b
+baTCvzc30WP6Q3QzfuT0ZANGw4fhlD/dROIwO8wPan4QebmiFzTiUCq0302GW1abhR6JYAaM3Rzd
+rUoOZHpQ3vLMIsVNf4n4BkGKCyApRgZ3htU6IQG9J+XTydOCVbTTVpOUgbUc/AxVoVCkYpa3S7p2
+WmRKG25VaMGyRXvAVNr2hMetfhSaShVwWhY1F2fVardj7uE6Vo0Qejp50S8ctYFbFU49+8jJsT2B
+PzshU98SL3Q1alPUtYhJTC3NhffNkZ+TOT8CwrQr3DbCbWZWUci3qzxk415NenTiG12quRr8IXli
+r+GSpF/Bve/w5LrMMxOFw9CBstMojzz6HeGEh89idLHnwKv9qWkNPbb3Iq/QtQVrl+LOjdlZEuqq
+d3oocIvaOF66L4V6pVWEoF6/dGXhlDBwHoNXxLCQFV1nE3hoEGxZdfS1FmXUFUBc35nMZsZPPQUd
+0muxixxmbIt0Ql9nWm+DucZuWJcLrI6P5uYrInbsXNxNORueyy2qyKfUioRuPrd8dopRNExiujFH
+9R/zZHMUxGUCpiqpDWaFsUowzIVvR3XsBMiXSlZllLBGTTz0225X9ogp45GHY/a6dD8P/MTDMHmC
+yQRGXVbNzo3NmIyaMLo7XnUUQb2WPP4JRTi2UYSuFfvxjJ6JfVJjtsN/+RJN1Eei+9trmTJwCjtM
+Trf+kdWpemOvLQEz+rkAnNr0R/trgm725u7K827qm2OILa79UdVn8YZZ8Y3YeZz1ZqN+lZy6v33B
+/dq7DxN2SVUvddL/b1hWBZqO56STnOrLmVGvsIhWC+6dlDCBtx29WwdtcG0F7a9xrqtZFIZ1QbGX
+SJ10u4aUxfoGUiTPPqe2ExKcavFiSJj3pjdbCo770fU/UEsDBBQAAAAIAAAAIQCl0fgL6gAAAJsB
+AAAoAAAAYnVpbGRvdXRfbWlycm9ycy9kYXRhL3B1YmxpYy1taXJyb3JzLnR4dHWPMWvDMBCF9/6K
+B1ljuVC6tFuhWyGh0N2KdbavyCchnXDz76s4cYdCxju++967Hd4Ke21Y0Ftx7KxS3qNkclgmEgix
+TpTQzZxSSLmDhDqxOPrpwBmZ1DzscBDC8f2I58cnZJ6jp2Zl8PX5AQvPQnvUlJBctYUBMdFAiaQn
+A8RzZBPSWEV9mClj4JT1FTUa4ZKfYRPBBxmbVERYRsRy8tzj1quiVjEE78MCrpUm1Zhf2nZTt9dW
+f/vbnbGez0VMjV3R/9h6rkWs0VxTp2INuWJ6uefrfSjO6OUx0bvaK23yt5bNt2ILnTb0F1BLAQIU
+AxQAAAAIAAAAIQCtNDr/xgAAABMBAAAcAAAAAAAAAAAAAACkAQAAAABidWlsZG91dF9taXJyb3Jz
+L19faW5pdF9fLnB5UEsBAhQDFAAAAAgAAAAhACMp0mmNAAAA1gAAACoAAAAAAAAAAAAAAKQBAAEA
+AGJ1aWxkb3V0X21pcnJvcnMvYm9vdHN0cmFwcGluZy9fX2luaXRfXy5weVBLAQIUAxQAAAAIAAAA
+IQD07JxiqgcAAOUUAAAoAAAAAAAAAAAAAACkAdUBAABidWlsZG91dF9taXJyb3JzL2Jvb3RzdHJh
+cHBpbmcvY29uZmlnLnB5UEsBAhQDFAAAAAgAAAAhAI7mnZS5AAAAJAEAACkAAAAAAAAAAAAAAKQB
+xQkAAGJ1aWxkb3V0X21pcnJvcnMvYm9vdHN0cmFwcGluZy9jb25zb2xlLnB5UEsBAhQDFAAAAAgA
+AAAhAPxMLPbGCAAARxgAAC0AAAAAAAAAAAAAAKQBxQoAAGJ1aWxkb3V0X21pcnJvcnMvYm9vdHN0
+cmFwcGluZy9lbnZpcm9ubWVudC5weVBLAQIUAxQAAAAIAAAAIQASq+PdDQYAAB0PAAApAAAAAAAA
+AAAAAACkAdYTAABidWlsZG91dF9taXJyb3JzL2Jvb3RzdHJhcHBpbmcvaW5zdGFsbC5weVBLAQIU
+AxQAAAAIAAAAIQAKKr8JXgkAAI0bAAAmAAAAAAAAAAAAAACkASoaAABidWlsZG91dF9taXJyb3Jz
+L2Jvb3RzdHJhcHBpbmcvbWFpbi5weVBLAQIUAxQAAAAIAAAAIQBZmh9pywAAAD8BAAAhAAAAAAAA
+AAAAAACkAcwjAABidWlsZG91dF9taXJyb3JzL2NvcmUvX19pbml0X18ucHlQSwECFAMUAAAACAAA
+ACEAcN0utTwBAAD2AQAAHwAAAAAAAAAAAAAApAHWJAAAYnVpbGRvdXRfbWlycm9ycy9jb3JlL2Vy
+cm9ycy5weVBLAQIUAxQAAAAIAAAAIQD6ZPVgaQIAAGMEAAAnAAAAAAAAAAAAAACkAU8mAABidWls
+ZG91dF9taXJyb3JzL2NvcmUvZXh0ZW5kc19jb3BpZXMucHlQSwECFAMUAAAACAAAACEACS7IRy8C
+AADfBAAAHgAAAAAAAAAAAAAApAH9KAAAYnVpbGRvdXRfbWlycm9ycy9jb3JlL2ZpbGVzLnB5UEsB
+AhQDFAAAAAgAAAAhAIOPFaK7BAAAiAsAACIAAAAAAAAAAAAAAKQBaCsAAGJ1aWxkb3V0X21pcnJv
+cnMvY29yZS9mcmVzaG5lc3MucHlQSwECFAMUAAAACAAAACEAsPFmXZ8PAAAXLgAAIAAAAAAAAAAA
+AAAApAFjMAAAYnVpbGRvdXRfbWlycm9ycy9jb3JlL29wdGlvbnMucHlQSwECFAMUAAAACAAAACEA
+zdiLHa0JAAD4FwAAHgAAAAAAAAAAAAAApAFAQAAAYnVpbGRvdXRfbWlycm9ycy9jb3JlL3BhZ2Vz
+LnB5UEsBAhQDFAAAAAgAAAAhAH7fTmMABwAAvBYAAB4AAAAAAAAAAAAAAKQBKUoAAGJ1aWxkb3V0
+X21pcnJvcnMvY29yZS9wcm9iZS5weVBLAQIUAxQAAAAIAAAAIQDvOf6GfQcAAHgVAAAgAAAAAAAA
+AAAAAACkAWVRAABidWlsZG91dF9taXJyb3JzL2NvcmUvcmFua2luZy5weVBLAQIUAxQAAAAIAAAA
+IQDDNAx2qwEAACEDAAAfAAAAAAAAAAAAAACkASBZAABidWlsZG91dF9taXJyb3JzL2NvcmUvcmVz
+dWx0LnB5UEsBAhQDFAAAAAgAAAAhANbxvG4HDgAAeS8AACEAAAAAAAAAAAAAAKQBCFsAAGJ1aWxk
+b3V0X21pcnJvcnMvY29yZS9zZWxlY3Rvci5weVBLAQIUAxQAAAAIAAAAIQBRwHvkPwkAAJEcAAAe
+AAAAAAAAAAAAAACkAU5pAABidWlsZG91dF9taXJyb3JzL2NvcmUvc3RhdGUucHlQSwECFAMUAAAA
+CAAAACEA9WXV/7kQAAAVNAAAIgAAAAAAAAAAAAAApAHJcgAAYnVpbGRvdXRfbWlycm9ycy9jb3Jl
+L3RyYW5zcG9ydC5weVBLAQIUAxQAAAAIAAAAIQC+5dDMtwUAAEgQAAAdAAAAAAAAAAAAAACkAcKD
+AABidWlsZG91dF9taXJyb3JzL2NvcmUvdXJscy5weVBLAQIUAxQAAAAIAAAAIQDVzMSAdQQAAFkL
+AAAhAAAAAAAAAAAAAACkAbSJAABidWlsZG91dF9taXJyb3JzL2NvcmUvdmVyc2lvbnMucHlQSwEC
+FAMUAAAACAAAACEApdH4C+oAAACbAQAAKAAAAAAAAAAAAAAApAFojgAAYnVpbGRvdXRfbWlycm9y
+cy9kYXRhL3B1YmxpYy1taXJyb3JzLnR4dFBLBQYAAAAAFwAXAD4HAACYjwAAAAA=
 """
 
 
-def write_launcher(path, python):
-    """Replace zc.buildout's bin/buildout by the launcher, atomically."""
-    temporary = path + ".tmp"
-    with open(temporary, "w") as stream:
-        stream.write(LAUNCHER % python)
-    os.chmod(temporary, 0o755)
-    os.replace(temporary, path)
+def main():
+    if sys.version_info < (3, 9):
+        sys.stderr.write("bootstrap: error: buildout_mirrors needs Python "
+                         "3.9 or newer; run bootstrap.py with a newer "
+                         "python3.\n")
+        return 1
+    with tempfile.TemporaryDirectory() as scratch:
+        archive = os.path.join(scratch, "buildout_mirrors.zip")
+        with open(archive, "wb") as stream:
+            stream.write(base64.b64decode(ARCHIVE))
+        sys.path.insert(0, archive)
+        from buildout_mirrors.bootstrapping.main import main as bootstrap
+        return bootstrap()
 
 
 if __name__ == "__main__":

@@ -1,21 +1,48 @@
-"""bootstrap.py's pure parts: it must agree with the package."""
+"""bootstrap.py is made from the package, and its own parts (reading the
+configuration, the pins pip gets, the pip wheel from a mirror) hold."""
 
-import importlib.util
+import subprocess
+import sys
+import zipfile
 
-from buildout_mirrors.core import options
+from buildout_mirrors.bootstrapping import assemble, config, environment, install
+from buildout_mirrors.buildout import extends_guard
+from buildout_mirrors.core import extends_copies, versions
 from conftest import CHECKOUT
 
 
-def load_bootstrap():
-    spec = importlib.util.spec_from_file_location(
-        "bootstrap", CHECKOUT / "bootstrap.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+def test_the_committed_bootstrap_py_is_what_the_package_makes():
+    assert (CHECKOUT / "bootstrap.py").read_text() == \
+        assemble.bootstrap_script(str(CHECKOUT)), (
+            "run: python -m buildout_mirrors.bootstrapping.assemble")
 
 
-def test_builtin_mirrors_agree_with_the_package():
-    assert load_bootstrap().BUILTIN_MIRRORS == options.builtin_mirrors()
+def test_it_carries_the_core_and_no_hand_kept_copy(tmp_path):
+    data = assemble.archive(str(CHECKOUT / "src" / "buildout_mirrors"))
+    assert data == assemble.archive(str(CHECKOUT / "src" /
+                                        "buildout_mirrors"))  # reproducible
+    (tmp_path / "a.zip").write_bytes(data)
+    names = zipfile.ZipFile(tmp_path / "a.zip").namelist()
+    assert "buildout_mirrors/core/selector.py" in names
+    assert "buildout_mirrors/data/public-mirrors.txt" in names
+    assert not [name for name in names if "/buildout/" in name or
+                name.endswith(("assemble.py", "interfaces.py"))]
+    stub = (CHECKOUT / "bootstrap.py").read_text().split('ARCHIVE = """')
+    code = stub[0] + stub[1].split('"""', 1)[1]
+    assert len(code.splitlines()) < 80
+
+
+def test_the_carried_built_in_mirrors_are_readable_from_the_zip(tmp_path):
+    """importlib.resources from a zip, on the oldest Python it serves."""
+    (tmp_path / "a.zip").write_bytes(assemble.archive(
+        str(CHECKOUT / "src" / "buildout_mirrors")))
+    script = ("import sys; sys.path.insert(0, sys.argv[1]); "
+              "from buildout_mirrors.core import options; "
+              "print(options.builtin_mirrors()[0])")
+    output = subprocess.run([sys.executable, "-I", "-c", script,
+                             str(tmp_path / "a.zip")], capture_output=True,
+                            text=True)
+    assert output.stdout.strip() == "https://pypi.org/simple", output.stderr
 
 
 def test_config_reading_follows_extends_and_plus_equals(tmp_path, monkeypatch):
@@ -28,67 +55,36 @@ def test_config_reading_follows_extends_and_plus_equals(tmp_path, monkeypatch):
         "mirrors += https://b.example/simple  # the company devpi\n"
         "find-links = ${buildout:directory}/wheels\n"
         "[versions]\nSetupTools = 80.9.0\n")
-    buildout, pins = load_bootstrap().read_config(str(tmp_path / "buildout.cfg"))
+    buildout, pins, directory = config.read_config(
+        str(tmp_path / "buildout.cfg"))
     assert buildout["mirrors"].split() == ["https://a.example/simple",
                                            "https://b.example/simple"]
     assert buildout["find-links"] == str(tmp_path / "wheels")
     assert pins == {"zc-buildout": "6.0.1", "setuptools": "80.9.0"}
-
-
-def test_redact():
-    assert load_bootstrap().redact("https://u:p@h/simple") == "https://***@h/simple"
+    assert directory == str(tmp_path)
 
 
 def test_names_from_a_malicious_page_are_one_segment(pypi_mirror):
-    import time
     from faulty import FaultyMirror
-    bootstrap = load_bootstrap()
+    from buildout_mirrors.core import transport
     with FaultyMirror(pypi_mirror.url, "malicious-names") as malicious:
-        files, _ = bootstrap.read_page(malicious.url + "/pip/",
-                                       time.monotonic() + 10)
+        files = environment._project_files(malicious.url, "pip",
+                                           transport.LazyContext())
     assert files and all("/" not in name and not name.startswith(".")
                          for name in files)
-    assert bootstrap.safe_file_name("pip-26.3-py3-none-any.whl")
-    for name in ("../../../escaped/pip-26.3-py3-none-any.whl",
-                 "/etc/pip-26.3-py3-none-any.whl", "..", ".hidden.whl",
-                 "pip.exe"):
-        assert not bootstrap.safe_file_name(name), name
 
 
-def test_newest_release_wins_over_a_complete_stale_list():
-    bootstrap = load_bootstrap()
-    key = bootstrap.version_key
+def test_without_packaging_versions_still_sort_as_pep_440(monkeypatch):
+    monkeypatch.setattr(versions, "Version", None)
+    key = versions.key
     assert key("6.0.10") > key("6.0.9") > key("6.0rc1") > key("6.0b2")
     assert key("1.0.post1") > key("1.0") == key("1.0.0") > key("1.0.dev1")
-    assert bootstrap.newest_version(["zc.buildout-6.0.0.tar.gz",
-                                     "zc_buildout-6.0.1-py3-none-any.whl"]) \
-        == "6.0.1"
-
-
-def test_a_state_file_that_is_no_object_is_replaced(tmp_path):
-    bootstrap = load_bootstrap()
-    path = tmp_path / "state.json"
-    for text in ("[]", "null", '{"format": 1, "mirrors": [], "choices": {}}'):
-        path.write_text(text)
-        bootstrap.record_choice(str(path), ["https://a/simple"], {
-            "https://a/simple": (0.01, True, "", {}, None)},
-            "https://a/simple")
-        from buildout_mirrors.core import state
-        assert state.validated(__import__("json").loads(
-            path.read_text()))[0]["choices"], text
-
-
-def test_a_newer_state_format_is_left_alone(tmp_path):
-    bootstrap = load_bootstrap()
-    path = tmp_path / "state.json"
-    path.write_text('{"format": 7}')
-    bootstrap.record_choice(str(path), ["https://a/simple"], {
-        "https://a/simple": (0.01, True, "", {}, None)}, "https://a/simple")
-    assert path.read_text() == '{"format": 7}'
+    assert versions.newest(["zc.buildout-6.0.0.tar.gz",
+                            "zc_buildout-6.0.1-py3-none-any.whl"]) == "6.0.1"
 
 
 def test_the_pins_pip_gets_leave_out_what_it_cannot_read(tmp_path):
-    path = load_bootstrap().write_constraints({
+    path = install.write_constraints({
         "zope-interface": "7.2", "packaging": " 24.2 ",
         "zc-buildout": "4.2.0", "buildout-mirrors": "1.0.0",
         "plone": "${versions:plone}", "odd": "1.0 ; rm -rf"},
@@ -97,11 +93,6 @@ def test_the_pins_pip_gets_leave_out_what_it_cannot_read(tmp_path):
 
 
 def test_bootstrap_reads_the_extends_copies_bin_buildout_saves():
-    from buildout_mirrors.buildout import extends_guard
     url = "https://dist.plone.org/release/6.1.5/versions.cfg"
-    bootstrap = load_bootstrap()
-    assert bootstrap.saved_copy(url) == extends_guard.ExtendsGuard(
+    assert extends_copies.copy_path(url) == extends_guard.ExtendsGuard(
         ).copy_of(url)
-    assert bootstrap.EXTENDS_TIMEOUT_WITH_COPY == \
-        extends_guard.WAIT_WITH_COPY
-    assert bootstrap.EXTENDS_TIMEOUT == extends_guard.WAIT_WITHOUT_COPY

@@ -55,6 +55,8 @@ def load_settings(config, mirrors):
     from the defaults when the file does not exist."""
     raw, directory = {}, os.getcwd()
     if os.path.exists(config):
+        from buildout_mirrors.buildout.configuration import \
+            read_buildout_section
         raw, directory = read_buildout_section(config)
     elif config != "buildout.cfg":
         raise ConfigError("-c: %s does not exist" % config)
@@ -62,37 +64,6 @@ def load_settings(config, mirrors):
         raw["mirrors"] = " ".join(mirrors)
         os.environ.pop(options.ENVIRONMENT_OVERRIDE, None)
     return options.parse(raw, base_directory=directory)
-
-
-def read_buildout_section(config):
-    """The ``[buildout]`` options of *config*, read by zc.buildout itself.
-
-    Constructing a Buildout creates its eggs directory and logs to stdout:
-    here the eggs directory is a temporary one, and the log goes to stderr
-    so that ``--json`` output stays clean."""
-    import contextlib
-    import logging
-    import tempfile
-
-    import zc.buildout
-    import zc.buildout.buildout
-    cwd, root = os.getcwd(), logging.getLogger()
-    handlers = list(root.handlers)
-    try:
-        with tempfile.TemporaryDirectory() as eggs, \
-                contextlib.redirect_stdout(sys.stderr):
-            buildout = zc.buildout.buildout.Buildout(
-                os.path.abspath(config), [
-                    ("buildout", "offline", "true"),
-                    ("buildout", "eggs-directory", eggs),
-                    ("buildout", "log-level", "WARNING")])
-            section = buildout["buildout"]
-            return options.raw_options(section), section["directory"]
-    except zc.buildout.UserError as error:
-        raise ConfigError(str(error)) from None
-    finally:
-        os.chdir(cwd)
-        root.handlers[:] = handlers
 
 
 def colour(text, name, enabled):

@@ -1,5 +1,10 @@
 """The parts of a selection that are meant to be swapped.
 
+The core (buildout_mirrors.core) is standard library only, because
+bootstrap.py is made of it; so its classes are declared here, once, rather
+than with ``@implementer`` in their modules.  Whoever checks a part against
+an interface imports this module, and with it the declarations.
+
 The defaults are :class:`buildout_mirrors.core.probe.HttpProber`,
 :class:`buildout_mirrors.core.ranking.OrderedPolicy` /
 :class:`~buildout_mirrors.core.ranking.FastestPolicy` and
@@ -7,7 +12,7 @@ The defaults are :class:`buildout_mirrors.core.probe.HttpProber`,
 :class:`buildout_mirrors.core.selector.ConfiguredCandidates`.
 """
 
-from zope.interface import Attribute, Interface
+from zope.interface import Attribute, Interface, classImplements
 
 
 class ICandidateSource(Interface):
@@ -56,3 +61,16 @@ class IStateStore(Interface):
     def update(change):
         """Apply ``change(state)`` to the stored state under a lock and
         write it atomically."""
+
+
+def _declare_the_built_in_parts():
+    from buildout_mirrors.core import probe, ranking, selector, state
+    classImplements(selector.ConfiguredCandidates, ICandidateSource)
+    classImplements(probe.HttpProber, IProber)
+    classImplements(ranking.OrderedPolicy, IPolicy)
+    classImplements(ranking.FastestPolicy, IPolicy)
+    classImplements(state.StateFile, IStateStore)
+    classImplements(state.NoState, IStateStore)
+
+
+_declare_the_built_in_parts()

@@ -20,8 +20,6 @@ keeps sending is never cut off.
 """
 
 import contextlib
-import datetime
-import hashlib
 import logging
 import os
 import shutil
@@ -32,14 +30,13 @@ import zc.buildout
 import zc.buildout.buildout
 import zc.buildout.download
 
+from buildout_mirrors.core import extends_copies
+from buildout_mirrors.core.extends_copies import WAIT_WITH_COPY, \
+    WAIT_WITHOUT_COPY
 from buildout_mirrors.core.files import atomic_write
-from buildout_mirrors.core.options import user_cache_dir
 from buildout_mirrors.core.urls import redact
 
 logger = logging.getLogger("buildout_mirrors")
-
-WAIT_WITH_COPY = 5.0
-WAIT_WITHOUT_COPY = 15.0
 
 
 class ExtendsGuard:
@@ -47,8 +44,7 @@ class ExtendsGuard:
 
     def __init__(self, directory=None, with_copy=WAIT_WITH_COPY,
                  without_copy=WAIT_WITHOUT_COPY):
-        self.directory = directory or os.path.join(
-            user_cache_dir("buildout-mirrors"), "extends")
+        self.directory = directory or extends_copies.default_directory()
         self.with_copy = with_copy
         self.without_copy = without_copy
         self._reading = 0
@@ -77,8 +73,7 @@ class ExtendsGuard:
         zc.buildout.download.Download.download = guarded_download
 
     def copy_of(self, url):
-        name = hashlib.sha256(url.encode("utf-8")).hexdigest()[:32] + ".cfg"
-        return os.path.join(self.directory, name)
+        return extends_copies.copy_path(url, self.directory)
 
     def download(self, fetch, url, path):
         """Run zc.buildout's *fetch* of *url* with a bounded wait; keep a
@@ -113,7 +108,7 @@ class ExtendsGuard:
                 "host answers, or replace the URL in extends by a local "
                 "copy of the file." % (redact(url), why))
         logger.warning("Extends %s: %s; using the copy saved %s: %s",
-                       redact(url), why, _saved_at(copy), copy)
+                       redact(url), why, extends_copies.saved_at(copy), copy)
         if path:
             if copy != path:
                 shutil.copyfile(copy, path)
@@ -147,8 +142,3 @@ def _reason(error, wait):
     text = text.split(": ", 1)[-1] if "URL" in text else text
     return text.replace("<urlopen error ", "").rstrip(">")
 
-
-def _saved_at(path):
-    stamp = datetime.datetime.fromtimestamp(
-        os.path.getmtime(path), tz=datetime.timezone.utc)
-    return stamp.strftime("%Y-%m-%d %H:%M UTC")

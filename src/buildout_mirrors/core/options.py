@@ -14,12 +14,12 @@ import re
 
 from buildout_mirrors.core import urls
 from buildout_mirrors.core.errors import ConfigError
+from buildout_mirrors.core.ranking import GRACE_SECONDS as DEFAULT_GRACE
 
 POLICIES = ("ordered", "fastest")
 ENVIRONMENT_OVERRIDE = "BUILDOUT_MIRRORS"
 DEFAULT_TIMEOUT = 2.0
 DEFAULT_TTL = 600.0
-DEFAULT_GRACE = 0.1  # ranking.GRACE_SECONDS, without importing zope here
 DEFAULT_PROBE = ("zc.buildout",)
 DEFAULT_STALL = 15.0  # zc.buildout's own socket timeout
 FALLBACKS = ("none", "pypi")
@@ -57,7 +57,7 @@ class Settings:
     ttl: float = DEFAULT_TTL
     candidates_from: str = "mirrors"  # which option gave the candidates
     verify: object = True    # True, or the path of a CA bundle
-    grace: float = 0.1       # see ranking.GRACE_SECONDS
+    grace: float = DEFAULT_GRACE  # see ranking.GRACE_SECONDS
     stall: float = DEFAULT_STALL  # patience for a slow mirror, per read
     fallback: str = "none"   # "pypi": the 1.0 behaviour when all are dead
     warnings: tuple = ()     # one-line warnings about ignored input
@@ -65,8 +65,9 @@ class Settings:
 
 def builtin_mirrors():
     """The public mirrors shipped in ``data/public-mirrors.txt``."""
+    # One segment a call: Python 3.9's zip reader (bootstrap.py) takes one.
     text = importlib.resources.files("buildout_mirrors").joinpath(
-        "data", "public-mirrors.txt").read_text(encoding="utf-8")
+        "data").joinpath("public-mirrors.txt").read_text(encoding="utf-8")
     return tuple(line.strip() for line in text.splitlines()
                  if line.strip() and not line.lstrip().startswith("#"))
 

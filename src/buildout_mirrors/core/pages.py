@@ -16,6 +16,8 @@ import posixpath
 import re
 import urllib.parse
 
+from buildout_mirrors.core import versions
+
 JSON_CONTENT_TYPE = "application/vnd.pypi.simple.v1+json"
 ACCEPT = "%s, text/html;q=0.2, */*;q=0.1" % JSON_CONTENT_TYPE
 DIST_SUFFIXES = (".whl", ".tar.gz", ".zip", ".tar.bz2", ".tgz", ".egg")
@@ -46,28 +48,10 @@ def project_url(index_url, project):
     return "%s/%s/" % (index_url.rstrip("/"), normalize_project(project))
 
 
-def file_version(name):
-    """The version in a distribution file name, or None."""
-    from packaging.utils import (InvalidSdistFilename, InvalidWheelFilename,
-                                 parse_sdist_filename, parse_wheel_filename)
-    try:
-        if name.endswith(".whl"):
-            return parse_wheel_filename(name)[1]
-        if name.endswith(".egg"):
-            from packaging.version import Version
-            return Version(name.split("-")[1])
-        return parse_sdist_filename(name)[1]
-    except (InvalidWheelFilename, InvalidSdistFilename, ValueError,
-            IndexError):
-        return None
-
-
 def newest_version(files):
-    """The newest final-or-pre release among *files* (file names), as a
-    string, or None.  PEP 440 order: 6.0.10 is newer than 6.0.9."""
-    versions = [version for version in map(file_version, files)
-                if version is not None]
-    return str(max(versions)) if versions else None
+    """The newest release among *files* (file names), as a string, or
+    None.  PEP 440 order: 6.0.10 is newer than 6.0.9."""
+    return versions.newest(files)
 
 
 def file_name(url):

@@ -12,16 +12,12 @@ import time
 import urllib.parse
 import urllib.request
 
-from zope.interface import implementer
-
 from buildout_mirrors.core import pages, transport, urls
-from buildout_mirrors.interfaces import IProber
 from buildout_mirrors.core.result import ProbeResult
 
 MAX_PAGE_BYTES = 32 * 1024 * 1024  # a garbage stream must not eat memory
 
 
-@implementer(IProber)
 class HttpProber:
     """Probe mirrors over HTTP; local ``file:`` indexes are read directly.
 

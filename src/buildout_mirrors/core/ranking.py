@@ -4,9 +4,7 @@ Behind beats dead: a mirror that lags is ranked after the up-to-date ones,
 never dropped.
 """
 
-from zope.interface import implementer
-
-from buildout_mirrors.interfaces import IPolicy
+from buildout_mirrors.core.versions import key as _version
 
 # How long a selection waits for the candidates still silent once one has
 # answered healthy.  Healthy mirrors of one region answer within tens of
@@ -72,14 +70,6 @@ def _devpi_lags(results):
             for result in results if result.devpi}
 
 
-def _version(text):
-    from packaging.version import InvalidVersion, Version
-    try:
-        return Version(text)
-    except InvalidVersion:
-        return Version("0")
-
-
 def _newest_releases(results):
     newest = {}
     for result in results:
@@ -113,7 +103,6 @@ class _GraceWindow:
             waited_since_first_healthy >= self.grace
 
 
-@implementer(IPolicy)
 class OrderedPolicy(_GraceWindow):
     """Prefer the list order among the up-to-date mirrors.
 
@@ -131,7 +120,6 @@ class OrderedPolicy(_GraceWindow):
                                           position.get(result.url, len(order))))
 
 
-@implementer(IPolicy)
 class FastestPolicy(_GraceWindow):
     """Prefer the quickest answer among the up-to-date mirrors (the
     previous choice while it stays healthy and up to date)."""

@@ -9,15 +9,11 @@ import queue
 import threading
 import time
 
-from zope.interface import implementer
-
 from buildout_mirrors.core import ranking, urls
-from buildout_mirrors.interfaces import ICandidateSource
 from buildout_mirrors.core.result import ProbeResult
 from buildout_mirrors.core.state import NoState, StateFile, candidates_key
 
 
-@implementer(ICandidateSource)
 class ConfiguredCandidates:
     """Candidates as the validated :class:`~buildout_mirrors.core.options.Settings`
     give them."""

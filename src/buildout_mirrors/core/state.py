@@ -12,11 +12,8 @@ import json
 import logging
 import os
 
-from zope.interface import implementer
-
 from buildout_mirrors.core import urls
 from buildout_mirrors.core.files import atomic_write
-from buildout_mirrors.interfaces import IStateStore
 
 try:
     import fcntl
@@ -98,7 +95,6 @@ def empty():
     return {"format": FORMAT, "mirrors": {}, "choices": {}}
 
 
-@implementer(IStateStore)
 class StateFile:
     """``StateFile(path)``: the JSON state kept at *path*."""
 
@@ -195,7 +191,6 @@ class StateFile:
                 fcntl.flock(lock.fileno(), fcntl.LOCK_UN)
 
 
-@implementer(IStateStore)
 class NoState:
     """Keeps nothing (``mirrors-cache = none``)."""
 

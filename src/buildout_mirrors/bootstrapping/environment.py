@@ -1,0 +1,139 @@
+"""The buildout's own virtual environment, and pip run in it.
+
+A venv, so that a distribution's "externally managed" Python (PEP 668) is
+never touched.  Where the Python has no ensurepip (Debian's python3
+without python3-venv), pip comes from the chosen mirror, its hash checked.
+pip gets the mirror's credentials through a private netrc file, never on
+its command line, where ``ps`` shows them.
+"""
+
+import hashlib
+import os
+import shutil
+import subprocess
+import tempfile
+import time
+import urllib.parse
+import urllib.request
+
+from buildout_mirrors.bootstrapping.console import BootstrapError, say
+from buildout_mirrors.core import pages, probe, transport, urls, versions
+
+PIP_WHEEL_TIMEOUT = 60.0
+
+
+class Environment:
+    """``Environment(venv, scratch, ca_bundle=None)``: *scratch* is a
+    private temporary directory that lives as long as the bootstrap."""
+
+    def __init__(self, venv, scratch, ca_bundle=None):
+        self.venv, self.scratch, self.ca_bundle = venv, scratch, ca_bundle
+        self.netrc = None
+
+    @property
+    def python(self):
+        return os.path.join(self.venv, "Scripts" if os.name == "nt" else "bin",
+                            "python.exe" if os.name == "nt" else "python")
+
+    def create(self, mirror):
+        """Make the venv (unless it exists) and return its python."""
+        if os.path.exists(self.python):
+            return self.python
+        say("creating the virtual environment %s" % self.venv)
+        import venv
+        try:
+            venv.EnvBuilder(with_pip=True).create(self.venv)
+        except (subprocess.CalledProcessError, OSError) as error:
+            say("ensurepip is not available (%s); fetching pip from the "
+                "mirror" % type(error).__name__)
+            shutil.rmtree(self.venv, ignore_errors=True)
+            venv.EnvBuilder(with_pip=False).create(self.venv)
+            self._pip_from(mirror)
+        return self.python
+
+    def _pip_from(self, mirror):
+        """Install the newest pip wheel of *mirror* by running pip from
+        the wheel itself (a wheel is an importable zip)."""
+        if not mirror:
+            raise BootstrapError("this Python has no ensurepip and no mirror "
+                                 "is reachable; install python3-venv")
+        context = transport.LazyContext(self.ca_bundle or True)
+        files = _project_files(mirror, "pip", context)
+        wheels = sorted((name for name in files
+                         if name.endswith("-py3-none-any.whl")),
+                        key=lambda name: versions.key(
+                            versions.file_version(name) or "0"))
+        if not wheels:
+            raise BootstrapError("the mirror has no pip wheel")
+        wheel = os.path.join(self.scratch, wheels[-1])
+        _download(files[wheels[-1]], wheel, context)
+        self.run([self.python, os.path.join(wheel, "pip"), "install",
+                  "--no-index", "-q", wheel], "installing pip")
+
+    def pip_url(self, url):
+        """*url* as pip gets it: its credentials go to the netrc file."""
+        parts = urllib.parse.urlsplit(url)
+        if parts.username is None:
+            return url
+        self.netrc = os.path.join(self.scratch, "netrc")
+        handle = os.open(self.netrc, os.O_WRONLY | os.O_CREAT | os.O_TRUNC,
+                         0o600)
+        with os.fdopen(handle, "w") as stream:
+            stream.write("machine %s\nlogin %s\npassword %s\n" % (
+                parts.hostname, urllib.parse.unquote(parts.username),
+                urllib.parse.unquote(parts.password or "")))
+        return urls.without_auth(url)
+
+    def run(self, command, doing):
+        """Run *command*; its last lines become the error if it fails."""
+        env = dict(os.environ)
+        if self.netrc:
+            env["NETRC"] = self.netrc
+        if self.ca_bundle:
+            # requests lets these variables override pip's --cert.
+            env.update(REQUESTS_CA_BUNDLE=self.ca_bundle,
+                       CURL_CA_BUNDLE=self.ca_bundle)
+        result = subprocess.run(command, stdout=subprocess.PIPE, env=env,
+                                stderr=subprocess.STDOUT,
+                                universal_newlines=True)
+        if result.returncode:
+            tail = "\n".join(result.stdout.strip().splitlines()[-15:])
+            raise BootstrapError("%s failed:\n%s" % (doing, tail))
+        if result.stdout.strip():
+            print(result.stdout.rstrip())
+        return result
+
+
+def _project_files(mirror, project, context):
+    """{file name: URL} of *project* on *mirror* (an index or a folder)."""
+    if mirror.startswith("file:"):
+        return probe.read_local_project(mirror, project).files
+    limits = transport.Limits(deadline=time.monotonic() + PIP_WHEEL_TIMEOUT)
+    response = transport.get(pages.project_url(mirror, project), pages.ACCEPT,
+                             limits, context)
+    with response.body:
+        if response.status >= 400:
+            raise BootstrapError("the mirror answered HTTP %d for %s"
+                                 % (response.status, project))
+        return pages.parse(response.body.read(), response.headers.get(
+            "Content-Type", ""), response.url, response.headers).files
+
+
+def _download(url, path, context):
+    """Save *url* at *path* after checking the hash its link names."""
+    if url.startswith("file:"):
+        shutil.copyfile(urllib.request.url2pathname(
+            urllib.parse.urlsplit(url).path), path)
+    else:
+        response = transport.get(url, limits=transport.Limits(
+            deadline=time.monotonic() + PIP_WHEEL_TIMEOUT), context=context)
+        with response.body, open(path, "wb") as stream:
+            if response.status >= 400:
+                raise BootstrapError("the mirror answered HTTP %d for %s"
+                                     % (response.status, pages.file_name(url)))
+            shutil.copyfileobj(response.body, stream)
+    for algorithm, expected in pages.fragment_hashes(url).items():
+        with open(path, "rb") as stream:
+            if hashlib.new(algorithm, stream.read()).hexdigest() != expected:
+                raise BootstrapError("%s does not match its %s hash" % (
+                    pages.file_name(url), algorithm))

@@ -1,0 +1,71 @@
+"""The house rules that keep the layout honest (README, Architecture)."""
+
+import ast
+import subprocess
+import sys
+
+from conftest import CHECKOUT
+
+PACKAGE = CHECKOUT / "src" / "buildout_mirrors"
+MAX_MODULE_LINES = 250
+MAX_FUNCTION_LINES = 50
+
+
+def modules():
+    return sorted(PACKAGE.rglob("*.py"))
+
+
+def imported_names(path):
+    names = set()
+    for node in ast.walk(ast.parse(path.read_text())):
+        if isinstance(node, ast.Import):
+            names.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module:
+            names.add(node.module)
+    return names
+
+
+def test_only_the_buildout_side_imports_zc_buildout():
+    outside = [str(path.relative_to(PACKAGE)) for path in modules()
+               if path.parent.name != "buildout" and any(
+                   name.startswith("zc.") for name in imported_names(path))]
+    assert outside == []
+
+
+def test_the_core_and_bootstrapping_run_on_the_standard_library_alone():
+    """What bootstrap.py is made of imports with zope, packaging, zc and
+    pkg_resources made unimportable, as on a bare system Python."""
+    script = """
+import importlib, pkgutil, sys
+class Refuse:
+    def find_spec(self, name, path=None, target=None):
+        if name.split(".")[0] in ("zope", "packaging", "zc", "pkg_resources",
+                                  "setuptools"):
+            raise ImportError("not in the standard library: " + name)
+sys.meta_path.insert(0, Refuse())
+sys.path.insert(0, sys.argv[1])
+for package in ("buildout_mirrors.core", "buildout_mirrors.bootstrapping"):
+    for module in pkgutil.iter_modules(importlib.import_module(
+            package).__path__):
+        importlib.import_module(package + "." + module.name)
+print("ok")
+"""
+    result = subprocess.run([sys.executable, "-I", "-c", script,
+                             str(CHECKOUT / "src")], capture_output=True,
+                            text=True)
+    assert result.stdout.strip() == "ok", result.stderr
+
+
+def test_modules_and_functions_stay_small():
+    long_modules, long_functions = [], []
+    for path in modules():
+        text = path.read_text()
+        name = str(path.relative_to(PACKAGE))
+        if len(text.splitlines()) > MAX_MODULE_LINES:
+            long_modules.append((name, len(text.splitlines())))
+        for node in ast.walk(ast.parse(text)):
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                length = node.end_lineno - node.lineno + 1
+                if length > MAX_FUNCTION_LINES:
+                    long_functions.append((name, node.name, length))
+    assert long_modules == [] and long_functions == []
