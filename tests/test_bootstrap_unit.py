@@ -96,3 +96,17 @@ def test_bootstrap_reads_the_extends_copies_bin_buildout_saves():
     url = "https://dist.plone.org/release/6.1.5/versions.cfg"
     assert extends_copies.copy_path(url) == extends_guard.ExtendsGuard(
         ).copy_of(url)
+
+
+def test_no_six_line_stretch_of_bootstrap_py_repeats_the_package():
+    def stretches(text, size=6):
+        lines = [line.strip() for line in text.splitlines() if line.strip()]
+        return {tuple(lines[start:start + size])
+                for start in range(len(lines) - size + 1)}
+
+    script = stretches((CHECKOUT / "bootstrap.py").read_text())
+    package = set()
+    for path in (CHECKOUT / "src" / "buildout_mirrors").rglob("*.py"):
+        if path.name != "assemble.py":  # it holds the stub's template
+            package |= stretches(path.read_text())
+    assert not script & package

@@ -2,7 +2,7 @@
 
 import pytest
 
-from buildout_mirrors.core import options
+from buildout_mirrors.core import options, paths
 from buildout_mirrors.core.errors import ConfigError
 
 
@@ -113,19 +113,19 @@ def test_default_cache_falls_back_when_home_is_unwritable(monkeypatch,
     # A cache directory below a plain file cannot be created, even by root.
     blocker = tmp_path / "home-is-a-file"
     blocker.write_text("")
-    monkeypatch.setattr(options, "user_cache_dir",
+    monkeypatch.setattr(paths, "user_cache_dir",
                         lambda name: str(blocker / name))
-    monkeypatch.setattr(options, "_tempdir", lambda: str(tmp_path / "tmp"))
-    path = options.default_cache_path()
+    monkeypatch.setattr(paths, "_tempdir", lambda: str(tmp_path / "tmp"))
+    path = paths.default_cache_path()
     assert path.startswith(str(tmp_path / "tmp"))
     assert path.endswith("state.json")
 
 
 def test_reading_options_creates_no_directory(monkeypatch, tmp_path):
     cache = tmp_path / "home" / ".cache"
-    monkeypatch.setattr(options, "user_cache_dir",
+    monkeypatch.setattr(paths, "user_cache_dir",
                         lambda name: str(cache / name))
-    path = options.default_cache_path()
+    path = paths.default_cache_path()
     assert path == str(cache / "buildout-mirrors" / "state.json")
     assert not cache.exists()
 
@@ -169,9 +169,9 @@ def test_new_options_are_validated(option, value, message):
 
 def test_user_cache_dir_follows_xdg(monkeypatch, tmp_path):
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
-    assert options.user_cache_dir("buildout-mirrors") == str(
+    assert paths.user_cache_dir("buildout-mirrors") == str(
         tmp_path / "xdg" / "buildout-mirrors")
     monkeypatch.delenv("XDG_CACHE_HOME")
     monkeypatch.setenv("HOME", str(tmp_path / "home"))
-    assert options.user_cache_dir("x") == str(tmp_path / "home" / ".cache"
+    assert paths.user_cache_dir("x") == str(tmp_path / "home" / ".cache"
                                               / "x")

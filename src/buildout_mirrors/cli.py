@@ -157,8 +157,7 @@ def run_explain(settings):
         print("mirrors-cache is none: no selection is kept to explain.")
         return EXIT_DEAD
     stored = state.StateFile(settings.cache_path).load()
-    key = state.candidates_key(settings.candidates)
-    choice = stored["choices"].get(key)
+    choice = state.choice_for(stored, settings.candidates)
     now = time.time()
     if not choice:
         print("No selection recorded in %s for these %d candidate(s) yet; "
@@ -171,12 +170,13 @@ def run_explain(settings):
     print("It is reused without probing for another %d s." % reuse
           if reuse > 0 else "The next run probes again (mirrors-ttl %d s "
           "passed) and keeps it while it stays healthy." % settings.ttl)
-    answers = choice.get("mirrors", stored["mirrors"])
+    answers = choice.get("mirrors")
     for url in settings.candidates:
         label = urls.redact(url)
         if label == choice["mirror"]:
             continue
-        record = answers.get(label)
+        record = answers.get(label) if answers is not None else \
+            state.record_of(stored, url)
         if record is None:
             print("- %s: no answer recorded (a preferred mirror answered "
                   "first, or it was never probed)." % label)

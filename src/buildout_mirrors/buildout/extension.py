@@ -19,7 +19,7 @@ from buildout_mirrors.core import urls
 from buildout_mirrors.core.errors import OVERRIDE_HINT, ConfigError
 from buildout_mirrors.core.selector import MirrorSelector
 from buildout_mirrors.buildout.session import FailoverSession
-from buildout_mirrors.core.state import candidates_key
+from buildout_mirrors.core import state
 from buildout_mirrors.buildout.switch import IndexSwitch
 
 logger = logging.getLogger("buildout_mirrors")
@@ -60,18 +60,15 @@ class RunGuard:
     it for the rest of the ttl.  Nothing is written after a successful run.
     """
 
-    def __init__(self, store, key):
-        self.store, self.key, self.succeeded = store, key, False
+    def __init__(self, store, candidates):
+        self.store, self.candidates = store, candidates
+        self.succeeded = False
         atexit.register(self.at_exit)
 
     def at_exit(self):
         if not self.succeeded:
-            self.store.update(self._mark)
-
-    def _mark(self, stored):
-        choice = stored["choices"].get(self.key)
-        if choice is not None:
-            choice["suspect"] = True
+            self.store.update(lambda stored: state.mark_suspect(
+                stored, self.candidates))
 
 
 def settings_for(buildout, overrides=None):
@@ -150,7 +147,7 @@ class Extension:
         logger.info("%s", selection.summary())
         self._use(settings, selector, selection.chosen, selection.backups,
                   selection.find_links, RunGuard(
-                      selector.state, candidates_key(settings.candidates)),
+                      selector.state, settings.candidates),
                   silent=[result.url for result in selection.results
                           if not result.answered])
 

@@ -9,7 +9,7 @@ skips it.
 import logging
 import time
 
-from buildout_mirrors.core import urls
+from buildout_mirrors.core import state, urls
 from buildout_mirrors.failover.fetch import MAX_FAILURES, Failover
 from buildout_mirrors.buildout.hook_urllib import InstalledOpener
 
@@ -73,9 +73,5 @@ class FailoverSession:
 
     def _mark_dead(self, mirror, reason):
         now = time.time()
-
-        def mark(state):
-            state["mirrors"][urls.redact(mirror)] = {
-                "checked": now, "ok": False, "elapsed": 0.0, "serial": None,
-                "lag": "", "reason": "dropped during a run: %s" % reason}
-        self.store.update(mark)
+        self.store.update(lambda stored: state.mark_dropped(
+            stored, mirror, reason, now))

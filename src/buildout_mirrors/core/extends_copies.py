@@ -6,7 +6,7 @@ import datetime
 import hashlib
 import os
 
-from buildout_mirrors.core.options import user_cache_dir
+from buildout_mirrors.core.paths import user_cache_dir
 
 WAIT_WITH_COPY = 5.0      # a copy to fall back on: do not wait long
 WAIT_WITHOUT_COPY = 15.0  # zc.buildout's own limit for index pages

@@ -12,7 +12,7 @@ import math
 import os
 import re
 
-from buildout_mirrors.core import urls
+from buildout_mirrors.core import paths, urls
 from buildout_mirrors.core.errors import ConfigError
 from buildout_mirrors.core.ranking import GRACE_SECONDS as DEFAULT_GRACE
 
@@ -70,56 +70,6 @@ def builtin_mirrors():
         "data").joinpath("public-mirrors.txt").read_text(encoding="utf-8")
     return tuple(line.strip() for line in text.splitlines()
                  if line.strip() and not line.lstrip().startswith("#"))
-
-
-def user_cache_dir(name):
-    """The per-user cache directory of *name*, where platformdirs puts it
-    (bootstrap.py computes the same): ``$XDG_CACHE_HOME`` or ``~/.cache``
-    on Linux, ``~/Library/Caches`` on macOS, ``%LOCALAPPDATA%`` on Windows.
-    The standard library alone: every rerun imports this module."""
-    import sys
-    home = os.path.expanduser("~")
-    if sys.platform == "darwin":
-        return os.path.join(home, "Library", "Caches", name)
-    if os.name == "nt":
-        return os.path.join(os.environ.get("LOCALAPPDATA", home), name,
-                            "Cache")
-    return os.path.join(os.environ.get("XDG_CACHE_HOME", "").strip()
-                        or os.path.join(home, ".cache"), name)
-
-
-def default_cache_path():
-    """A per-user state file, or one in the temp directory if HOME is
-    read-only (CI containers, service accounts).  Nothing is created here
-    (reading options has no side effects): the state file's writer makes
-    the directory."""
-    for directory in (user_cache_dir("buildout-mirrors"),
-                      os.path.join(_tempdir(), "buildout-mirrors-%s"
-                                   % _user_id())):
-        if _could_write(directory):
-            return os.path.join(directory, "state.json")
-    return ""
-
-
-def _could_write(directory):
-    """*directory* is writable, or its nearest existing ancestor is."""
-    path = os.path.abspath(directory)
-    while not os.path.exists(path):
-        parent = os.path.dirname(path)
-        if parent == path:
-            return False
-        path = parent
-    return os.path.isdir(path) and os.access(path, os.W_OK)
-
-
-def _tempdir():
-    import tempfile
-    return tempfile.gettempdir()
-
-
-def _user_id():
-    return os.getuid() if hasattr(os, "getuid") else os.environ.get(
-        "USERNAME", "user")
 
 
 def _number(raw, option, default, strictly_positive=True):
@@ -196,26 +146,55 @@ def parse(options, environ=None, base_directory="."):
     """
     environ = os.environ if environ is None else environ
     get = lambda name: options.get(name) or ""  # noqa: E731
+    allow_http = tuple(host.lower()
+                       for host in get("mirrors-allow-http").split())
+    candidates, source = _candidates(get, environ, allow_http,
+                                     base_directory)
+    find_links, warnings = _find_links(get("find-links"), allow_http,
+                                       base_directory)
+    settings = Settings(
+        candidates=candidates, candidates_from=source,
+        find_links=find_links, warnings=warnings,
+        timeout=_number(get("mirrors-timeout"), "mirrors-timeout",
+                        DEFAULT_TIMEOUT),
+        policy=_policy(get("mirrors-policy").strip() or "ordered"),
+        probe_projects=_probe_projects(get("mirrors-probe")),
+        cache_path=_cache_path(get("mirrors-cache").strip(), base_directory),
+        ttl=_number(get("mirrors-ttl"), "mirrors-ttl", DEFAULT_TTL,
+                    strictly_positive=False),
+        verify=_ca_bundle(get("mirrors-ca-bundle").strip(), environ,
+                          base_directory),
+        grace=_number(get("mirrors-grace"), "mirrors-grace", DEFAULT_GRACE,
+                      strictly_positive=False),
+        stall=_number(get("mirrors-stall-limit"), "mirrors-stall-limit",
+                      DEFAULT_STALL),
+        fallback=_fallback(get("mirrors-fallback").strip().lower() or "none"),
+    )
+    plugged = get("mirrors-candidates").strip()
+    if plugged and source != ENVIRONMENT_OVERRIDE:  # the override wins
+        settings = _plugged_candidates(settings, plugged, allow_http,
+                                       base_directory)
+    return settings
 
-    allow_http = tuple(host.lower() for host in get("mirrors-allow-http").split())
 
+def _candidates(get, environ, allow_http, base_directory):
+    """(candidate URLs, the option they came from): BUILDOUT_MIRRORS, else
+    mirrors, else index before the built-in public mirrors."""
     override = environ.get(ENVIRONMENT_OVERRIDE, "").strip()
     if override:
-        candidates = _urls(override, ENVIRONMENT_OVERRIDE + " (environment)",
-                           allow_http, base_directory)
-        source = ENVIRONMENT_OVERRIDE
-    elif get("mirrors").strip():
-        candidates = _urls(get("mirrors"), "mirrors", allow_http,
-                           base_directory)
-        source = "mirrors"
-    else:
-        index = get("index").strip()
-        given = (urls.check_url(index, "index", allow_http, base_directory),
-                 ) if index else ()
-        candidates = tuple(_dedupe(given + builtin_mirrors()))
-        source = "index and built-in mirrors" if index else "built-in mirrors"
+        return _urls(override, ENVIRONMENT_OVERRIDE + " (environment)",
+                     allow_http, base_directory), ENVIRONMENT_OVERRIDE
+    if get("mirrors").strip():
+        return _urls(get("mirrors"), "mirrors", allow_http,
+                     base_directory), "mirrors"
+    index = get("index").strip()
+    given = (urls.check_url(index, "index", allow_http, base_directory),
+             ) if index else ()
+    return tuple(_dedupe(given + builtin_mirrors())), (
+        "index and built-in mirrors" if index else "built-in mirrors")
 
-    policy = get("mirrors-policy").strip() or "ordered"
+
+def _policy(policy):
     if policy not in POLICIES:  # a plug-in's? (entry points read only then)
         from buildout_mirrors import plugins
         if policy not in plugins.names(plugins.POLICIES):
@@ -223,53 +202,32 @@ def parse(options, environ=None, base_directory="."):
                 plugins.POLICIES) if name not in POLICIES)
             raise ConfigError("mirrors-policy = %r is unknown; use one of: "
                               "%s" % (policy, ", ".join(known)))
+    return policy
 
-    probe = tuple(get("mirrors-probe").split()) or DEFAULT_PROBE
-    for project in probe:
+
+def _probe_projects(raw):
+    projects = tuple(raw.split()) or DEFAULT_PROBE
+    for project in projects:
         if not _PROJECT_NAME.match(project):
             raise ConfigError("mirrors-probe: %r is not a project name"
                               % project)
+    return projects
 
-    cache = get("mirrors-cache").strip()
+
+def _cache_path(cache, base_directory):
     if cache.lower() in ("none", "off", "false"):
-        cache_path = ""
-    elif cache:
-        cache_path = os.path.join(base_directory, os.path.expanduser(cache))
-    else:
-        cache_path = default_cache_path()
+        return ""
+    if cache:
+        return os.path.join(base_directory, os.path.expanduser(cache))
+    return paths.default_cache_path()
 
-    fallback = get("mirrors-fallback").strip().lower() or "none"
+
+def _fallback(fallback):
     if fallback not in FALLBACKS:
         raise ConfigError("mirrors-fallback = %r is unknown; use none (the "
                           "default: never an index nobody listed) or pypi"
                           % fallback)
-    find_links, warnings = _find_links(get("find-links"), allow_http,
-                                       base_directory)
-    settings = Settings(
-        stall=_number(options.get("mirrors-stall-limit"),
-                      "mirrors-stall-limit", DEFAULT_STALL),
-        fallback=fallback,
-        warnings=warnings,
-        verify=_ca_bundle(get("mirrors-ca-bundle").strip(), environ,
-                          base_directory),
-        candidates=candidates,
-        find_links=find_links,
-        timeout=_number(options.get("mirrors-timeout"), "mirrors-timeout",
-                        DEFAULT_TIMEOUT),
-        policy=policy,
-        probe_projects=probe,
-        cache_path=cache_path,
-        ttl=_number(options.get("mirrors-ttl"), "mirrors-ttl", DEFAULT_TTL,
-                    strictly_positive=False),
-        grace=_number(options.get("mirrors-grace"), "mirrors-grace",
-                      DEFAULT_GRACE, strictly_positive=False),
-        candidates_from=source,
-    )
-    plugged = get("mirrors-candidates").strip()
-    if plugged and source != ENVIRONMENT_OVERRIDE:  # the override wins
-        settings = _plugged_candidates(settings, plugged, allow_http,
-                                       base_directory)
-    return settings
+    return fallback
 
 
 def _plugged_candidates(settings, name, allow_http, base_directory):

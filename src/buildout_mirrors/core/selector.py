@@ -4,14 +4,14 @@ Plain code: it knows nothing of buildout, so the extension, the recipe and
 the ``status`` command all select the same way.
 """
 
-import dataclasses
 import queue
 import threading
 import time
 
-from buildout_mirrors.core import ranking, urls
+from buildout_mirrors.core import ranking, state as records, urls
 from buildout_mirrors.core.result import ProbeResult
-from buildout_mirrors.core.state import NoState, StateFile, candidates_key
+from buildout_mirrors.core.selection import Selection  # noqa: F401 (its result)
+from buildout_mirrors.core.state import NoState, StateFile
 
 
 class ConfiguredCandidates:
@@ -36,59 +36,6 @@ def _policy(settings):
     from buildout_mirrors.interfaces import IPolicy
     return plugins.load(plugins.POLICIES, settings.policy, IPolicy,
                         "mirrors-policy")(settings.grace)
-
-
-@dataclasses.dataclass(frozen=True)
-class Selection:
-    """The outcome of one selection; ``chosen`` is None when nothing lives."""
-
-    chosen: object
-    results: tuple = ()          # ProbeResults of the index candidates
-    lags: dict = dataclasses.field(default_factory=dict)
-    find_links: tuple = ()       # find-links entries to keep
-    dead_links: tuple = ()       # ProbeResults of dropped find-links
-    skipped: tuple = ()          # (url, reason) not probed: dead last time
-    from_state: bool = False     # reused from the state file, not probed
-    elapsed: float = 0.0
-    backups: tuple = ()          # where to fail over to, best first
-
-    def result_for(self, url):
-        for result in self.results:
-            if result.url == url:
-                return result
-        return None
-
-    def summary(self):
-        """The one INFO line: the choice and why the others were not."""
-        others = ["%s (%s)" % (result.label, result.reason)
-                  for result in self.results if not result.ok]
-        others += ["%s (%s)" % (urls.redact(url), reason)
-                   for url, reason in self.skipped]
-        skipped = "; skipped: " + ", ".join(others) if others else ""
-        if self.chosen is None:
-            return "No mirror is reachable: " + ", ".join(others)
-        if self.from_state:
-            return "Using mirror %s (healthy at the last check, not probed " \
-                   "again yet)%s" % (urls.redact(self.chosen), skipped)
-        result = self.result_for(self.chosen)
-        freshness = self.lags.get(self.chosen) or "up to date"
-        return "Using mirror %s (%d ms, %s)%s" % (
-            urls.redact(self.chosen), result.elapsed * 1000, freshness,
-            skipped)
-
-    def detail_lines(self):
-        """One line a candidate, for ``-v``."""
-        for result in self.results:
-            if result.ok:
-                yield "Mirror %s answered in %d ms (serial %s, %d file(s)%s)" % (
-                    result.label, result.elapsed * 1000, result.serial,
-                    len(result.files),
-                    ", " + self.lags[result.url] if self.lags.get(result.url)
-                    else "")
-            else:
-                yield "Mirror %s failed: %s" % (result.label, result.reason)
-        for result in self.dead_links:
-            yield "find-links %s failed: %s" % (result.label, result.reason)
 
 
 class MirrorSelector:
@@ -122,62 +69,65 @@ class MirrorSelector:
         """Choose a mirror.  ``thorough=True`` (the status command) probes
         every candidate, recently dead or not, and waits for every answer
         up to the deadline instead of stopping once the choice is clear."""
-        started = time.monotonic()
-        now = time.time()
+        started, now = time.monotonic(), time.time()
         candidates = tuple(self.source.candidates())
-        links = tuple(self.source.find_links())
         stored = self.state.load()
-        key = candidates_key(candidates)
-        sticky = self._previous_choice(stored, key, candidates)
-        records = stored["mirrors"]
+        sticky = self._previous_choice(stored, candidates)
 
         def dead_recently(url):
-            record = records.get(urls.redact(url))
-            return bool(record) and not record.get("ok") and \
-                now - record.get("checked", 0) < self.settings.ttl
+            record = records.record_of(stored, url)
+            return not thorough and bool(record) and not record.get("ok") \
+                and now - record.get("checked", 0) < self.settings.ttl
 
-        if thorough:
-            records = {}
-        kept_links = tuple(link for link in links if not (
+        links = tuple(link for link in self.source.find_links() if not (
             urls.is_remote(link) and dead_recently(link)))
-        choice = stored["choices"].get(key, {})
+        choice = records.choice_for(stored, candidates)
         if sticky and not thorough and not dead_recently(sticky) and \
                 not choice.get("suspect") and \
                 now - choice.get("at", 0) < self.settings.ttl:
             return Selection(
-                sticky, find_links=kept_links, from_state=True,
+                sticky, find_links=links, from_state=True,
                 elapsed=time.monotonic() - started,
                 backups=tuple(url for url in candidates
                               if url != sticky and not dead_recently(url)))
-
-        skipped = tuple((url, "dead at the last check, %d s ago"
-                         % (now - records[urls.redact(url)]["checked"]))
-                        for url in candidates if dead_recently(url))
+        skipped = tuple((url, "dead at the last check, %d s ago" % (
+            now - records.record_of(stored, url)["checked"]))
+            for url in candidates if dead_recently(url))
         to_probe = [url for url in candidates if not dead_recently(url)]
         if not to_probe:  # all dead last time: they may be back
             to_probe, skipped = list(candidates), ()
+        return self._choose(candidates, to_probe, links, skipped, sticky,
+                            thorough, started, now)
+
+    def _choose(self, candidates, to_probe, links, skipped, sticky, thorough,
+                started, now):
+        """Probe *to_probe* (and the remote find-links), rank, record."""
         results, link_results = self._probe(to_probe, [
-            link for link in kept_links if urls.is_remote(link)], sticky,
+            link for link in links if urls.is_remote(link)], sticky,
             wait_for_all=thorough)
         lags = ranking.lags(results)
         ranked = self.policy.rank(to_probe, results, lags, sticky)
-        chosen = ranked[0].url if ranked else None
         dead_links = tuple(result for result in link_results if not result.ok)
         dead_urls = {result.url for result in dead_links}
         selection = Selection(
-            chosen, tuple(results), lags,
-            tuple(link for link in kept_links if link not in dead_urls),
+            ranked[0].url if ranked else None, tuple(results), lags,
+            tuple(link for link in links if link not in dead_urls),
             dead_links, skipped, False, time.monotonic() - started,
             backups=tuple(result.url for result in ranked[1:]) + tuple(
                 result.url for result in results if not result.answered))
-        self.state.update(lambda state: self._record(
-            state, key, candidates, selection, link_results, now,
-            run=not thorough))
+
+        def record(stored):
+            answers = records.record_probes(
+                stored, tuple(results) + tuple(link_results), lags, now)
+            if selection.chosen and not thorough:  # status is no run
+                records.record_choice(stored, candidates, selection.chosen,
+                                      answers, now)
+        self.state.update(record)
         return selection
 
     @staticmethod
-    def _previous_choice(stored, key, candidates):
-        mirror = stored["choices"].get(key, {}).get("mirror")
+    def _previous_choice(stored, candidates):
+        mirror = records.choice_for(stored, candidates).get("mirror")
         for url in candidates:
             if urls.redact(url) == mirror:
                 return url
@@ -222,6 +172,12 @@ class MirrorSelector:
                     first_healthy_at = time.monotonic()
             else:
                 link_results.append(result)
+        return self._with_the_silent(index_urls, link_urls, index_results,
+                                     link_results, deadline)
+
+    def _with_the_silent(self, index_urls, link_urls, index_results,
+                         link_results, deadline):
+        """Add a result for each candidate that had not answered."""
         answered = {result.url for result in index_results + link_results}
         elapsed = time.monotonic() - (deadline - self.settings.timeout)
         if time.monotonic() >= deadline:
@@ -245,25 +201,3 @@ class MirrorSelector:
         else:
             result = self.prober.probe_link(url, deadline)
         answers.put((kind, result))
-
-    @staticmethod
-    def _record(state, key, candidates, selection, link_results, now,
-                run=True):
-        """Each answer under ``mirrors``; a run's choice, with the answers
-        that made it, under ``choices`` (``status`` probes are no run:
-        ``explain`` keeps telling about the last buildout)."""
-        records = {}
-        for result in tuple(selection.results) + tuple(link_results):
-            if not result.answered:
-                continue
-            records[result.label] = {
-                "checked": now, "ok": result.ok,
-                "elapsed": round(result.elapsed, 4),
-                "reason": result.reason, "serial": result.serial,
-                "lag": selection.lags.get(result.url, "")}
-        state["mirrors"].update(records)
-        if selection.chosen and run:
-            state["choices"][key] = {
-                "mirror": urls.redact(selection.chosen), "at": now,
-                "candidates": [urls.redact(url) for url in candidates],
-                "mirrors": records}

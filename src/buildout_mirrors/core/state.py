@@ -1,9 +1,10 @@
 """The state file: what the last selections found, shared between runs.
 
-JSON, one format version, no credentials (every URL is redacted before it
-is stored).  Updates happen under an exclusive lock and by atomic rename,
-so parallel buildouts sharing one file never corrupt it or lose each
-other's results.  A broken file is reported in one line and replaced.
+JSON, one format version, no credentials (URLs are redacted).  This module
+alone knows the schema: the functions after the stores are the only ones
+that read or change a record.  Updates happen under an exclusive lock and
+by atomic rename, so parallel buildouts sharing one file never corrupt it
+or lose each other's results.  A broken file is reported and replaced.
 """
 
 import contextlib
@@ -201,3 +202,48 @@ class NoState:
 
     def update(self, change):
         return True
+
+
+def choice_for(state, candidates):
+    """The choice recorded for this ordered candidate list, or {}."""
+    return state["choices"].get(candidates_key(candidates), {})
+
+
+def record_of(state, url):
+    """What the last check of *url* found, or None."""
+    return state["mirrors"].get(urls.redact(url))
+
+
+def record_probes(state, results, lags, now):
+    """Each answered ProbeResult under ``mirrors``; returns the records."""
+    records = {urls.redact(result.url): _mirror(
+        now, result.ok, result.elapsed, result.reason, result.serial,
+        lags.get(result.url, "")) for result in results if result.answered}
+    state["mirrors"].update(records)
+    return records
+
+
+def record_choice(state, candidates, chosen, records, now):
+    """A run's choice among *candidates*, with the answers that made it."""
+    state["choices"][candidates_key(candidates)] = {
+        "mirror": urls.redact(chosen), "at": now,
+        "candidates": [urls.redact(url) for url in candidates],
+        "mirrors": records}
+
+
+def mark_dropped(state, mirror, reason, now):
+    """*mirror* failed again and again during a run: dead until the ttl."""
+    state["mirrors"][urls.redact(mirror)] = _mirror(
+        now, False, 0.0, "dropped during a run: %s" % reason)
+
+
+def _mirror(now, ok, elapsed, reason, serial=None, lag=""):
+    return {"checked": now, "ok": ok, "elapsed": round(elapsed, 4),
+            "reason": reason, "serial": serial, "lag": lag}
+
+
+def mark_suspect(state, candidates):
+    """A run that reused the choice failed: probe again next time."""
+    choice = state["choices"].get(candidates_key(candidates))
+    if choice is not None:
+        choice["suspect"] = True
