@@ -211,3 +211,19 @@ def test_curated_fresh_mirror_beats_a_stale_complete_one(tmp_path, packages):
     assert selection.chosen == fresh
     assert selection.lags[fresh] == ""
     assert "probe-project 1.0 < 1.1" in selection.lags[stale]
+
+
+def test_fresh_probes_within_the_ttl_and_records_for_the_next_run(
+        tmp_path, pypi_mirror):
+    """bootstrap.py has no failover behind it: it never trusts a recorded
+    choice or verdict, and the first bin/buildout then reuses its own."""
+    with servers.FaultServer("error") as failing:
+        mirrors = [failing.url, pypi_mirror.url]
+        MirrorSelector(settings_for(mirrors, tmp_path)).select()
+        fresh = MirrorSelector(settings_for(mirrors, tmp_path)).select(
+            fresh=True)
+        assert fresh.chosen == pypi_mirror.url and not fresh.from_state
+        assert failing.connections == 2  # dead last time, asked again
+        reused = MirrorSelector(settings_for(mirrors, tmp_path)).select()
+        assert reused.chosen == pypi_mirror.url and reused.from_state
+        assert failing.connections == 2

@@ -62,7 +62,7 @@ def bootstrap(args):
         say(warning)
     selector = MirrorSelector(settings, state=NoState() if args.mirror
                               else None)  # --mirror is not the config's list
-    selection = selector.select()
+    selection = selector.select(fresh=True)
     index_args = index_arguments(selection, directory)
     ca_bundle = settings.verify if isinstance(settings.verify, str) else None
     with tempfile.TemporaryDirectory() as scratch:

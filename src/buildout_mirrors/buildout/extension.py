@@ -6,7 +6,6 @@ done by :class:`~buildout_mirrors.core.selector.MirrorSelector`, which knows
 nothing of buildout.
 """
 
-import atexit
 import json
 import logging
 import os
@@ -19,7 +18,7 @@ from buildout_mirrors.core import urls
 from buildout_mirrors.core.errors import OVERRIDE_HINT, ConfigError
 from buildout_mirrors.core.selector import MirrorSelector
 from buildout_mirrors.buildout.session import FailoverSession
-from buildout_mirrors.core import state
+from buildout_mirrors.buildout.run import Run, RunGuard
 from buildout_mirrors.buildout.switch import IndexSwitch
 
 logger = logging.getLogger("buildout_mirrors")
@@ -29,8 +28,9 @@ logger = logging.getLogger("buildout_mirrors")
 CHOICE_ENVIRON = "BUILDOUT_MIRRORS_CHOICE"
 PROJECT = "buildout_mirrors"
 
-# id(buildout) -> (IndexSwitch, FailoverSession or None, RunGuard or None)
-_runs = {}
+
+
+_runs = {}  # id(buildout) -> Run
 
 
 def load(buildout):
@@ -41,34 +41,9 @@ def load(buildout):
 def unload(buildout):
     """``zc.buildout.unloadextension`` entry point (called on success
     only): undo what load did."""
-    switch, session, guard = _runs.pop(id(buildout), (None, None, None))
-    if session is not None:
-        session.close()
-    if switch is not None:
-        switch.restore()
-    if guard is not None:
-        guard.succeeded = True
-
-
-class RunGuard:
-    """Distrust a reused choice after a failed run.
-
-    Within mirrors-ttl the choice is reused without probing.  A run that
-    fails anyway (the failover found nothing, or anything else went wrong)
-    exits without buildout's unload hook having run: then the choice is
-    marked suspect, so that the next run probes again instead of trusting
-    it for the rest of the ttl.  Nothing is written after a successful run.
-    """
-
-    def __init__(self, store, candidates):
-        self.store, self.candidates = store, candidates
-        self.succeeded = False
-        atexit.register(self.at_exit)
-
-    def at_exit(self):
-        if not self.succeeded:
-            self.store.update(lambda stored: state.mark_suspect(
-                stored, self.candidates))
+    run = _runs.pop(id(buildout), None)
+    if run is not None:
+        run.end()
 
 
 def settings_for(buildout, overrides=None):
@@ -99,8 +74,8 @@ def is_active(buildout):
 def chosen_for(buildout):
     """The mirror this run uses, credentials included (the ``index``
     option has them removed), or None."""
-    session = _runs.get(id(buildout), (None, None, None))[1]
-    return session.index if session is not None else None
+    run = _runs.get(id(buildout))
+    return run.session.index if run and run.session else None
 
 
 class Extension:
@@ -177,8 +152,9 @@ class Extension:
                      pip_index=session.pip_index if session else None,
                      also_allow=backups,
                      pip_failures=session.pip_failures if session
-                     else (lambda: ()))
-        _runs[id(self.buildout)] = (switch, session, guard)
+                     else (lambda: ()),
+                     opener=session.opener if session else None)
+        _runs[id(self.buildout)] = Run(switch, session, guard)
 
     def _inherited_choice(self, settings):
         """The choice of the parent buildout, in the process zc.buildout
@@ -218,7 +194,7 @@ class Extension:
                 settings.candidates_from, mirror_options.PYPI)
             switch = IndexSwitch(self.buildout)
             switch.apply(mirror_options.PYPI, selection.find_links)
-            _runs[id(self.buildout)] = (switch, None, None)
+            _runs[id(self.buildout)] = Run(switch)
             return
         slow = [result.url for result in selection.results if result.slow]
         dead = [(result.url, result.reason) for result in selection.results

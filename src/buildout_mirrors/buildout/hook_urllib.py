@@ -63,14 +63,7 @@ class FailoverHandler(urllib.request.BaseHandler):
         return response
 
 
-class InstalledOpener:
-    """Install an opener with the handler; ``restore()`` puts back the
-    opener that was installed before."""
-
-    def __init__(self, failover):
-        self._previous = urllib.request._opener
-        urllib.request.install_opener(
-            urllib.request.build_opener(FailoverHandler(failover)))
-
-    def restore(self):
-        urllib.request.install_opener(self._previous)
+def failover_opener(failover):
+    """A urllib opener whose http(s) requests go through *failover*; the
+    switch installs it, and its ledger puts the previous one back."""
+    return urllib.request.build_opener(FailoverHandler(failover))

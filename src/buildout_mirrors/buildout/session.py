@@ -11,7 +11,7 @@ import time
 
 from buildout_mirrors.core import state, urls
 from buildout_mirrors.failover.fetch import MAX_FAILURES, Failover
-from buildout_mirrors.buildout.hook_urllib import InstalledOpener
+from buildout_mirrors.buildout.hook_urllib import failover_opener
 
 logger = logging.getLogger("buildout_mirrors")
 
@@ -29,7 +29,7 @@ class FailoverSession:
         # again in this run, but named when nothing is left.
         for url, reason in dead:
             self.failover.book.drop(url, reason)
-        self.opener = InstalledOpener(self.failover)
+        self.opener = failover_opener(self.failover)
         self.index = candidates[0]
         self.proxy = None
 
@@ -50,7 +50,6 @@ class FailoverSession:
     def close(self):
         if self.proxy is not None:
             self.proxy.stop()
-        self.opener.restore()
 
     @staticmethod
     def _took_over(failed, mirror, reason):

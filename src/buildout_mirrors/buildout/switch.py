@@ -7,8 +7,9 @@ cache of ``PackageIndex`` objects, and pip's environment, since buildout
 hands its index to pip only as ``--extra-index-url`` (5 and 6) or not at
 all (3 and 4).  What differs between generations is in
 :mod:`buildout_mirrors.buildout.generations`.  :class:`IndexSwitch`
-changes them all and remembers the old values so that ``restore()`` can
-put them back.
+changes them all, and the urllib opener, through one
+:class:`~buildout_mirrors.buildout.ledger.Ledger`, so that ``restore()``
+puts back each one, and removes what did not exist before.
 """
 
 import fnmatch
@@ -16,16 +17,15 @@ import os
 import shutil
 import tempfile
 import urllib.parse
+import urllib.request
 
 import zc.buildout
 import zc.buildout.easy_install
 
 from buildout_mirrors.buildout import generations, pip_errors
+from buildout_mirrors.buildout.ledger import Ledger
 from buildout_mirrors.core.errors import OVERRIDE_HINT
 from buildout_mirrors.failover.fetch import NoMirrorLeft
-
-_MISSING = object()
-
 
 def netloc_of(url):
     """``host:port`` without credentials, as buildout's allow-hosts sees it."""
@@ -37,18 +37,13 @@ class IndexSwitch:
 
     def __init__(self, buildout):
         self.buildout = buildout
-        self._saved_options = {}
-        self._saved_attributes = {}
-        self._saved_environ = {}
+        self.ledger = Ledger()
         self.generation = generations.current()
-        self._saved_index_url = self.generation.index_url()
-        self._saved_default = zc.buildout.easy_install.default_index_url
-        self._saved_runners = {}
         self._find_links = ()
         self._empty = None
 
     def apply(self, index, find_links, environ_extra=(), pip_index=None,
-              also_allow=(), pip_failures=lambda: ()):
+              also_allow=(), pip_failures=lambda: (), opener=None):
         """Use *index* (a URL) and *find_links* (a list) from now on.
 
         *pip_index*, if given, is called when buildout first runs pip, and
@@ -56,12 +51,16 @@ class IndexSwitch:
         ``index`` option keeps the mirror's own URL, which zc.recipe.egg
         stores in each part: a port that changes each run would reinstall
         every part.  *also_allow* are further mirrors whose hosts must
-        pass a restrictive ``allow-hosts``."""
+        pass a restrictive ``allow-hosts``.  *opener* replaces urllib's
+        (buildout's downloads go through it)."""
         options = self.buildout["buildout"]
+        if opener is not None:
+            self.ledger.set_attribute(urllib.request, "_opener", opener)
         if index:
             self._set_option("index", index)
-            self.generation.index_url(index)
-            zc.buildout.easy_install.default_index_url = index
+            self._set_index_url(index)
+            self.ledger.set_attribute(zc.buildout.easy_install,
+                                      "default_index_url", index)
             self._set_environ("PIP_INDEX_URL", index)
         if pip_index:
             self._route_pip(pip_index, pip_failures)
@@ -102,9 +101,9 @@ class IndexSwitch:
         for name in self.PIP_RUNNERS:
             original = getattr(zc.buildout.easy_install, name, None)
             if original is not None:
-                self._saved_runners[name] = original
-                setattr(zc.buildout.easy_install, name, self._routed(
-                    original, pip_index, pip_failures))
+                self.ledger.set_attribute(
+                    zc.buildout.easy_install, name,
+                    self._routed(original, pip_index, pip_failures))
 
     def _routed(self, original, pip_index, pip_failures):
         switch = self
@@ -122,7 +121,7 @@ class IndexSwitch:
         return run
 
     def _point_pip_at(self, url):
-        self.generation.index_url(url)
+        self._set_index_url(url)
         self._set_environ("PIP_INDEX_URL", url)
         self._set_environ("PIP_EXTRA_INDEX_URL", url)
         self._set_environ("PIP_FIND_LINKS", " ".join(self._find_links)
@@ -139,6 +138,8 @@ class IndexSwitch:
     def _empty_directory(self):
         if self._empty is None:
             self._empty = tempfile.mkdtemp(prefix="buildout-mirrors-")
+            self.ledger.on_undo(lambda: shutil.rmtree(self._empty,
+                                                      ignore_errors=True))
         return self._empty
 
     def _allow(self, new_urls, options):
@@ -154,43 +155,22 @@ class IndexSwitch:
             self._set_attribute("_allow_hosts", tuple(allowed))
             self._set_option("allow-hosts", "\n".join(allowed))
 
+    def _set_index_url(self, url):
+        """zc.buildout 5's ``index_url()`` global (a no-op before 5)."""
+        before = self.generation.index_url()
+        self.ledger.on_undo(lambda: self.generation.index_url(before or ""))
+        self.generation.index_url(url)
+
     def _set_option(self, name, value):
-        options = self.buildout["buildout"]
-        self._saved_options.setdefault(name, options.get(name, _MISSING))
-        options[name] = value
+        self.ledger.set_item(self.buildout["buildout"], name, value)
 
     def _set_attribute(self, name, value):
-        self._saved_attributes.setdefault(
-            name, getattr(self.buildout, name, _MISSING))
-        setattr(self.buildout, name, value)
+        self.ledger.set_attribute(self.buildout, name, value)
 
     def _set_environ(self, name, value):
-        self._saved_environ.setdefault(name, os.environ.get(name, _MISSING))
-        os.environ[name] = value
+        self.ledger.set_environ(name, value)
 
     def restore(self):
         """Put back everything ``apply`` changed."""
-        options = self.buildout["buildout"]
-        for name, value in self._saved_options.items():
-            if value is _MISSING:
-                options.pop(name, None)
-            else:
-                options[name] = value
-        for name, value in self._saved_attributes.items():
-            if value is _MISSING:
-                if hasattr(self.buildout, name):
-                    delattr(self.buildout, name)
-            else:
-                setattr(self.buildout, name, value)
-        if self._empty is not None:
-            shutil.rmtree(self._empty, ignore_errors=True)
-        for name, value in self._saved_environ.items():
-            if value is _MISSING:
-                os.environ.pop(name, None)
-            else:
-                os.environ[name] = value
-        for name, original in self._saved_runners.items():
-            setattr(zc.buildout.easy_install, name, original)
-        self.generation.index_url(self._saved_index_url or "")
-        zc.buildout.easy_install.default_index_url = self._saved_default
+        self.ledger.undo()
         zc.buildout.easy_install.clear_index_cache()

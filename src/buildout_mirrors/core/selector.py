@@ -65,10 +65,14 @@ class MirrorSelector:
             self._prober = HttpProber(verify=self.settings.verify)
         return self._prober
 
-    def select(self, thorough=False):
+    def select(self, thorough=False, fresh=False):
         """Choose a mirror.  ``thorough=True`` (the status command) probes
         every candidate, recently dead or not, and waits for every answer
-        up to the deadline instead of stopping once the choice is clear."""
+        up to the deadline instead of stopping once the choice is clear.
+        ``fresh=True`` (bootstrap.py, which has no failover behind it)
+        probes every candidate even within the ttl, and records its choice
+        for the first bin/buildout."""
+        recall = not (thorough or fresh)
         started, now = time.monotonic(), time.time()
         candidates = tuple(self.source.candidates())
         stored = self.state.load()
@@ -76,13 +80,13 @@ class MirrorSelector:
 
         def dead_recently(url):
             record = records.record_of(stored, url)
-            return not thorough and bool(record) and not record.get("ok") \
+            return recall and bool(record) and not record.get("ok") \
                 and now - record.get("checked", 0) < self.settings.ttl
 
         links = tuple(link for link in self.source.find_links() if not (
             urls.is_remote(link) and dead_recently(link)))
         choice = records.choice_for(stored, candidates)
-        if sticky and not thorough and not dead_recently(sticky) and \
+        if sticky and recall and not dead_recently(sticky) and \
                 not choice.get("suspect") and \
                 now - choice.get("at", 0) < self.settings.ttl:
             return Selection(
