@@ -69,3 +69,10 @@ def test_modules_and_functions_stay_small():
                 if length > MAX_FUNCTION_LINES:
                     long_functions.append((name, node.name, length))
     assert long_modules == [] and long_functions == []
+
+
+def test_only_urls_reads_the_credentials_in_a_url():
+    readers = [str(path.relative_to(PACKAGE)) for path in modules()
+               if (".username" in path.read_text() or
+                   ".password" in path.read_text())]
+    assert readers == ["core/urls.py"]

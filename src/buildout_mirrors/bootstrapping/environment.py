@@ -71,16 +71,14 @@ class Environment:
 
     def pip_url(self, url):
         """*url* as pip gets it: its credentials go to the netrc file."""
-        parts = urllib.parse.urlsplit(url)
-        if parts.username is None:
+        if not urls.credentials(url):
             return url
         self.netrc = os.path.join(self.scratch, "netrc")
         handle = os.open(self.netrc, os.O_WRONLY | os.O_CREAT | os.O_TRUNC,
                          0o600)
         with os.fdopen(handle, "w") as stream:
             stream.write("machine %s\nlogin %s\npassword %s\n" % (
-                parts.hostname, urllib.parse.unquote(parts.username),
-                urllib.parse.unquote(parts.password or "")))
+                (urls.host_of(url),) + urls.credentials(url)))
         return urls.without_auth(url)
 
     def run(self, command, doing):

@@ -2,7 +2,6 @@
 the environment (as urllib and pip take them), credentials as Basic
 headers, and what a failed connection is called in a log line."""
 
-import base64
 import http.client
 import socket
 import ssl
@@ -10,6 +9,8 @@ import threading
 import urllib.error
 import urllib.parse
 import urllib.request
+
+from buildout_mirrors.core import urls
 
 _CONTEXTS = {}
 _CONTEXTS_LOCK = threading.Lock()
@@ -41,13 +42,6 @@ class LazyContext:
         return ssl_context(self.verify)
 
 
-def basic_auth(user, password):
-    token = base64.b64encode(("%s:%s" % (
-        urllib.parse.unquote(user), urllib.parse.unquote(password or "")))
-        .encode("utf-8")).decode("ascii")
-    return "Basic " + token
-
-
 def connect(parts, path, timeout, context, request_headers):
     """An unopened connection for the URL *parts*, through the
     environment's proxy if one applies, and the path to ask for (a plain
@@ -62,9 +56,9 @@ def connect(parts, path, timeout, context, request_headers):
                 proxy.hostname, proxy.port or 80, timeout=timeout,
                 context=context)
             tunnel_headers = {}
-            if proxy.username is not None:
-                tunnel_headers["Proxy-Authorization"] = basic_auth(
-                    proxy.username, proxy.password)
+            if urls.credentials(proxy):
+                tunnel_headers["Proxy-Authorization"] = urls.basic_auth(
+                    *urls.credentials(proxy))
             connection.set_tunnel(host, port or 443, tunnel_headers)
         else:
             connection = http.client.HTTPSConnection(
@@ -74,9 +68,9 @@ def connect(parts, path, timeout, context, request_headers):
             proxy.hostname, proxy.port or 80, timeout=timeout)
         path = urllib.parse.urlunsplit(parts._replace(
             netloc=parts.netloc.rsplit("@", 1)[-1], fragment=""))
-        if proxy.username is not None:
-            request_headers["Proxy-Authorization"] = basic_auth(
-                proxy.username, proxy.password)
+        if urls.credentials(proxy):
+            request_headers["Proxy-Authorization"] = urls.basic_auth(
+                *urls.credentials(proxy))
     else:
         connection = http.client.HTTPConnection(host, port or 80,
                                                 timeout=timeout)

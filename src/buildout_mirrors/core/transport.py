@@ -25,7 +25,8 @@ import urllib.parse
 
 # LazyContext, ssl_context and describe are part of what transport offers.
 from buildout_mirrors.core.connection import (  # noqa: F401
-    LazyContext, basic_auth, connect, describe, ssl_context)
+    LazyContext, connect, describe, ssl_context)
+from buildout_mirrors.core import urls
 
 SPOOL_BYTES = 8 * 1024 * 1024  # bodies larger than this go to disk
 MAX_REDIRECTS = 5
@@ -145,9 +146,9 @@ def _exchange(parts, accept, limits, context, extra_headers):
     """One request on a fresh connection: (status, headers, body)."""
     request_headers = {"Accept": accept, "User-Agent": USER_AGENT,
                        "Accept-Encoding": "identity"}
-    if parts.username is not None:
-        request_headers["Authorization"] = basic_auth(parts.username,
-                                                      parts.password)
+    if urls.credentials(parts):
+        request_headers["Authorization"] = urls.basic_auth(
+            *urls.credentials(parts))
     request_headers.update(extra_headers)
     path = urllib.parse.urlunsplit(("", "", parts.path or "/", parts.query,
                                     ""))

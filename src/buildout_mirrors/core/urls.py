@@ -1,5 +1,8 @@
-"""Validate, normalise and redact mirror URLs."""
+"""Mirror URLs: validate and normalise them, and handle the credentials
+they carry.  This module alone reads, strips, redacts or re-attaches a
+``user:password@``; everything else asks it."""
 
+import base64
 import ipaddress
 import os
 import urllib.parse
@@ -34,6 +37,23 @@ def without_auth(url):
         return url
     return urllib.parse.urlunsplit(
         parts._replace(netloc=parts.netloc.rsplit("@", 1)[1]))
+
+
+def credentials(url):
+    """(user, password) of *url* (a string or a split URL), unquoted, or
+    None when it has none."""
+    parts = url if isinstance(url, urllib.parse.SplitResult) else \
+        urllib.parse.urlsplit(url)
+    if parts.username is None:
+        return None
+    return (urllib.parse.unquote(parts.username),
+            urllib.parse.unquote(parts.password or ""))
+
+
+def basic_auth(user, password):
+    """The ``Authorization`` (or ``Proxy-Authorization``) header value."""
+    return "Basic " + base64.b64encode(("%s:%s" % (user, password)).encode(
+        "utf-8")).decode("ascii")
 
 
 def with_auth_of(url, mirrors):

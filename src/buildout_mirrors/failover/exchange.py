@@ -63,8 +63,7 @@ _NETRC = []
 def _netrc_header(url):
     """A Basic header from ~/.netrc for a URL without credentials (read
     once a run, like requests does once a session)."""
-    parts = urllib.parse.urlsplit(url)
-    if parts.username is not None:
+    if urls.credentials(url):
         return {}
     if not _NETRC:
         import netrc
@@ -72,8 +71,8 @@ def _netrc_header(url):
             _NETRC.append(netrc.netrc())
         except (OSError, netrc.NetrcParseError):
             _NETRC.append(None)
-    found = _NETRC[0].authenticators(parts.hostname or "") \
+    found = _NETRC[0].authenticators(urls.host_of(url)) \
         if _NETRC[0] else None
     if not found:
         return {}
-    return {"Authorization": transport.basic_auth(found[0], found[2])}
+    return {"Authorization": urls.basic_auth(found[0], found[2])}
