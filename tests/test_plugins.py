@@ -5,6 +5,7 @@ import textwrap
 
 import pytest
 
+from buildout_mirrors import plugins
 from buildout_mirrors.core import options
 from buildout_mirrors.core.errors import ConfigError
 from buildout_mirrors.core.selector import MirrorSelector
@@ -75,7 +76,8 @@ def company_plugin(tmp_path, monkeypatch):
 def parse(environ=None, **raw):
     raw = {name.replace("_", "-"): value for name, value in raw.items()}
     raw.setdefault("mirrors-cache", "none")
-    return options.parse(raw, environ=environ or {}, base_directory="/srv")
+    return options.parse(raw, environ=environ or {}, base_directory="/srv",
+                         plugins=plugins)
 
 
 def test_a_candidate_source_plug_in_gives_the_candidates(company_plugin):

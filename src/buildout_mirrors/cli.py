@@ -14,6 +14,7 @@ import os
 import sys
 import time
 
+from buildout_mirrors import plugins
 from buildout_mirrors.core import freshness, options, state, urls
 from buildout_mirrors.core.errors import ConfigError
 from buildout_mirrors.core.selector import MirrorSelector
@@ -63,7 +64,7 @@ def load_settings(config, mirrors):
     if mirrors:
         raw["mirrors"] = " ".join(mirrors)
         os.environ.pop(options.ENVIRONMENT_OVERRIDE, None)
-    return options.parse(raw, base_directory=directory)
+    return options.parse(raw, base_directory=directory, plugins=plugins)
 
 
 def colour(text, name, enabled):

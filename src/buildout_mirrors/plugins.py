@@ -18,8 +18,6 @@ must declare the interface, and its candidate URLs go through the same
 validation as ``mirrors``.
 """
 
-import importlib.metadata
-
 from buildout_mirrors.core.errors import ConfigError
 
 CANDIDATES = "buildout_mirrors.candidates"
@@ -55,6 +53,16 @@ def load(group, name, interface, option):
     return implementation
 
 
+def policy_names():
+    return names(POLICIES)
+
+
+def policy(name):
+    """The ``IPolicy`` class the ``mirrors-policy`` plug-in *name* names."""
+    from buildout_mirrors.interfaces import IPolicy
+    return load(POLICIES, name, IPolicy, "mirrors-policy")
+
+
 def candidates(settings, name):
     """(candidate URLs, find-links) from the ``mirrors-candidates`` plug-in
     *name*, unchecked: the caller validates them as configuration."""
@@ -70,6 +78,7 @@ def candidates(settings, name):
 
 
 def _entry_points(group):
+    import importlib.metadata  # only when a plug-in is named: reruns skip it
     entry_points = importlib.metadata.entry_points()
     if hasattr(entry_points, "select"):  # Python 3.10 and later
         return entry_points.select(group=group)

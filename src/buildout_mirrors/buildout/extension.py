@@ -13,6 +13,7 @@ import re
 
 import zc.buildout
 
+from buildout_mirrors import plugins
 from buildout_mirrors.core import options as mirror_options
 from buildout_mirrors.core import urls
 from buildout_mirrors.core.errors import OVERRIDE_HINT, ConfigError
@@ -54,7 +55,8 @@ def settings_for(buildout, overrides=None):
     raw.update({name: value for name, value in (overrides or {}).items()
                 if name in mirror_options.OPTION_NAMES and value})
     try:
-        return mirror_options.parse(raw, base_directory=section["directory"])
+        return mirror_options.parse(raw, base_directory=section["directory"],
+                                    plugins=plugins)
     except ConfigError as error:
         raise zc.buildout.UserError(str(error)) from None
 

@@ -7,17 +7,18 @@ is allowed.
 """
 
 import dataclasses
-import importlib.resources
 import math
 import os
 import re
 
-from buildout_mirrors.core import paths, urls
+from buildout_mirrors.core import candidates as candidates_from
+from buildout_mirrors.core import paths, ranking
+# Part of what options offers its callers:
+from buildout_mirrors.core.candidates import (  # noqa: F401
+    ENVIRONMENT_OVERRIDE, builtin_mirrors)
 from buildout_mirrors.core.errors import ConfigError
 from buildout_mirrors.core.ranking import GRACE_SECONDS as DEFAULT_GRACE
 
-POLICIES = ("ordered", "fastest")
-ENVIRONMENT_OVERRIDE = "BUILDOUT_MIRRORS"
 DEFAULT_TIMEOUT = 2.0
 DEFAULT_TTL = 600.0
 DEFAULT_PROBE = ("zc.buildout",)
@@ -52,6 +53,7 @@ class Settings:
     find_links: tuple        # find-links entries, as given (URLs or paths)
     timeout: float = DEFAULT_TIMEOUT
     policy: str = "ordered"
+    policy_factory: object = None  # IPolicy class; None: ranking.POLICIES
     probe_projects: tuple = DEFAULT_PROBE
     cache_path: str = ""     # '' means: keep no state
     ttl: float = DEFAULT_TTL
@@ -61,15 +63,6 @@ class Settings:
     stall: float = DEFAULT_STALL  # patience for a slow mirror, per read
     fallback: str = "none"   # "pypi": the 1.0 behaviour when all are dead
     warnings: tuple = ()     # one-line warnings about ignored input
-
-
-def builtin_mirrors():
-    """The public mirrors shipped in ``data/public-mirrors.txt``."""
-    # One segment a call: Python 3.9's zip reader (bootstrap.py) takes one.
-    text = importlib.resources.files("buildout_mirrors").joinpath(
-        "data").joinpath("public-mirrors.txt").read_text(encoding="utf-8")
-    return tuple(line.strip() for line in text.splitlines()
-                 if line.strip() and not line.lstrip().startswith("#"))
 
 
 def _number(raw, option, default, strictly_positive=True):
@@ -103,61 +96,32 @@ def _ca_bundle(option, environ, base_directory):
     return True
 
 
-def _urls(raw, option, allow_http, base_directory):
-    return tuple(_dedupe(
-        urls.check_url(item, option, allow_http, base_directory)
-        for item in raw.split()))
-
-
-def _find_links(raw, allow_http, base_directory):
-    """find-links entries as given (buildout reads paths itself), checked:
-    a URL must be https (or allowed http, or file:); a path that does not
-    exist is left out with a warning."""
-    kept, warnings = [], []
-    for item in raw.split():
-        if "://" in item or item.startswith("file:"):
-            urls.check_url(item, "find-links", allow_http, base_directory)
-            kept.append(item)
-        elif os.path.exists(os.path.join(base_directory,
-                                         os.path.expanduser(item))):
-            kept.append(item)
-        else:
-            warnings.append(
-                "find-links: %r is neither a URL nor an existing path; it "
-                "is left out. Write https://host/path or a directory that "
-                "exists." % urls.redact(item))
-    return tuple(_dedupe(kept)), tuple(warnings)
-
-
-def _dedupe(items):
-    seen = []
-    for item in items:
-        if item not in seen:
-            seen.append(item)
-    return seen
-
-
-def parse(options, environ=None, base_directory="."):
+def parse(options, environ=None, base_directory=".", plugins=None):
     """Return :class:`Settings` from a mapping of raw option strings.
 
     *options* holds ``[buildout]``-style names (``mirrors``, ``index``,
     ``find-links``, ``mirrors-timeout`` ...).  *environ* defaults to
     ``os.environ``; its ``BUILDOUT_MIRRORS`` replaces ``mirrors``.
+    *plugins* (:mod:`buildout_mirrors.plugins`, from callers that may read
+    entry points) resolves plug-in names of ``mirrors-policy`` and
+    ``mirrors-candidates``; without it only the built-in ones exist.
     """
     environ = os.environ if environ is None else environ
     get = lambda name: options.get(name) or ""  # noqa: E731
     allow_http = tuple(host.lower()
                        for host in get("mirrors-allow-http").split())
-    candidates, source = _candidates(get, environ, allow_http,
-                                     base_directory)
-    find_links, warnings = _find_links(get("find-links"), allow_http,
-                                       base_directory)
+    candidates, source = candidates_from.options(get, environ, allow_http,
+                                                 base_directory)
+    policy, policy_factory = _policy(
+        get("mirrors-policy").strip() or "ordered", plugins)
+    find_links, warnings = candidates_from.find_links(
+        get("find-links"), allow_http, base_directory)
     settings = Settings(
         candidates=candidates, candidates_from=source,
         find_links=find_links, warnings=warnings,
         timeout=_number(get("mirrors-timeout"), "mirrors-timeout",
                         DEFAULT_TIMEOUT),
-        policy=_policy(get("mirrors-policy").strip() or "ordered"),
+        policy=policy, policy_factory=policy_factory,
         probe_projects=_probe_projects(get("mirrors-probe")),
         cache_path=_cache_path(get("mirrors-cache").strip(), base_directory),
         ttl=_number(get("mirrors-ttl"), "mirrors-ttl", DEFAULT_TTL,
@@ -172,37 +136,23 @@ def parse(options, environ=None, base_directory="."):
     )
     plugged = get("mirrors-candidates").strip()
     if plugged and source != ENVIRONMENT_OVERRIDE:  # the override wins
-        settings = _plugged_candidates(settings, plugged, allow_http,
-                                       base_directory)
+        settings = candidates_from.plug_in(settings, plugged, plugins,
+                                           allow_http, base_directory)
     return settings
 
 
-def _candidates(get, environ, allow_http, base_directory):
-    """(candidate URLs, the option they came from): BUILDOUT_MIRRORS, else
-    mirrors, else index before the built-in public mirrors."""
-    override = environ.get(ENVIRONMENT_OVERRIDE, "").strip()
-    if override:
-        return _urls(override, ENVIRONMENT_OVERRIDE + " (environment)",
-                     allow_http, base_directory), ENVIRONMENT_OVERRIDE
-    if get("mirrors").strip():
-        return _urls(get("mirrors"), "mirrors", allow_http,
-                     base_directory), "mirrors"
-    index = get("index").strip()
-    given = (urls.check_url(index, "index", allow_http, base_directory),
-             ) if index else ()
-    return tuple(_dedupe(given + builtin_mirrors())), (
-        "index and built-in mirrors" if index else "built-in mirrors")
-
-
-def _policy(policy):
-    if policy not in POLICIES:  # a plug-in's? (entry points read only then)
-        from buildout_mirrors import plugins
-        if policy not in plugins.names(plugins.POLICIES):
-            known = POLICIES + tuple(name for name in plugins.names(
-                plugins.POLICIES) if name not in POLICIES)
-            raise ConfigError("mirrors-policy = %r is unknown; use one of: "
-                              "%s" % (policy, ", ".join(known)))
-    return policy
+def _policy(name, plugins):
+    """(name, factory) of the policy *name*: a built-in one, or one that
+    *plugins* (the entry-point registry, where the caller reads it) has."""
+    if name in ranking.POLICIES:
+        return name, ranking.POLICIES[name]
+    installed = plugins.policy_names() if plugins else ()
+    if name not in installed:
+        known = tuple(ranking.POLICIES) + tuple(
+            other for other in installed if other not in ranking.POLICIES)
+        raise ConfigError("mirrors-policy = %r is unknown; use one of: %s"
+                          % (name, ", ".join(known)))
+    return name, plugins.policy(name)
 
 
 def _probe_projects(raw):
@@ -228,21 +178,3 @@ def _fallback(fallback):
                           "default: never an index nobody listed) or pypi"
                           % fallback)
     return fallback
-
-
-def _plugged_candidates(settings, name, allow_http, base_directory):
-    """*settings* with the candidates and find-links of the
-    ``mirrors-candidates`` plug-in *name*, validated as ``mirrors`` is."""
-    from buildout_mirrors import plugins
-    option = "mirrors-candidates = %s" % name
-    given, links = plugins.candidates(settings, name)
-    candidates = tuple(_dedupe(urls.check_url(url, option, allow_http,
-                                              base_directory)
-                               for url in given))
-    if not candidates:
-        raise ConfigError("%s: the plug-in gave no candidate" % option)
-    for link in links:
-        urls.check_url(link, option + " (find-links)", allow_http,
-                       base_directory)
-    return dataclasses.replace(settings, candidates=candidates,
-                               find_links=tuple(links), candidates_from=option)

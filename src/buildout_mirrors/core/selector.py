@@ -29,13 +29,9 @@ class ConfiguredCandidates:
 
 
 def _policy(settings):
-    """The built-in policy *settings* name, or a plug-in's."""
-    if settings.policy in ranking.POLICIES:
-        return ranking.POLICIES[settings.policy](settings.grace)
-    from buildout_mirrors import plugins
-    from buildout_mirrors.interfaces import IPolicy
-    return plugins.load(plugins.POLICIES, settings.policy, IPolicy,
-                        "mirrors-policy")(settings.grace)
+    """The policy *settings* name (a plug-in's was resolved by options)."""
+    factory = settings.policy_factory or ranking.POLICIES[settings.policy]
+    return factory(settings.grace)
 
 
 class MirrorSelector:

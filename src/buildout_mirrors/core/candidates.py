@@ -1,0 +1,93 @@
+"""Where the candidate mirrors and find-links come from, in order of
+precedence: ``BUILDOUT_MIRRORS``, else ``mirrors``, else ``index`` before
+the built-in public mirrors (``data/public-mirrors.txt``); or a
+``mirrors-candidates`` plug-in.  Every URL is checked by core.urls."""
+
+import dataclasses
+import importlib.resources
+import os
+
+from buildout_mirrors.core import urls
+from buildout_mirrors.core.errors import ConfigError
+
+ENVIRONMENT_OVERRIDE = "BUILDOUT_MIRRORS"
+
+
+def builtin_mirrors():
+    """The public mirrors shipped in ``data/public-mirrors.txt``."""
+    # One segment a call: Python 3.9's zip reader (bootstrap.py) takes one.
+    text = importlib.resources.files("buildout_mirrors").joinpath(
+        "data").joinpath("public-mirrors.txt").read_text(encoding="utf-8")
+    return tuple(line.strip() for line in text.splitlines()
+                 if line.strip() and not line.lstrip().startswith("#"))
+
+
+def options(get, environ, allow_http, base_directory):
+    """(candidate URLs, the option they came from): BUILDOUT_MIRRORS, else
+    mirrors, else index before the built-in public mirrors."""
+    override = environ.get(ENVIRONMENT_OVERRIDE, "").strip()
+    if override:
+        return _urls(override, ENVIRONMENT_OVERRIDE + " (environment)",
+                     allow_http, base_directory), ENVIRONMENT_OVERRIDE
+    if get("mirrors").strip():
+        return _urls(get("mirrors"), "mirrors", allow_http,
+                     base_directory), "mirrors"
+    index = get("index").strip()
+    given = (urls.check_url(index, "index", allow_http, base_directory),
+             ) if index else ()
+    return tuple(_dedupe(given + builtin_mirrors())), (
+        "index and built-in mirrors" if index else "built-in mirrors")
+
+
+def _urls(raw, option, allow_http, base_directory):
+    return tuple(_dedupe(
+        urls.check_url(item, option, allow_http, base_directory)
+        for item in raw.split()))
+
+
+def find_links(raw, allow_http, base_directory):
+    """find-links entries as given (buildout reads paths itself), checked:
+    a URL must be https (or allowed http, or file:); a path that does not
+    exist is left out with a warning."""
+    kept, warnings = [], []
+    for item in raw.split():
+        if "://" in item or item.startswith("file:"):
+            urls.check_url(item, "find-links", allow_http, base_directory)
+            kept.append(item)
+        elif os.path.exists(os.path.join(base_directory,
+                                         os.path.expanduser(item))):
+            kept.append(item)
+        else:
+            warnings.append(
+                "find-links: %r is neither a URL nor an existing path; it "
+                "is left out. Write https://host/path or a directory that "
+                "exists." % urls.redact(item))
+    return tuple(_dedupe(kept)), tuple(warnings)
+
+
+def _dedupe(items):
+    seen = []
+    for item in items:
+        if item not in seen:
+            seen.append(item)
+    return seen
+
+
+def plug_in(settings, name, plugins, allow_http, base_directory):
+    """*settings* with the candidates and find-links of the
+    ``mirrors-candidates`` plug-in *name*, validated as ``mirrors`` is."""
+    option = "mirrors-candidates = %s" % name
+    if plugins is None:
+        raise ConfigError("%s: plug-ins are read by bin/buildout, not here"
+                          % option)
+    given, links = plugins.candidates(settings, name)
+    candidates = tuple(_dedupe(urls.check_url(url, option, allow_http,
+                                              base_directory)
+                               for url in given))
+    if not candidates:
+        raise ConfigError("%s: the plug-in gave no candidate" % option)
+    for link in links:
+        urls.check_url(link, option + " (find-links)", allow_http,
+                       base_directory)
+    return dataclasses.replace(settings, candidates=candidates,
+                               find_links=tuple(links), candidates_from=option)
