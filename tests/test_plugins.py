@@ -12,8 +12,11 @@ from buildout_mirrors.core.selector import MirrorSelector
 
 PLUGIN = '''
 from zope.interface import implementer
-from buildout_mirrors.interfaces import ICandidateSource, IPolicy
+from buildout_mirrors.interfaces import (ICandidateSource, IPolicy, IProber,
+                                         IStateStore)
 from buildout_mirrors.core.ranking import OrderedPolicy
+from buildout_mirrors.core.result import ProbeResult
+from buildout_mirrors.core.state import empty
 
 @implementer(ICandidateSource)
 class RegionCandidates:
@@ -45,6 +48,37 @@ class Reversed(OrderedPolicy):
     name = "reversed"
     def rank(self, order, results, lags, sticky=None):
         return list(reversed(super().rank(order, results, lags, sticky)))
+
+@implementer(IProber)
+class HealthService:
+    """The company's health service says which mirror is up."""
+    UP = ("https://devpi.eu.example.com/root/pypi/+simple",)
+    def __init__(self, settings):
+        self.settings = settings
+    def probe_index(self, url, projects, deadline):
+        return ProbeResult(url, url in self.UP, 0.01,
+                           "" if url in self.UP else "down (health service)")
+    def probe_link(self, url, deadline):
+        return ProbeResult(url, True, 0.01)
+
+@implementer(IStateStore)
+class Shared:
+    """A fleet's shared store (here: one dict a process)."""
+    STORE = {}
+    def __init__(self, settings):
+        pass
+    def load(self):
+        return self.STORE.get("state") or empty()
+    def update(self, change):
+        state = self.load()
+        change(state)
+        self.STORE["state"] = state
+        return True
+
+@implementer(IStateStore)
+class Unreachable(Shared):
+    def __init__(self, settings):
+        raise ConnectionError("the store is down")
 '''
 
 ENTRY_POINTS = """
@@ -57,6 +91,14 @@ missing = company_mirrors:NoSuchThing
 
 [buildout_mirrors.policies]
 reversed = company_mirrors:Reversed
+
+[buildout_mirrors.probers]
+health = company_mirrors:HealthService
+undeclared = company_mirrors:Undeclared
+
+[buildout_mirrors.state_stores]
+shared = company_mirrors:Shared
+unreachable = company_mirrors:Unreachable
 """
 
 
@@ -119,3 +161,29 @@ def test_a_policy_plug_in(company_plugin):
     with pytest.raises(ConfigError, match="use one of: ordered, fastest, "
                        "reversed"):
         parse(mirrors_policy="random")
+
+
+def test_prober_and_state_store_plug_ins(company_plugin):
+    import company_mirrors
+    settings = parse(mirrors="https://pypi.org/simple "
+                     "https://devpi.eu.example.com/root/pypi/+simple",
+                     mirrors_prober="health", mirrors_state_store="shared")
+    selection = MirrorSelector(settings).select()
+    assert selection.chosen == "https://devpi.eu.example.com/root/pypi/+simple"
+    assert "down (health service)" in selection.summary()
+    stored = company_mirrors.Shared.STORE["state"]
+    assert stored["mirrors"]["https://pypi.org/simple"]["ok"] is False
+    assert MirrorSelector(settings).select().from_state
+
+
+@pytest.mark.parametrize("option, name, message", [
+    ("mirrors-prober", "undeclared", "does not declare IProber"),
+    ("mirrors-prober", "nope", "no such plug-in is installed"),
+    ("mirrors-state-store", "unreachable",
+     "the plug-in failed (ConnectionError: the store is down)"),
+])
+def test_a_prober_or_state_store_plug_in_is_checked(company_plugin, option,
+                                                    name, message):
+    with pytest.raises(ConfigError, match=option) as error:
+        MirrorSelector(parse(**{option.replace("-", "_"): name}))
+    assert message in str(error.value)

@@ -12,6 +12,14 @@ Two entry-point groups name zope.interface implementations (see
     An :class:`~buildout_mirrors.interfaces.IPolicy` class, called with the
     grace; chosen with ``mirrors-policy = NAME`` (``ordered`` and
     ``fastest`` are built in).
+``buildout_mirrors.probers``
+    An :class:`~buildout_mirrors.interfaces.IProber` factory, called with
+    the settings; chosen with ``mirrors-prober = NAME``.  Where a company's
+    health service already knows which mirror is up.
+``buildout_mirrors.state_stores``
+    An :class:`~buildout_mirrors.interfaces.IStateStore` factory, called
+    with the settings; chosen with ``mirrors-state-store = NAME``.  Where a
+    fleet shares its verdicts (a key-value store, say).
 
 What a plug-in gives back is checked as the configuration is: its class
 must declare the interface, and its candidate URLs go through the same
@@ -22,6 +30,11 @@ from buildout_mirrors.core.errors import ConfigError
 
 CANDIDATES = "buildout_mirrors.candidates"
 POLICIES = "buildout_mirrors.policies"
+# option -> (entry-point group, the interface's name in .interfaces)
+FACTORIES = {
+    "mirrors-prober": ("buildout_mirrors.probers", "IProber"),
+    "mirrors-state-store": ("buildout_mirrors.state_stores", "IStateStore"),
+}
 
 
 def names(group):
@@ -61,6 +74,22 @@ def policy(name):
     """The ``IPolicy`` class the ``mirrors-policy`` plug-in *name* names."""
     from buildout_mirrors.interfaces import IPolicy
     return load(POLICIES, name, IPolicy, "mirrors-policy")
+
+
+def factory(option, name):
+    """The factory the plug-in *name* of *option* (``mirrors-prober`` or
+    ``mirrors-state-store``) names; it must declare the interface."""
+    from buildout_mirrors import interfaces
+    group, interface = FACTORIES[option]
+    implementation = load(group, name, getattr(interfaces, interface), option)
+
+    def make(settings):
+        try:
+            return implementation(settings)
+        except Exception as error:  # the user's plug-in: one clear line
+            raise ConfigError("%s = %s: the plug-in failed (%s: %s)" % (
+                option, name, type(error).__name__, error)) from None
+    return make
 
 
 def candidates(settings, name):

@@ -114,10 +114,14 @@ def read_settings(args, buildout, directory):
         say("mirrors-policy = %s is a plug-in; bootstrap.py chooses by the "
             "ordered policy" % raw["mirrors-policy"].strip())
         raw["mirrors-policy"] = "ordered"
-    if (raw["mirrors-candidates"] or "").strip():
-        say("mirrors-candidates = %s is a plug-in; bootstrap.py takes the "
-            "candidates from mirrors and index" % raw["mirrors-candidates"])
-        raw["mirrors-candidates"] = ""
+    for option, instead in (
+            ("mirrors-candidates", "takes the candidates from mirrors and "
+             "index"), ("mirrors-prober", "probes over HTTP"),
+            ("mirrors-state-store", "keeps the state file")):
+        if (raw[option] or "").strip():
+            say("%s = %s is a plug-in; bootstrap.py %s" % (
+                option, raw[option].strip(), instead))
+            raw[option] = ""
     environ = dict(os.environ)
     if args.mirror:
         environ[options.ENVIRONMENT_OVERRIDE] = " ".join(args.mirror)

@@ -61,6 +61,14 @@ def settings_for(buildout, overrides=None):
         raise zc.buildout.UserError(str(error)) from None
 
 
+def selector_for(settings):
+    """The selector of *settings*; a plug-in that fails is a UserError."""
+    try:
+        return MirrorSelector(settings)
+    except ConfigError as error:
+        raise zc.buildout.UserError(str(error)) from None
+
+
 def is_listed(buildout):
     """True when ``extensions`` names this package: buildout calls every
     installed extension, configured or not."""
@@ -104,7 +112,7 @@ class Extension:
                 "install-from-cache", "false").strip().lower() == "true":
             logger.debug("Offline or install-from-cache: no mirror probed.")
             return
-        selector = MirrorSelector(settings)
+        selector = selector_for(settings)
         inherited = self._inherited_choice(settings)
         if inherited:
             logger.info("Using mirror %s, as chosen before the upgrade.",

@@ -15,7 +15,6 @@ from buildout_mirrors.buildout import clientconfig, extension
 
 from buildout_mirrors.core import urls
 from buildout_mirrors.core.files import atomic_write
-from buildout_mirrors.core.selector import MirrorSelector
 
 logger = logging.getLogger("buildout_mirrors")
 
@@ -56,7 +55,7 @@ class Recipe:
         if "@" in section.get("mirrors", ""):
             section["mirrors"] = " ".join(urls.redact(url)
                                           for url in section["mirrors"].split())
-        selection = MirrorSelector(settings).select()
+        selection = extension.selector_for(settings).select()
         if selection.chosen is None:
             fallback = settings.candidates[0]
             logger.warning("%s. Part %s hands on %s, the first candidate.",

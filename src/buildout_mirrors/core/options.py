@@ -32,7 +32,7 @@ OPTION_NAMES = (
     "mirrors", "mirrors-timeout", "mirrors-policy", "mirrors-probe",
     "mirrors-cache", "mirrors-ttl", "mirrors-allow-http", "mirrors-ca-bundle",
     "mirrors-grace", "mirrors-stall-limit", "mirrors-fallback",
-    "mirrors-candidates",
+    "mirrors-candidates", "mirrors-prober", "mirrors-state-store",
 )
 
 def raw_options(section):
@@ -54,6 +54,8 @@ class Settings:
     timeout: float = DEFAULT_TIMEOUT
     policy: str = "ordered"
     policy_factory: object = None  # IPolicy class; None: ranking.POLICIES
+    prober_factory: object = None  # plug-in IProber factory, or None
+    state_factory: object = None   # plug-in IStateStore factory, or None
     probe_projects: tuple = DEFAULT_PROBE
     cache_path: str = ""     # '' means: keep no state
     ttl: float = DEFAULT_TTL
@@ -133,12 +135,26 @@ def parse(options, environ=None, base_directory=".", plugins=None):
         stall=_number(get("mirrors-stall-limit"), "mirrors-stall-limit",
                       DEFAULT_STALL),
         fallback=_fallback(get("mirrors-fallback").strip().lower() or "none"),
+        prober_factory=_plug_in("mirrors-prober", get, plugins),
+        state_factory=_plug_in("mirrors-state-store", get, plugins),
     )
     plugged = get("mirrors-candidates").strip()
     if plugged and source != ENVIRONMENT_OVERRIDE:  # the override wins
         settings = candidates_from.plug_in(settings, plugged, plugins,
                                            allow_http, base_directory)
     return settings
+
+
+def _plug_in(option, get, plugins):
+    """The factory of the plug-in *option* names, or None for the
+    built-in part."""
+    name = get(option).strip()
+    if not name:
+        return None
+    if plugins is None:
+        raise ConfigError("%s = %s: plug-ins are read by bin/buildout, not "
+                          "here" % (option, name))
+    return plugins.factory(option, name)
 
 
 def _policy(name, plugins):

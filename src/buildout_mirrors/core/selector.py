@@ -34,6 +34,13 @@ def _policy(settings):
     return factory(settings.grace)
 
 
+def _state_store(settings):
+    if settings.state_factory:  # a plug-in's (mirrors-state-store)
+        return settings.state_factory(settings)
+    return StateFile(settings.cache_path) if settings.cache_path else \
+        NoState()
+
+
 class MirrorSelector:
     """``MirrorSelector(settings, prober=None, state=None, policy=None,
     source=None, progress=None)``.
@@ -49,8 +56,9 @@ class MirrorSelector:
         self.progress = progress  # called with each ProbeResult as it comes
         self.source = source or ConfiguredCandidates(settings)
         self._prober = prober
-        self.state = state or (StateFile(settings.cache_path)
-                               if settings.cache_path else NoState())
+        if prober is None and settings.prober_factory:  # a plug-in's
+            self._prober = settings.prober_factory(settings)
+        self.state = state or _state_store(settings)
         self.policy = policy or _policy(settings)
 
     @property
