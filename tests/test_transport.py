@@ -65,3 +65,38 @@ def test_header_names_are_case_insensitive(pypi_mirror):
     assert response.headers.get("content-type") == \
         response.headers.get("Content-Type")
     assert response.status == 200
+
+
+@pytest.mark.parametrize("version", ["3.9", "3.10", "3.11", "3.12", "3.13"])
+def test_a_server_that_closes_after_each_answer_on_every_python(
+        tmp_path, version):
+    """http.server speaks HTTP/1.0: the answer closes the connection, and
+    from Python 3.13 its socket refuses settimeout once the body is read
+    (a release host serving versions.cfg, a plain find-links directory)."""
+    import subprocess
+
+    import stacks
+    from conftest import CHECKOUT
+    python = stacks.interpreter(version)
+    if python is None:
+        pytest.skip("no Python %s here" % version)
+    (tmp_path / "versions.cfg").write_text("[versions]\nsix = 1.17.0\n")
+
+    class Quiet(http.server.SimpleHTTPRequestHandler):
+        def log_message(self, *args):
+            pass
+    handler = lambda *args: Quiet(*args, directory=str(tmp_path))  # noqa
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    script = ("import sys; sys.path.insert(0, sys.argv[1]); "
+              "from buildout_mirrors.core import transport; "
+              "print(transport.get(sys.argv[2]).body.read().decode())")
+    try:
+        result = subprocess.run(
+            [python, "-I", "-c", script, str(CHECKOUT / "src"),
+             "http://127.0.0.1:%d/versions.cfg" % server.server_port],
+            capture_output=True, text=True, timeout=60)
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert result.stdout == "[versions]\nsix = 1.17.0\n\n", result.stderr

@@ -198,7 +198,10 @@ def _read_body(response, sock, limits):
     started, size = time.monotonic(), 0
     read = getattr(response, "read1", None) or response.read
     try:
-        while True:
+        # A response that closes its connection (HTTP/1.0, "Connection:
+        # close") closes it, socket included, once its body is read; from
+        # Python 3.13 the socket then refuses settimeout (EBADF).
+        while not response.isclosed():
             sock.settimeout(_remaining(limits.stall, limits.deadline))
             try:
                 chunk = read(65536)
