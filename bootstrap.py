@@ -17,7 +17,8 @@ only, and writes bin/buildout.  Running it again is harmless.
 Generated from buildout_mirrors 1.0.0 by
 ``python -m buildout_mirrors.bootstrapping.assemble``; do not edit.  The
 archive below is buildout_mirrors/core and buildout_mirrors/bootstrapping
-of that release, as get-pip.py carries pip.  Its sha256:
+of that release, as get-pip.py carries pip; ``python3 bootstrap.py
+--unpack DIR`` writes them out to be read.  Its sha256:
 ddbcf66defa05adea4f327b6afb42c1c8d712101be2f50301c6af05a7f695617
 """
 
@@ -776,10 +777,17 @@ def main():
                          "3.9 or newer; run bootstrap.py with a newer "
                          "python3.\n")
         return 1
+    data = base64.b64decode(ARCHIVE)
+    if len(sys.argv) == 3 and sys.argv[1] == "--unpack":
+        import io
+        import zipfile
+        zipfile.ZipFile(io.BytesIO(data)).extractall(sys.argv[2])
+        print("bootstrap: the modules it runs are in %s" % sys.argv[2])
+        return 0
     with tempfile.TemporaryDirectory() as scratch:
         archive = os.path.join(scratch, "buildout_mirrors.zip")
         with open(archive, "wb") as stream:
-            stream.write(base64.b64decode(ARCHIVE))
+            stream.write(data)
         sys.path.insert(0, archive)
         from buildout_mirrors.bootstrapping.main import main as bootstrap
         return bootstrap()

@@ -110,3 +110,14 @@ def test_no_six_line_stretch_of_bootstrap_py_repeats_the_package():
         if path.name != "assemble.py":  # it holds the stub's template
             package |= stretches(path.read_text())
     assert not script & package
+
+
+def test_unpack_writes_out_the_modules_it_runs(tmp_path):
+    """What an operator reads before running it is the package's code."""
+    result = subprocess.run([sys.executable, str(CHECKOUT / "bootstrap.py"),
+                             "--unpack", str(tmp_path)], capture_output=True,
+                            text=True)
+    assert result.returncode == 0, result.stderr
+    for module in ("core/selector.py", "bootstrapping/main.py"):
+        assert (tmp_path / "buildout_mirrors" / module).read_text() == (
+            CHECKOUT / "src" / "buildout_mirrors" / module).read_text()

@@ -42,7 +42,8 @@ only, and writes bin/buildout.  Running it again is harmless.
 Generated from buildout_mirrors %(version)s by
 ``python -m buildout_mirrors.bootstrapping.assemble``; do not edit.  The
 archive below is buildout_mirrors/core and buildout_mirrors/bootstrapping
-of that release, as get-pip.py carries pip.  Its sha256:
+of that release, as get-pip.py carries pip; ``python3 bootstrap.py
+--unpack DIR`` writes them out to be read.  Its sha256:
 %(digest)s
 """
 
@@ -62,10 +63,17 @@ def main():
                          "3.9 or newer; run bootstrap.py with a newer "
                          "python3.\\n")
         return 1
+    data = base64.b64decode(ARCHIVE)
+    if len(sys.argv) == 3 and sys.argv[1] == "--unpack":
+        import io
+        import zipfile
+        zipfile.ZipFile(io.BytesIO(data)).extractall(sys.argv[2])
+        print("bootstrap: the modules it runs are in %%s" %% sys.argv[2])
+        return 0
     with tempfile.TemporaryDirectory() as scratch:
         archive = os.path.join(scratch, "buildout_mirrors.zip")
         with open(archive, "wb") as stream:
-            stream.write(base64.b64decode(ARCHIVE))
+            stream.write(data)
         sys.path.insert(0, archive)
         from buildout_mirrors.bootstrapping.main import main as bootstrap
         return bootstrap()
