@@ -18,3 +18,5 @@ def test_declared_interfaces_hold():
     assert verifyClass(interfaces.IPolicy, ranking.FastestPolicy)
     assert verifyObject(interfaces.IStateStore, state.StateFile("/x"))
     assert verifyObject(interfaces.IStateStore, state.NoState())
+    from buildout_mirrors.buildout import generations
+    assert verifyObject(interfaces.IGeneration, generations.current())

@@ -63,6 +63,19 @@ class IStateStore(Interface):
         write it atomically."""
 
 
+class IGeneration(Interface):
+    """One generation of zc.buildout, seen from the index switch."""
+
+    def index_url(url=None):
+        """Set the index buildout passes to pip (when it passes one);
+        return the previous one."""
+
+    def run_pip(call, *args, **kwargs):
+        """Run buildout's ``call_pip_install`` or ``develop``; raise
+        ``generations.PipFailed`` (with the output where it can be
+        captured) when the pip or setup.py it runs fails."""
+
+
 def _declare_the_built_in_parts():
     from buildout_mirrors.core import probe, ranking, selector, state
     classImplements(selector.ConfiguredCandidates, ICandidateSource)
@@ -71,6 +84,9 @@ def _declare_the_built_in_parts():
     classImplements(ranking.FastestPolicy, IPolicy)
     classImplements(state.StateFile, IStateStore)
     classImplements(state.NoState, IStateStore)
+    from buildout_mirrors.buildout import generations
+    classImplements(generations.WithIndexUrl, IGeneration)
+    classImplements(generations.WithoutIndexUrl, IGeneration)
 
 
 _declare_the_built_in_parts()

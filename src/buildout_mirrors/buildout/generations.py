@@ -22,13 +22,14 @@ Common to all: the ``index``, ``find-links`` and ``allow-hosts`` options,
 package indexes open URLs through urllib's installed opener.
 
 :func:`current` returns the adapter for the running zc.buildout; nothing
-else in the package asks which version it runs on.
+else in the package asks which version it runs on.  Both adapters provide
+:class:`buildout_mirrors.interfaces.IGeneration` (declared there: a rerun
+imports this module and need not pay for zope.interface).
 """
 
 import subprocess
 
 import zc.buildout.easy_install
-from zope.interface import Interface, implementer
 
 
 class PipFailed(Exception):
@@ -37,19 +38,6 @@ class PipFailed(Exception):
     def __init__(self, output=""):
         super().__init__("pip failed")
         self.output = output
-
-
-class IGeneration(Interface):
-    """One generation of zc.buildout, seen from the index switch."""
-
-    def index_url(url=None):
-        """Set the index buildout passes to pip (when it passes one);
-        return the previous one."""
-
-    def run_pip(call, *args, **kwargs):
-        """Run buildout's ``call_pip_install`` or ``develop``; raise
-        :class:`PipFailed` (with the output where it can be captured) when
-        the pip or setup.py it runs fails."""
 
 
 class _Generation:
@@ -86,7 +74,6 @@ class _Generation:
                 module.get_subprocess_output = original
 
 
-@implementer(IGeneration)
 class WithIndexUrl(_Generation):
     """zc.buildout 5 and 6."""
 
@@ -100,7 +87,6 @@ class WithIndexUrl(_Generation):
         return previous
 
 
-@implementer(IGeneration)
 class WithoutIndexUrl(_Generation):
     """zc.buildout 3.x and 4.x: pip reads the index from the environment
     only."""
