@@ -21,7 +21,8 @@ class Table:
         print("  %-58s %10s %10s %9s  %s %s" % self.rows[-1], flush=True)
 
     def rst(self):
-        header = ("measurement", "median", "baseline", "ratio", "target",
+        # "value": a median, or the fastest of rounds where the row says so.
+        header = ("measurement", "value", "baseline", "ratio", "target",
                   "met")
         rows = [header] + self.rows
         widths = [max(len(str(row[i])) for row in rows) for i in range(6)]
