@@ -177,7 +177,8 @@ def bench_plone(table, env, hanging, repeats, scratch):
                   "<= %.2f x" % target, fastest <= target * plain[0],
                   spread=Spread([seconds for seconds, _ in runs[key]],
                                 [seconds for seconds, _ in runs["plain"]],
-                                lambda base, target=target: target * base))
+                                lambda base, target=target: target * base,
+                                "more rounds (``--plone-rounds``)"))
     for key, what in (("plain", "plain zc.buildout"),
                       ("outage", "extension, first mirror hanging"),
                       ("midrun", "extension, mirror dies half-way")):

@@ -39,7 +39,8 @@ class Spread:
     measured kind and of its baseline, and *allowed(baseline)*, the most
     the target lets the kind take against a baseline."""
 
-    def __init__(self, measured, baseline, allowed):
+    def __init__(self, measured, baseline, allowed, knob="more rounds"):
+        self.knob = knob  # what would take more rounds, for the words
         self.fastest, self.median = min(measured), statistics.median(measured)
         self.base_fastest = min(baseline)
         self.base_median = statistics.median(baseline)
@@ -64,8 +65,8 @@ class Spread:
         if noise >= over:
             return text + (
                 "more than the miss: this run cannot tell the extension's "
-                "cost from the machine's noise.  More rounds "
-                "(``--fresh-rounds``) or a quieter machine would settle it.")
+                "cost from the machine's noise.  %s or a quieter machine "
+                "would settle it." % (self.knob[:1].upper() + self.knob[1:]))
         return text + (
             "less than the miss: the cost is the extension's own.  The "
             "profile above and the selection rows say where it goes.")

@@ -237,7 +237,8 @@ def bench_buildout(table, mirror, hanging, env, repeats, rerun_repeats, cap,
               outage_time, healthy_time, "<= 1.05 x",
               outage_time <= 1.05 * healthy_time,
               spread=Spread(outage_times, healthy_times,
-                            lambda base: 1.05 * base))
+                            lambda base: 1.05 * base,
+                            "more rounds (``--fresh-rounds``)"))
 
     plain_outage = scratch / "plain-outage"
     write_config(plain_outage, False, index=hanging)
@@ -303,7 +304,9 @@ def bench_buildout(table, mirror, hanging, env, repeats, rerun_repeats, cap,
             value, rerun_plain, "<= 30 ms" if targeted else "",
             overhead <= 0.030 if targeted else None,
             spread=Spread(times[kind], times["plain"],
-                          lambda base: base + 0.030) if targeted else None)
+                          lambda base: base + 0.030,
+                          "more rounds (``--rerun-rounds``)")
+            if targeted else None)
     for kind, directory in (("healthy", with_extension),
                             ("outage", outage)):
         LOADED[kind] = load_time(directory, env, repeats)
@@ -563,8 +566,8 @@ def bench_memory(table, mirror_url):
               "1 + N + 1", None, "")
 
 
-def bench_small(table, env, hanging, repeats, heavy, fresh_rounds, cap,
-                scratch):
+def bench_small(table, env, hanging, repeats, heavy, fresh_rounds,
+                rerun_rounds, cap, scratch):
     """Everything on the small realistic buildout (dists.REALISTIC_EGGS)."""
     packages = dists.packages_directory(scratch / "packages")
     with servers.pypiserver(packages, scratch / "pypi.log") as mirror, \
@@ -572,7 +575,7 @@ def bench_small(table, env, hanging, repeats, heavy, fresh_rounds, cap,
                 ":", 1)[1].split("/")[0])), 0) as switchable:
         bench_selection(table, mirror, repeats, scratch)
         bench_buildout(table, switchable, hanging, env, fresh_rounds,
-                       repeats, cap, scratch)
+                       rerun_rounds, cap, scratch)
         bench_slow(table, mirror, env, heavy, scratch)
         bench_bootstrap(table, mirror, hanging, env, heavy, scratch)
         bench_extends(table, mirror, env, heavy, cap, scratch)
@@ -590,6 +593,8 @@ def main():
                         "with --quick: each round takes minutes)")
     parser.add_argument("--plone-only", action="store_true",
                         help="only the Plone-sized builds")
+    parser.add_argument("--rerun-rounds", type=int, metavar="N",
+                        help="rounds of the reruns (7; 3 with --quick)")
     parser.add_argument("--fresh-rounds", type=int, metavar="N",
                         help="rounds of the 8-egg fresh builds (7; 1 with "
                         "--quick): the fastest of few rounds is decided by "
@@ -597,6 +602,7 @@ def main():
     args = parser.parse_args()
     repeats, heavy, cap = (3, 1, 10) if args.quick else (7, 3, 120)
     fresh_rounds = args.fresh_rounds or (1 if args.quick else 7)
+    rerun_rounds = args.rerun_rounds or repeats
     rounds = args.plone_rounds if args.plone_rounds is not None else (
         0 if args.quick else 3)
     # pip compiles an installed package's modules at install time; this
@@ -618,7 +624,7 @@ def main():
                               no_proxy="127.0.0.1,localhost")
             if not args.plone_only:
                 bench_small(table, env, hanging.url, repeats, heavy,
-                            fresh_rounds, cap, scratch)
+                            fresh_rounds, rerun_rounds, cap, scratch)
             if rounds:
                 plone.bench_plone(table, env, hanging.url, rounds, scratch)
             if leak.requests:
