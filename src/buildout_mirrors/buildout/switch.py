@@ -24,12 +24,13 @@ import zc.buildout.easy_install
 
 from buildout_mirrors.buildout import generations, pip_errors
 from buildout_mirrors.buildout.ledger import Ledger
+from buildout_mirrors.core import urls
 from buildout_mirrors.core.errors import OVERRIDE_HINT
 from buildout_mirrors.failover.fetch import NoMirrorLeft
 
 def netloc_of(url):
     """``host:port`` without credentials, as buildout's allow-hosts sees it."""
-    return urllib.parse.urlsplit(url).netloc.rsplit("@", 1)[-1].lower()
+    return urls.hostport(url)
 
 
 class IndexSwitch:

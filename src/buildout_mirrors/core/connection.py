@@ -67,7 +67,7 @@ def connect(parts, path, timeout, context, request_headers):
         connection = http.client.HTTPConnection(
             proxy.hostname, proxy.port or 80, timeout=timeout)
         path = urllib.parse.urlunsplit(parts._replace(
-            netloc=parts.netloc.rsplit("@", 1)[-1], fragment=""))
+            netloc=urls.hostport(parts), fragment=""))
         if urls.credentials(proxy):
             request_headers["Proxy-Authorization"] = urls.basic_auth(
                 *urls.credentials(proxy))

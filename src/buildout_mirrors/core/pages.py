@@ -23,9 +23,15 @@ ACCEPT = "%s, text/html;q=0.2, */*;q=0.1" % JSON_CONTENT_TYPE
 DIST_SUFFIXES = (".whl", ".tar.gz", ".zip", ".tar.bz2", ".tgz", ".egg")
 DIST_SUFFIXES_RE = re.compile(r"\.(whl|tar\.gz|zip|tar\.bz2|tgz|egg)$", re.I)
 
-_ANCHOR = re.compile(r"<a\s[^>]*?href\s*=\s*[\"']([^\"']+)[\"'][^>]*>(.*?)</a>",
-                     re.IGNORECASE | re.DOTALL)
-_SERIAL_COMMENT = re.compile(r"<!--\s*SERIAL\s+(\d+)\s*-->")
+# The HTML is scanned, not matched: every search starts where the last one
+# ended, so a hostile page (thousands of unclosed anchors) costs time in
+# proportion to its size, never to its size squared.
+_ANCHOR_START = re.compile(r"<a[\s/]", re.IGNORECASE)
+_HREF = re.compile(r"""href\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'>]+))""",
+                   re.IGNORECASE)
+_SERIAL_COMMENT = re.compile(r"<!--\s*SERIAL\s+([0-9]{1,20})\s*-->")
+_TAG = re.compile(r"<[^<>]*>")
+_SERIAL_TEXT = re.compile(r"\s*([0-9]{1,20})\s*\Z")
 
 
 class PageError(ValueError):
@@ -127,7 +133,8 @@ def _parse_json(text, page_url):
         files = {entry["filename"]: _with_hashes(
             urllib.parse.urljoin(page_url, entry["url"]), entry.get("hashes"))
             for entry in entries if is_safe_file_name(entry["filename"])}
-    except (ValueError, KeyError, TypeError, AttributeError):
+    except (ValueError, KeyError, TypeError, AttributeError,
+            RecursionError):  # "[" * 100000 is valid JSON's worst case
         raise PageError("invalid PEP 691 JSON page") from None
     serial = data.get("meta", {}).get("_last-serial") if isinstance(
         data.get("meta"), dict) else None
@@ -141,8 +148,10 @@ def as_serial(value):
         return None
     if isinstance(value, int):
         return value
-    if isinstance(value, str) and value.strip().isdigit():
-        return int(value)
+    if isinstance(value, str):
+        # ASCII digits only: "²".isdigit() is True and int("²") fails.
+        match = _SERIAL_TEXT.match(value)
+        return int(match.group(1)) if match else None
     return None
 
 
@@ -157,13 +166,41 @@ def _parse_html(text, page_url):
     if "<" not in text:
         raise PageError("not an HTML page")
     files = {}
-    for href, label in _ANCHOR.findall(text):
-        url = urllib.parse.urljoin(page_url, html.unescape(href))
-        name = html.unescape(re.sub(r"<[^>]+>", "", label)).strip()
-        if not is_safe_file_name(name):  # the link's own last segment
-            name = urllib.parse.unquote(
-                urllib.parse.urlsplit(url).path.rsplit("/", 1)[-1])
+    for href, label in anchors(text):
+        try:
+            url = urllib.parse.urljoin(page_url, html.unescape(href))
+            name = html.unescape(_TAG.sub("", label)).strip()
+            if not is_safe_file_name(name):  # the link's own last segment
+                name = urllib.parse.unquote(
+                    urllib.parse.urlsplit(url).path.rsplit("/", 1)[-1])
+        except ValueError:  # href="http://[x/..." and the like: skipped
+            continue
         if is_safe_file_name(name):
             files[name] = url
     match = _SERIAL_COMMENT.search(text)
     return files, int(match.group(1)) if match else None
+
+
+def anchors(text):
+    """(href, label) of each ``<a href=...>label</a>`` of *text*, in one
+    pass.  A label is the text up to the next tag; an anchor with no
+    closing ``>`` ends the scan."""
+    position, size = 0, len(text)
+    while position < size:
+        start = _ANCHOR_START.search(text, position)
+        if start is None:
+            return
+        end = text.find(">", start.end())
+        if end < 0:
+            return
+        attributes = text[start.end():end]
+        # The label runs to the next tag: a search that stops at the first
+        # "<" can never rescan the rest of the page.
+        label_end = text.find("<", end + 1)
+        if label_end < 0:
+            label_end = size
+        position = label_end
+        found = _HREF.search(attributes)
+        if found is not None:
+            href = next(group for group in found.groups() if group is not None)
+            yield href, text[end + 1:label_end]

@@ -4,6 +4,7 @@ when the home directory is read-only.  Standard library alone: every
 rerun imports this module."""
 
 import os
+import stat
 import sys
 import tempfile
 
@@ -54,3 +55,25 @@ def _tempdir():
 def _user_id():
     return os.getuid() if hasattr(os, "getuid") else os.environ.get(
         "USERNAME", "user")
+
+
+def not_private(directory):
+    """Why *directory* cannot be trusted with the state, or ''.
+
+    The state decides which mirrors are skipped: its folder must be ours,
+    no link, and writable by nobody else.  A shared temporary directory is
+    where another user could plant one first, with a forged state and a
+    link for the lock file."""
+    if not hasattr(os, "getuid"):
+        return ""
+    try:
+        info = os.lstat(directory)
+    except FileNotFoundError:
+        return ""
+    if stat.S_ISLNK(info.st_mode) or info.st_uid != os.getuid() or \
+            info.st_mode & 0o002:
+        return ("The mirrors state folder %s is not private (a link, another"
+                " user's, or writable by everyone); it is not used. Remove "
+                "it, or set mirrors-cache to a file in a folder of your own."
+                % directory)
+    return ""

@@ -13,8 +13,10 @@ import json
 import logging
 import os
 
-from buildout_mirrors.core import urls
+from buildout_mirrors.core import paths, urls
 from buildout_mirrors.core.files import atomic_write
+from buildout_mirrors.core.state_fields import (
+    CHOICE_FIELDS, MIRROR_FIELDS, OPTIONAL_CHOICE_FIELDS, valid as _valid)
 
 try:
     import fcntl
@@ -30,36 +32,8 @@ class NewerFormat(Exception):
     """Written by a newer buildout_mirrors: neither used nor overwritten."""
 
 
-def _number(value):
-    return isinstance(value, (int, float)) and not isinstance(value, bool)
-
-
-# What each record holds: name -> check.  Anything else is dropped.
-MIRROR_FIELDS = {
-    "checked": _number, "ok": lambda value: isinstance(value, bool),
-    "elapsed": _number, "reason": lambda value: isinstance(value, str),
-    "serial": lambda value: value is None or (
-        isinstance(value, int) and not isinstance(value, bool)),
-    "lag": lambda value: isinstance(value, str),
-}
-CHOICE_FIELDS = {
-    "mirror": lambda value: isinstance(value, str), "at": _number,
-    "candidates": lambda value: isinstance(value, list) and all(
-        isinstance(item, str) for item in value),
-}
-OPTIONAL_CHOICE_FIELDS = {
-    "suspect": lambda value: isinstance(value, bool),
-    "mirrors": lambda value: isinstance(value, dict) and all(
-        _valid(record, MIRROR_FIELDS) for record in value.values()),
-}
-
-
-def _valid(record, fields, optional=None):
-    return isinstance(record, dict) and all(
-        name in record and check(record[name])
-        for name, check in fields.items()) and all(
-        check(record[name]) for name, check in (optional or {}).items()
-        if name in record)
+class NotPrivate(OSError):
+    """The state's folder could be changed by another user."""
 
 
 def validated(state):
@@ -112,9 +86,13 @@ class StateFile:
 
     def _read(self):
         try:
-            with open(self.path, encoding="utf-8") as stream:
-                text = stream.read()
+            self._check_directory()
+            with open(self.path, "rb") as stream:
+                text = stream.read().decode("utf-8", "replace")
         except FileNotFoundError:
+            return empty()
+        except NotPrivate as error:
+            self._warn_once(str(error))
             return empty()
         except OSError as error:
             self._warn_once("Cannot read the mirrors state file %s (%s); "
@@ -132,7 +110,7 @@ class StateFile:
     def _parse(self, text):
         try:
             state = json.loads(text)
-        except ValueError:
+        except (ValueError, RecursionError):
             state = None
         if isinstance(state, dict) and isinstance(state.get("format"), int) \
                 and not isinstance(state.get("format"), bool) and \
@@ -169,6 +147,9 @@ class StateFile:
                                                    sort_keys=True) + "\n")
         except NewerFormat:
             return False
+        except NotPrivate as error:
+            self._warn_once(str(error))
+            return False
         except OSError as error:
             self._warn_once("Cannot write the mirrors state file %s (%s); "
                             "results are not kept. Set mirrors-cache to a "
@@ -183,13 +164,26 @@ class StateFile:
             yield
             return
         os.makedirs(os.path.dirname(os.path.abspath(self.path)),
-                    exist_ok=True)
-        with open(self.path + ".lock", "a") as lock:
-            fcntl.flock(lock.fileno(), fcntl.LOCK_EX)
+                    mode=0o700, exist_ok=True)
+        self._check_directory()
+        # Never through a symbolic link: another user who planted one
+        # would have us create or truncate a file of their choosing.
+        descriptor = os.open(self.path + ".lock", os.O_WRONLY | os.O_CREAT
+                             | getattr(os, "O_NOFOLLOW", 0), 0o600)
+        try:
+            fcntl.flock(descriptor, fcntl.LOCK_EX)
             try:
                 yield
             finally:
-                fcntl.flock(lock.fileno(), fcntl.LOCK_UN)
+                fcntl.flock(descriptor, fcntl.LOCK_UN)
+        finally:
+            os.close(descriptor)
+
+    def _check_directory(self):
+        problem = paths.not_private(os.path.dirname(os.path.abspath(
+            self.path)))
+        if problem:
+            raise NotPrivate(problem)
 
 
 class NoState:

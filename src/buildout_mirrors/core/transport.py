@@ -83,8 +83,7 @@ class Response:
 
 def same_host_redirects(source, target):
     """The default redirect check: same host and port."""
-    return urllib.parse.urlsplit(source).netloc.rsplit("@", 1)[-1].lower() \
-        == urllib.parse.urlsplit(target).netloc.rsplit("@", 1)[-1].lower()
+    return urls.hostport(source) == urls.hostport(target)
 
 
 def get(url, accept="*/*", limits=Limits(), context=None, headers=None,
@@ -114,11 +113,9 @@ def get(url, accept="*/*", limits=Limits(), context=None, headers=None,
                 raise FetchError("redirects to %s (refused: not this mirror)"
                                  % (urllib.parse.urlsplit(target).hostname
                                     or "?"))
-            if same_host_redirects(url, target):
-                if "@" not in urllib.parse.urlsplit(target).netloc and \
-                        "@" in parts.netloc:
-                    target = _with_netloc(target, parts.netloc)
-            else:  # credentials stay with the host they were meant for
+            if urls.origin(url) == urls.origin(target):
+                target = urls.with_auth_of(target, [url])
+            else:  # credentials stay with the origin they were meant for
                 headers = {name: value for name, value in
                            (headers or {}).items()
                            if name.lower() != "authorization"}
@@ -126,11 +123,6 @@ def get(url, accept="*/*", limits=Limits(), context=None, headers=None,
             continue
         return Response(url, status, message, body)
     raise FetchError("too many redirects")
-
-
-def _with_netloc(url, netloc):
-    return urllib.parse.urlunsplit(urllib.parse.urlsplit(url)._replace(
-        netloc=netloc))
 
 
 def _remaining(limit, deadline):

@@ -13,30 +13,66 @@ from buildout_mirrors.core.errors import ConfigError
 SCHEMES = ("https", "http", "file")
 
 
+def _authority_split(url):
+    """(scheme + "://", userinfo or None, the rest) of *url*.
+
+    The userinfo is everything between ``://`` and the last ``@`` before
+    the host: a password with a raw ``/``, ``?`` or ``#`` (which
+    ``urlsplit`` takes for the start of the path) is still userinfo here,
+    so that it is never shown."""
+    head, separator, rest = url.partition("://")
+    if not separator:
+        return url, None, ""
+    at = rest.rfind("@")
+    if at < 0:
+        return head + "://", None, rest
+    return head + "://", rest[:at], rest[at + 1:]
+
+
 def redact(url):
     """Return *url* with any ``user:password@`` replaced by ``***@``.
 
     Every URL that reaches a log line, an error or the state file goes
     through here first, the way pip's ``redact_auth_from_url`` does.
+    Everything between ``://`` and the last ``@`` goes, whatever it holds.
     """
-    try:
-        parts = urllib.parse.urlsplit(url)
-    except ValueError:
-        return "<unparsable URL>"
-    if "@" not in parts.netloc:
+    if not isinstance(url, str):
+        return "<not a URL>"
+    head, userinfo, rest = _authority_split(url)
+    if userinfo is None:
         return url
-    host = parts.netloc.rsplit("@", 1)[1]
-    return urllib.parse.urlunsplit(parts._replace(netloc="***@" + host))
+    return head + "***@" + rest
 
 
 def without_auth(url):
     """*url* without its ``user:password@``: what is shown, compared, or
     handed to a tool that must not see the credentials."""
-    parts = urllib.parse.urlsplit(url)
-    if "@" not in parts.netloc:
+    head, userinfo, rest = _authority_split(url)
+    if userinfo is None:
         return url
-    return urllib.parse.urlunsplit(
-        parts._replace(netloc=parts.netloc.rsplit("@", 1)[1]))
+    return head + rest
+
+
+def hostport(url):
+    """``host:port`` of *url* (a string or a split URL), lower-case and
+    without credentials: what a same-server comparison compares."""
+    parts = url if isinstance(url, urllib.parse.SplitResult) else \
+        urllib.parse.urlsplit(without_auth(url))
+    return parts.netloc.rsplit("@", 1)[-1].lower()
+
+
+def origin(url):
+    """(scheme, ``host:port``) of *url*, the default port made explicit:
+    credentials belong to one origin, as browsers and pip's keyring see
+    it."""
+    parts = urllib.parse.urlsplit(without_auth(url))
+    try:
+        port = parts.port
+    except ValueError:
+        port = None
+    scheme = parts.scheme.lower()
+    port = port or {"http": 80, "https": 443}.get(scheme)
+    return scheme, "%s:%s" % ((parts.hostname or "").lower(), port)
 
 
 def credentials(url):
@@ -57,16 +93,19 @@ def basic_auth(user, password):
 
 
 def with_auth_of(url, mirrors):
-    """*url* with the credentials of the mirror on its host (buildout and
-    pip move credentials out of URLs; requests to that host need them)."""
-    netloc = urllib.parse.urlsplit(url).netloc
-    if "@" in netloc:
+    """*url* with the credentials of the mirror of the same origin
+    (scheme, host and port): buildout and pip move credentials out of
+    URLs, and requests to that mirror need them.  Never over another
+    scheme: an ``http://`` link on the host of an ``https://`` mirror
+    gets nothing."""
+    if "@" in urllib.parse.urlsplit(url).netloc:
         return url
+    wanted = origin(url)
     for mirror in mirrors:
-        parts = urllib.parse.urlsplit(mirror)
-        if "@" in parts.netloc and parts.netloc.rsplit("@", 1)[1] == netloc:
-            return urllib.parse.urlunsplit(
-                urllib.parse.urlsplit(url)._replace(netloc=parts.netloc))
+        head, userinfo, _ = _authority_split(mirror)
+        if userinfo is not None and origin(mirror) == wanted:
+            url_head, _, url_rest = _authority_split(url)
+            return url_head + userinfo + "@" + url_rest
     return url
 
 
@@ -110,6 +149,11 @@ def check_url(url, option, allow_http=(), base_directory="."):
         raise ConfigError(
             "%s: %r is not a URL; write it as https://host/path/simple "
             "(or a local directory path)" % (option, redact(text)))
+    _, userinfo, _ = _authority_split(text)
+    if userinfo is not None and any(char in userinfo for char in "/?#"):
+        raise ConfigError(
+            "%s: %r has a '/', '?' or '#' in its user name or password; "
+            "percent-encode them (%%2F, %%3F, %%23)" % (option, redact(text)))
     try:
         parts = urllib.parse.urlsplit(text)
         parts.port  # raises ValueError on a bad port

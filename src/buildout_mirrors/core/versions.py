@@ -28,7 +28,7 @@ def key(text):
         return _approximate_key(text)
     try:
         return Version(text)
-    except InvalidVersion:
+    except (InvalidVersion, ValueError):  # ValueError: 5000-digit parts
         return Version("0")
 
 
@@ -53,10 +53,15 @@ def newest(names):
     return max(found, key=key) if found else None
 
 
+UNREADABLE = ((-1,), 0, 0, 0)
+MAX_DIGITS = 40  # a longer number in a version is a hostile page's
+
+
 def _approximate_key(text):
     match = _PEP440ISH.match(text.lower())
-    if not match:
-        return ((-1,), 0, 0, 0)
+    if not match or any(len(number) > MAX_DIGITS for number in
+                        re.findall(r"\d+", match.group(0))):
+        return UNREADABLE
     release = tuple(int(part) for part in match.group(1).split("."))
     while len(release) > 1 and release[-1] == 0:
         release = release[:-1]

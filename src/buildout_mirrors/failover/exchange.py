@@ -46,7 +46,7 @@ class Exchange:
 
     def _redirect_ok(self, source, target):
         host = urls.host_of(target)
-        netloc = urllib.parse.urlsplit(target).netloc.rsplit("@", 1)[-1]
+        netloc = urls.hostport(target)
         if any(urls.host_of(mirror) == host for mirror in self.candidates):
             return True
         if any(fnmatch.fnmatch(netloc, pattern) or
