@@ -4,6 +4,13 @@
 the real mirror's pages and files through 127.0.0.1 until the fault:
 
 - ``die-after``: answers *after* requests, then stops listening (refused);
+- ``hang-after``: answers *after* requests, then accepts every request
+  and never answers (an overloaded or black-holed host); ``hung`` counts
+  the requests it swallowed;
+- ``reset-after``: answers *after* requests, then resets each connection;
+- ``error-after``: answers *after* requests, then answers 503;
+- ``trickle-after``: answers *after* requests, then trickles each answer
+  at one byte a second;
 - ``cut-downloads``: files stop half-way (the connection closes);
 - ``corrupt-downloads``: files arrive whole but altered (a hash mismatch);
 - ``tarpit-downloads``: files trickle at one byte a second;
@@ -55,6 +62,7 @@ class FaultyMirror(InBackground):
         self._dead.bind(("127.0.0.1", 0))
         self.dead_port = self._dead.getsockname()[1]
         self.requests = []
+        self.hung = 0
         self._stop = threading.Event()
         self._lock = threading.Lock()
         owner = self
@@ -87,6 +95,24 @@ class FaultyMirror(InBackground):
             pass
         self._server.server_close()
 
+    def _die_mid_run(self, request):
+        kind = self.mode[:-len("-after")]
+        if kind == "hang":
+            with self._lock:
+                self.hung += 1
+            self._stop.wait(120)
+        elif kind == "reset":
+            request.connection.setsockopt(
+                socket.SOL_SOCKET, socket.SO_LINGER, b"\x01\x00\x00\x00"
+                b"\x00\x00\x00\x00")
+            request.close_connection = True
+            request.connection.close()
+        elif kind == "error":
+            self._send(request, 503, b"overloaded", "text/plain")
+        elif kind == "trickle":
+            self._trickle(request, b"<html>" + b" " * 100000, "text/html")
+        request.close_connection = True
+
     def downloads(self):
         return [path for path in self.requests if DIST.search(path)]
 
@@ -108,6 +134,9 @@ class FaultyMirror(InBackground):
         if self.mode == "slow" and count > self.after and \
                 self._stop.wait(self.delay):
             return
+        if self.mode.endswith("-after") and self.mode != "die-after" and \
+                count > self.after:
+            return self._die_mid_run(request)
         if self.mode == "die-after" and count > self.after:
             request.close_connection = True
             threading.Thread(target=self._die, daemon=True).start()

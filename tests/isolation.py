@@ -22,10 +22,22 @@ def isolated_environ(home, proxy_url):
     return env
 
 
-def run(command, env, cwd, timeout=600):
-    """Run a real subprocess; return (exit code, combined output)."""
-    result = subprocess.run([str(part) for part in command], env=env,
-                            cwd=str(cwd), stdout=subprocess.PIPE,
-                            stderr=subprocess.STDOUT, timeout=timeout,
-                            universal_newlines=True)
+def run(command, env, cwd, timeout=600, promise=None):
+    """Run a real subprocess; return (exit code, combined output).  With
+    *promise*, *timeout* is that promise's bound plus a margin: running
+    past it fails the test at once, naming the promise that broke."""
+    try:
+        result = subprocess.run([str(part) for part in command], env=env,
+                                cwd=str(cwd), stdout=subprocess.PIPE,
+                                stderr=subprocess.STDOUT, timeout=timeout,
+                                universal_newlines=True)
+    except subprocess.TimeoutExpired as expired:
+        if promise is None:
+            raise
+        import pytest
+        output = expired.output or ""
+        if isinstance(output, bytes):
+            output = output.decode("utf-8", "replace")
+        pytest.fail("broken promise: %s (still running after %d s)\n%s"
+                    % (promise, timeout, output[-3000:]))
     return result.returncode, result.stdout

@@ -42,6 +42,33 @@ def test_chosen_mirror_dies_half_way(buildout_dir, isolated_env, pypi_mirror,
     assert "dropped during a run" in state["mirrors"][dying.url]["reason"]
 
 
+@pytest.mark.parametrize("kind", ["hang", "reset", "error", "trickle"])
+def test_chosen_mirror_dies_mid_run_each_way_and_is_not_waited_on_again(
+        buildout_dir, isolated_env, pypi_mirror, devpi_mirror, kind):
+    """The probe, six's page and six's wheel; then the chosen mirror
+    hangs after accepting, resets, answers 503, or trickles.  It is asked
+    a few times at most (the request that found it dead, and background
+    re-checks), and the next run does not ask it at all."""
+    with FaultyMirror(pypi_mirror.url, kind + "-after", after=3) as dying:
+        code, output = build(buildout_dir, isolated_env,
+                             [dying.url, devpi_mirror.url])
+        asked_after_death = len(dying.requests) - 3
+        assert code == 0, output
+        assert "Using mirror %s" % dying.url in output
+        assert "%s took over." % devpi_mirror.url in output
+        assert asked_after_death <= 4, dying.requests
+        check_eggs_work(buildout_dir, isolated_env)
+        state = json.loads((buildout_dir / "mirrors-state.json").read_text())
+        assert state["mirrors"][dying.url]["ok"] is False
+        before = len(dying.requests)
+        (buildout_dir / ".installed.cfg").unlink()  # the next run downloads
+        code, output = run(buildout_command(), isolated_env, buildout_dir)
+        assert code == 0, output
+        assert len(dying.requests) == before, dying.requests[before:]
+        assert "dead at the last check" in output or \
+            "Using mirror %s" % devpi_mirror.url in output, output
+
+
 @pytest.mark.parametrize("mode", ["cut-downloads", "corrupt-downloads",
                                   "tarpit-downloads", "redirect-downloads",
                                   "dead-file-host"])

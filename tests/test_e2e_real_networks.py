@@ -93,11 +93,16 @@ def test_users_pip_configuration_is_not_asked(tmp_path, buildout_dir,
     home.mkdir()
     with servers.FaultServer("hang") as dead_index, \
             servers.FaultServer("hang") as dead_links, \
-            servers.FaultServer("hang") as dead_env_index:
+            servers.FaultServer("hang") as dead_env_index, \
+            servers.FaultServer("hang") as dead_env_links:
         user_pip_config(home, dead_index.url, dead_links.proxy_url + "/links/")
+        # Set here, not left to the machine: a machine's own
+        # PIP_FIND_LINKS would shadow the pip.conf's, and nothing would
+        # show that the extension leaves it to pip.
         env = dict(os.environ, HOME=str(home),
                    XDG_CACHE_HOME=str(home / ".cache"),
                    PIP_EXTRA_INDEX_URL=dead_env_index.url,
+                   PIP_FIND_LINKS=dead_env_links.proxy_url + "/links/",
                    NO_PROXY="127.0.0.1,localhost",
                    no_proxy="127.0.0.1,localhost")
         for name in ("PIP_CONFIG_FILE", "BUILDOUT_MIRRORS"):
@@ -108,14 +113,15 @@ def test_users_pip_configuration_is_not_asked(tmp_path, buildout_dir,
         write_buildout(buildout_dir, SDIST_EGGS.format(mirrors=pypi_mirror.url,
                                                        extra=""))
         started = time.monotonic()
-        # A regression hangs on the dead indexes: cut it off at 120 s.
+        # A regression hangs on the dead indexes: cut off at the contract.
         code, output = run(buildout_command(), env, buildout_dir,
-                           timeout=120)
+                           timeout=30, promise="pip ignores the user's own "
+                           "extra indexes and find-links")
         elapsed = time.monotonic() - started
         asked = (dead_index.connections, dead_links.connections,
-                 dead_env_index.connections)
+                 dead_env_index.connections, dead_env_links.connections)
     assert code == 0, output
-    assert asked == (0, 0, 0), output
+    assert asked == (0, 0, 0, 0), output
     # A contract, not a speed figure: one dead extra index used to cost
     # about 100 s here.
     assert elapsed < 30, output
@@ -200,6 +206,15 @@ def test_system_trust_store_is_used(buildout_dir, isolated_env, pypi_mirror,
         https = "https://localhost:%d/simple" % front.port
         write_buildout(buildout_dir, SDIST_EGGS.format(mirrors=https,
                                                        extra=""))
+        # First without the CA in the store: verification must refuse the
+        # mirror (this is what fails when verification is switched off).
+        untrusted = dict(env)
+        untrusted.pop("SSL_CERT_FILE")
+        code, output = run(buildout_command(), untrusted, buildout_dir,
+                           timeout=60, promise="an untrusted mirror is "
+                           "refused at once")
+        assert code != 0, output
+        assert "certificate not trusted" in output, output
         code, output = run(buildout_command(), env, buildout_dir)
     assert code == 0, output
     assert "Using mirror %s" % https in output

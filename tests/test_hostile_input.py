@@ -165,3 +165,11 @@ def test_the_lock_file_is_never_followed_through_a_link(tmp_path):
     store = state.StateFile(str(tmp_path / "state.json"))
     assert not store.update(lambda data: None)
     assert not (tmp_path / "victim").exists()
+
+
+def test_a_file_name_too_long_to_save_is_not_a_distribution():
+    long_name = "six-1.0-py3-none-" + "x" * 300 + ".whl"
+    body = ('<a href="%s">%s</a><a href="six-1.0.tar.gz">six-1.0.tar.gz</a>'
+            % (long_name, long_name)).encode()
+    assert list(pages.parse(body, "text/html", "https://m.example/s/six/")
+                .files) == ["six-1.0.tar.gz"]

@@ -7,7 +7,6 @@ pip gets the mirror's credentials through a private netrc file, never on
 its command line, where ``ps`` shows them.
 """
 
-import hashlib
 import os
 import shutil
 import subprocess
@@ -16,7 +15,8 @@ import urllib.parse
 import urllib.request
 
 from buildout_mirrors.bootstrapping.console import BootstrapError, say
-from buildout_mirrors.core import pages, probe, transport, urls, versions
+from buildout_mirrors.core import (index_client, pages, probe, transport,
+                                   urls, versions)
 
 PIP_WHEEL_TIMEOUT = 60.0
 
@@ -106,14 +106,12 @@ def _project_files(mirror, project, context):
     if mirror.startswith("file:"):
         return probe.read_local_project(mirror, project).files
     limits = transport.Limits(deadline=time.monotonic() + PIP_WHEEL_TIMEOUT)
-    response = transport.get(pages.project_url(mirror, project), pages.ACCEPT,
-                             limits, context)
-    with response.body:
-        if response.status >= 400:
-            raise BootstrapError("the mirror answered HTTP %d for %s"
-                                 % (response.status, project))
-        return pages.parse(response.body.read(), response.headers.get(
-            "Content-Type", ""), response.url, response.headers).files
+    try:
+        return index_client.read_project(mirror, project, limits,
+                                         context).files
+    except index_client.BadAnswer as error:
+        raise BootstrapError("the mirror answered %s for %s"
+                             % (error, project)) from None
 
 
 def _download(url, path, context):
@@ -129,8 +127,9 @@ def _download(url, path, context):
                 raise BootstrapError("the mirror answered HTTP %d for %s"
                                      % (response.status, pages.file_name(url)))
             shutil.copyfileobj(response.body, stream)
-    for algorithm, expected in pages.fragment_hashes(url).items():
-        with open(path, "rb") as stream:
-            if hashlib.new(algorithm, stream.read()).hexdigest() != expected:
-                raise BootstrapError("%s does not match its %s hash" % (
-                    pages.file_name(url), algorithm))
+    with open(path, "rb") as stream:
+        try:
+            index_client.check_hashes(stream, pages.fragment_hashes(url))
+        except transport.FetchError as error:
+            raise BootstrapError("%s does not match its hash (%s)" % (
+                pages.file_name(url), error)) from None

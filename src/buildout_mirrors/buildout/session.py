@@ -1,16 +1,17 @@
 """One run's failover: the engine, buildout's urllib opener, pip's index.
 
 ``FailoverSession(candidates, settings, store)`` starts everything;
-``close()`` stops it.  Takeovers are logged once each; a mirror dropped
-after repeated failures is marked dead in the state file, so the next run
-skips it.
+``close()`` stops it.  Takeovers are logged once each; a mirror ejected
+(it hung while another served, or failed again and again) is marked dead
+in the state file, so the next run does not wait on it again.
 """
 
 import logging
 import time
 
 from buildout_mirrors.core import state, urls
-from buildout_mirrors.failover.fetch import MAX_FAILURES, Failover
+from buildout_mirrors.failover.fetch import Failover
+from buildout_mirrors.failover.mirror_book import FAILURE_WINDOW, MAX_FAILURES
 from buildout_mirrors.buildout.hook_urllib import failover_opener
 
 logger = logging.getLogger("buildout_mirrors")
@@ -25,6 +26,7 @@ class FailoverSession:
             candidates, timeout=settings.timeout, verify=settings.verify,
             allowed_hosts=allowed_hosts, on_takeover=self._took_over,
             on_drop=self._dropped, stall=settings.stall, silent=silent)
+        self.failover.book.on_back = self._back
         # Candidates the selection found dead (refused, errors): not asked
         # again in this run, but named when nothing is left.
         for url, reason in dead:
@@ -34,15 +36,16 @@ class FailoverSession:
         self.proxy = None
 
     def pip_index(self):
-        """The local failover index for pip, started on first use: most
-        reruns build nothing and never need it."""
+        """(URL, environment) of the local failover index for pip,
+        started on first use: most reruns build nothing and never need
+        it."""
         if not self.failover.live():
             raise self.failover.none_left()
         if self.proxy is None:
             from buildout_mirrors.failover.pipproxy import PipProxy
             self.proxy = PipProxy(self.failover, self.index)
             self.proxy.start()
-        return self.proxy.url
+        return self.proxy.url, self.proxy.environ()
 
     def pip_failures(self):
         return list(self.proxy.failures) if self.proxy is not None else []
@@ -56,19 +59,28 @@ class FailoverSession:
         logger.warning("Mirror %s failed (%s); %s took over.",
                        urls.redact(failed), reason, urls.redact(mirror))
 
-    def _dropped(self, mirror, reason):
+    def _dropped(self, mirror, reason, silent):
         if not self.failover.live():
             logger.warning("Mirror %s failed (%s); no mirror is left.",
                            urls.redact(mirror), reason)
+        elif silent:
+            logger.warning("Mirror %s stopped answering (%s) while another "
+                           "mirror served; it is left out and re-checked in "
+                           "the background.", urls.redact(mirror), reason)
         else:
-            self._warn_dropped(mirror, reason)
+            logger.warning("Mirror %s failed %d times within %.0f s (last: "
+                           "%s); it is left out and re-checked in the "
+                           "background.", urls.redact(mirror), MAX_FAILURES,
+                           FAILURE_WINDOW, reason)
         self._mark_dead(mirror, reason)
 
-    @staticmethod
-    def _warn_dropped(mirror, reason):
-        logger.warning("Mirror %s failed %d times (last: %s); it is not "
-                       "asked again in this run.", urls.redact(mirror),
-                       MAX_FAILURES, reason)
+    def _back(self, mirror):
+        """An ejected mirror answered its re-check: a blip, not a death;
+        the next run may use it again."""
+        logger.info("Mirror %s answers again.", urls.redact(mirror))
+        now = time.time()
+        self.store.update(lambda stored: state.mark_back(stored, mirror,
+                                                         now))
 
     def _mark_dead(self, mirror, reason):
         now = time.time()

@@ -48,7 +48,8 @@ class IndexSwitch:
         """Use *index* (a URL) and *find_links* (a list) from now on.
 
         *pip_index*, if given, is called when buildout first runs pip, and
-        returns the index pip gets instead (the local failover index).  The
+        returns the index pip gets instead (the local failover index) and
+        the environment pip needs for it.  The
         ``index`` option keeps the mirror's own URL, which zc.recipe.egg
         stores in each part: a port that changes each run would reinstall
         every part.  *also_allow* are further mirrors whose hosts must
@@ -111,17 +112,19 @@ class IndexSwitch:
 
         def run(spec, *args, **kwargs):
             try:
-                url = pip_index()
+                url, environ = pip_index()
             except NoMirrorLeft as error:
                 raise zc.buildout.UserError(
                     "This buildout must install %s with pip, but %s. %s"
                     % (spec, error, OVERRIDE_HINT)) from None
-            switch._point_pip_at(url)
+            switch._point_pip_at(url, environ)
             return pip_errors.run_pip(switch.generation, original, spec,
                                       args, kwargs, pip_failures)
         return run
 
-    def _point_pip_at(self, url):
+    def _point_pip_at(self, url, environ=()):
+        for name, value in dict(environ).items():
+            self._set_environ(name, value)
         self._set_index_url(url)
         self._set_environ("PIP_INDEX_URL", url)
         self._set_environ("PIP_EXTRA_INDEX_URL", url)

@@ -14,7 +14,7 @@ from packaging.utils import (InvalidSdistFilename, InvalidWheelFilename,
                              canonicalize_version, parse_sdist_filename,
                              parse_wheel_filename)
 
-from buildout_mirrors.core import pages, transport, urls
+from buildout_mirrors.core import index_client, pages, transport, urls
 from buildout_mirrors.core.files import atomic_write
 
 logger = logging.getLogger("buildout_mirrors")
@@ -95,13 +95,15 @@ class Wheelhouse:
                 raise zc.buildout.UserError(
                     "Wheelhouse: cannot fetch %s from %s (HTTP %d)"
                     % (name, urls.redact(plain), response.status))
+            try:
+                index_client.check_hashes(response.body,
+                                          pages.fragment_hashes(url))
+            except transport.FetchError as error:
+                raise zc.buildout.UserError(
+                    "%s from %s does not match its hash (%s); not added to "
+                    "the wheelhouse" % (name, urls.redact(plain), error)) \
+                    from None
             content = response.body.read()
-        algorithm, _, expected = fragment.partition("=")
-        if algorithm in hashlib.algorithms_guaranteed and expected and \
-                hashlib.new(algorithm, content).hexdigest() != expected:
-            raise zc.buildout.UserError(
-                "%s from %s does not match its %s hash; not added to "
-                "the wheelhouse" % (name, urls.redact(plain), algorithm))
         folder = os.path.join(self.directory, pages.normalize_project(project))
         os.makedirs(folder, exist_ok=True)
         atomic_write(os.path.join(folder, name), content)
@@ -164,14 +166,8 @@ def read_page(source, project, verify=True):
         return read_local_project(source if "://" in source
                                   else "file://" + os.path.abspath(source),
                                   project)
-    response = transport.get(pages.project_url(source, project),
-                             pages.ACCEPT, PATIENCE,
-                             transport.ssl_context(verify))
-    with response.body:
-        if response.status != 200:
-            raise transport.FetchError("HTTP %d" % response.status)
-        return pages.parse(response.body.read(), response.headers.get(
-            "Content-Type", ""), response.url, response.headers)
+    return index_client.read_project(source, project, PATIENCE,
+                                     transport.ssl_context(verify))
 
 
 def file_version(name):

@@ -34,6 +34,9 @@ _TAG = re.compile(r"<[^<>]*>")
 _SERIAL_TEXT = re.compile(r"\s*([0-9]{1,20})\s*\Z")
 
 
+MAX_FILE_NAME = 255  # bytes: a longer name cannot be saved (ENAMETOOLONG)
+
+
 class PageError(ValueError):
     """The page is not a simple-index project page."""
 
@@ -86,9 +89,11 @@ def fragment_hashes(url):
 
 
 def is_safe_file_name(name):
-    """A distribution file name that is one path segment: a mirror page
-    must not be able to name ``../../x`` or an absolute path."""
-    return bool(name) and name == name.strip() and "/" not in name and \
+    """A distribution file name that is one path segment a file system
+    can hold: a mirror page must not be able to name ``../../x``, an
+    absolute path, or 330 characters."""
+    return bool(name) and len(name.encode("utf-8", "replace")) <= \
+        MAX_FILE_NAME and name == name.strip() and "/" not in name and \
         "\\" not in name and name not in (".", "..") and \
         not name.startswith(".") and "\x00" not in name and \
         DIST_SUFFIXES_RE.search(name) is not None

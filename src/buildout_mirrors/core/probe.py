@@ -12,7 +12,7 @@ import time
 import urllib.parse
 import urllib.request
 
-from buildout_mirrors.core import pages, transport, urls
+from buildout_mirrors.core import index_client, pages, transport, urls
 from buildout_mirrors.core.result import ProbeResult
 
 MAX_PAGE_BYTES = 32 * 1024 * 1024  # a garbage stream must not eat memory
@@ -91,17 +91,11 @@ class HttpProber:
     def _read_project(self, index_url, project, deadline):
         if index_url.startswith("file:"):
             return read_local_project(index_url, project)
-        response = transport.get(pages.project_url(index_url, project),
-                                 pages.ACCEPT, self._limits(deadline),
-                                 self.context)
-        with response.body:
-            if response.status == 404:
-                raise _HttpStatus("HTTP 404 (%s not found)" % project)
-            if response.status >= 400:
-                raise _HttpStatus("HTTP %d" % response.status)
-            return pages.parse(response.body.read(),
-                               response.headers.get("Content-Type", ""),
-                               response.url, response.headers)
+        try:
+            return index_client.read_project(
+                index_url, project, self._limits(deadline), self.context)
+        except index_client.BadAnswer as error:
+            raise _HttpStatus(str(error)) from None
 
 
 def _reason(error, deadline, budget):

@@ -231,6 +231,12 @@ def mark_dropped(state, mirror, reason, now):
         now, False, 0.0, "dropped during a run: %s" % reason)
 
 
+def mark_back(state, mirror, now):
+    """*mirror*, ejected during a run, answered again."""
+    state["mirrors"][urls.redact(mirror)] = _mirror(
+        now, True, 0.0, "answered again during a run")
+
+
 def _mirror(now, ok, elapsed, reason, serial=None, lag=""):
     return {"checked": now, "ok": ok, "elapsed": round(elapsed, 4),
             "reason": reason, "serial": serial, "lag": lag}

@@ -2,9 +2,9 @@
 wait, where a redirect may go, and ~/.netrc credentials."""
 
 import fnmatch
-import urllib.parse
+import threading
 
-from buildout_mirrors.core import transport, urls
+from buildout_mirrors.core import pages, transport, urls
 from buildout_mirrors.core.transport import FetchError
 
 MIN_BYTES_PER_SECOND = 8 * 1024  # below this, after the stall limit: a tarpit
@@ -76,3 +76,18 @@ def _netrc_header(url):
     if not found:
         return {}
     return {"Authorization": urls.basic_auth(found[0], found[2])}
+
+
+def recheck_in_background(exchange, book, mirror, path):
+    """Ask ejected *mirror* for *path* (the last page served) in a daemon
+    thread, impatiently: it is back in the *book*'s rotation once it
+    answers; silence or a 5xx keeps it out for longer."""
+    def recheck():
+        try:
+            exchange.get(mirror + path, pages.ACCEPT, False).close()
+        except FetchError as error:
+            book.recheck_failed(mirror, str(error), error.slow)
+        else:
+            book.answered(mirror)
+    threading.Thread(target=recheck, daemon=True,
+                     name="buildout_mirrors re-check").start()

@@ -5,21 +5,24 @@ with bounded timeouts.  When the mirror fails (refused, reset, timeout, a
 stall or a transfer slower than a floor, 5xx, a truncated body, a hash
 mismatch, a redirect to a foreign host) the same page is asked of the next
 live candidate, and a file is looked up by its name on that candidate's
-project page.  A mirror that fails ``MAX_FAILURES`` times is dropped for
-the rest of the run.  Like dnf/librepo, not like zc.buildout (15 s per URL,
-then failure).
+project page.  Which mirror is asked, and which is left out for a while
+(ejected) after it hung or failed, is the policy's business
+(:mod:`~buildout_mirrors.failover.mirror_book`); this module executes it,
+and re-checks ejected mirrors in the background.  Like Envoy and
+dnf/librepo, not like zc.buildout (15 s per URL, then failure).
 
 Plain code: the buildout hooks install it as a urllib handler
 (:mod:`buildout_mirrors.buildout.hook_urllib`) and serve it to pip through a local
 index (:mod:`buildout_mirrors.failover.pipproxy`).
 """
 
-import hashlib
 import threading
+import time
 import urllib.parse
 
-from buildout_mirrors.core import pages, urls
-from buildout_mirrors.failover.exchange import DEFAULT_STALL, Exchange
+from buildout_mirrors.core import index_client, pages, urls
+from buildout_mirrors.failover.exchange import DEFAULT_STALL, Exchange, \
+    recheck_in_background
 from buildout_mirrors.failover.mirror_book import MAX_FAILURES, MirrorBook, \
     NoMirrorLeft
 from buildout_mirrors.core.transport import FetchError
@@ -53,13 +56,15 @@ class Failover:
 
     def __init__(self, candidates, timeout=2.0, verify=True,
                  allowed_hosts=(), on_takeover=None, on_drop=None,
-                 stall=DEFAULT_STALL, silent=()):
-        self.book = MirrorBook(candidates, silent, on_takeover, on_drop)
+                 stall=DEFAULT_STALL, silent=(), clock=time.monotonic):
+        self.book = MirrorBook(candidates, silent, on_takeover, on_drop,
+                               clock=clock)
         self.candidates = self.book.candidates
         self.exchange = Exchange(self.candidates, timeout, stall, verify,
                                  allowed_hosts)
         self.conflicts = {}   # file name -> message
         self._lock = threading.RLock()
+        self._recheck_path = "/"  # the last page a mirror served
 
     # The book's state, read by the session and the tests.
     dropped = property(lambda self: self.book.dropped)
@@ -95,6 +100,7 @@ class Failover:
     # -- fetching -----------------------------------------------------------
 
     def fetch(self, url, accept="text/html"):
+        self.recheck()
         mirror = self.owner(url)
         plain = urls.without_auth(url.split("#", 1)[0])
         if mirror is not None and not pages.DIST_SUFFIXES_RE.search(plain):
@@ -110,11 +116,18 @@ class Failover:
         errors, reasons, not_found, slow = [], [], None, []
         for position, mirror in enumerate(order):
             patient = position == len(order) - 1 and not slow
+            started = self.book.clock()
             try:
                 fetched = self._get(mirror + relative, accept, patient)
             except FetchError as error:
                 if error.slow and not patient:
                     slow.append(mirror)
+                    self.book.stalled(mirror, str(error))
+                elif not patient and self.book.clock() - started > \
+                        self.exchange.timeout:
+                    # It failed after costing more than the timeout (a
+                    # trickle, a stall) while others could serve.
+                    self.book.stalled(mirror, str(error))
                 else:
                     self.book.failed(mirror, str(error), patient)
                 reasons.append(str(error))
@@ -125,11 +138,14 @@ class Failover:
                 continue
             if mirror != first and reasons:
                 self.book.took_over(first, mirror, reasons[0])
+            if fetched.status == 200 and relative.count("/") == 2:
+                self._recheck_path = relative
             return fetched
         if not_found is not None:
             return not_found
         if slow:  # every mirror that answered nothing was slow: wait
-            mirror = slow[0]
+            in_rotation = [one for one in slow if one not in self.dropped]
+            mirror = (in_rotation or slow)[0]
             try:
                 fetched = self._get(mirror + relative, accept, True)
             except FetchError as error:
@@ -159,7 +175,9 @@ class Failover:
             try:
                 return self._get_verified(url, expected, patient=not others)
             except FetchError as error:
-                if origin:
+                if origin and error.slow and others:
+                    self.book.stalled(origin, str(error))
+                elif origin:
                     self.book.failed(origin, str(error), not others)
                 reasons.append(str(error))
                 errors.append("%s: %s" % (urls.redact(url.split("#")[0]),
@@ -188,13 +206,12 @@ class Failover:
     def _locate(self, mirror, project, name, expected, patient):
         """The URL of file *name* on *mirror*'s page, after checking that
         the page's hash agrees with what is expected."""
-        page = self._get(pages.project_url(mirror, project), pages.ACCEPT,
-                         patient)
-        if page.status == 404:
+        try:
+            parsed = index_client.read_project(
+                mirror, project, None, get=lambda url, accept: self._get(
+                    url, accept, patient))
+        except index_client.NotListed:
             return None
-        if page.status != 200:
-            raise FetchError("HTTP %d" % page.status)
-        parsed = self._parse(page)
         if name not in parsed.files:
             return None
         alternative = parsed.files[name]
@@ -213,27 +230,21 @@ class Failover:
 
     def _get_verified(self, url, expected, patient):
         fetched = self._get(url, "*/*", patient)
-        if fetched.status != 200:
+        try:
+            if fetched.status != 200:
+                raise FetchError("HTTP %d" % fetched.status)
+            index_client.check_hashes(fetched.body, expected)
+        except FetchError:
             fetched.close()
-            raise FetchError("HTTP %d" % fetched.status)
-        for algorithm, digest in sorted(expected.items()):
-            actual = hashlib.new(algorithm)
-            for block in iter(lambda: fetched.body.read(1 << 16), b""):
-                actual.update(block)
-            fetched.body.seek(0)
-            if actual.hexdigest() != digest:
-                fetched.close()
-                raise FetchError("%s mismatch (the file differs from the "
-                                 "index page)" % algorithm)
-            break  # one strong hash is enough
+            raise
         return fetched
 
-    def _parse(self, fetched):
-        try:
-            return pages.parse(fetched.read_all(), fetched.headers.get(
-                "Content-Type", ""), fetched.url, fetched.headers)
-        except pages.PageError as error:
-            raise FetchError("invalid page: %s" % error) from None
+    def recheck(self):
+        """Re-check, in the background, each ejected mirror whose time is
+        up (builds never wait for a re-check)."""
+        for mirror in self.book.due():
+            recheck_in_background(self.exchange, self.book, mirror,
+                                  self._recheck_path)
 
     def _get(self, url, accept, patient=False):
         fetched = self.exchange.get(url, accept, patient)

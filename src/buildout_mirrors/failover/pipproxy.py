@@ -6,30 +6,43 @@ its own.  ``PIP_INDEX_URL`` points at this server on 127.0.0.1, which asks
 each page to come back through it, so that pip's downloads fail over too,
 and are checked against the hashes the page listed.
 
-Any local user can reach 127.0.0.1, so the server trusts no request: its
-paths start with a random token (everything else is a 404), and it serves
-only the files that a page it served listed, by their number, fetched
-with the credentials of the mirror that listed them and of no other.
+Any local user can reach 127.0.0.1, and every command line is readable
+in ``/proc``, so the server trusts no request and its secret is on no
+command line: every request must carry a random token as Basic
+credentials, which pip finds in a private netrc file (``NETRC``, in the
+environment of the user's own processes only); the URLs buildout puts on
+pip's command line, and pip on its build subprocesses', carry none.
+Without the token, and for any path but ``/simple/``, a normalised
+project's page and the files that a page it served listed (by their
+number), the answer is a 404 and nothing is forwarded.
 """
 
+import hmac
 import html
 import http.server
 import json
+import netrc
+import os
 import re
 import secrets
 import shutil
+import tempfile
 import threading
 import urllib.parse
 
-from buildout_mirrors.core import pages
+from buildout_mirrors.core import pages, urls
 from buildout_mirrors.failover.fetch import FetchError, IntegrityError
 
 _HREF = re.compile(r"""(href\s*=\s*["'])([^"']+)(["'])""", re.IGNORECASE)
+_PROJECT_PAGE = re.compile(r"/simple/([a-z0-9]+(?:-[a-z0-9]+)*)/\Z")
+_FILE = re.compile(r"/file/([0-9]{1,9})/[^/]+\Z")
+USER = "buildout-mirrors"
 
 
 class PipProxy:
     """``PipProxy(failover, index_url)``: ``start()`` returns the URL to
-    give pip, ``stop()`` ends the server."""
+    give pip, ``environ()`` what pip's environment needs besides (the
+    netrc that holds the token), ``stop()`` ends the server."""
 
     def __init__(self, failover, index_url):
         self.failover, self.index_url = failover, index_url.rstrip("/")
@@ -48,9 +61,10 @@ class PipProxy:
                                                        Handler)
         self._server.daemon_threads = True
         self.token = secrets.token_urlsafe(24)
-        self.root = "http://127.0.0.1:%d/%s" % (self._server.server_port,
-                                                self.token)
+        self._expected = urls.basic_auth(USER, self.token).encode("ascii")
+        self.root = "http://127.0.0.1:%d" % self._server.server_port
         self.url = self.root + "/simple"
+        self._netrc_directory = None
         # Pages kept for the run: pip asks the same page once per index
         # and the same build dependencies for every sdist.  Files are
         # streamed, never kept in memory.
@@ -68,19 +82,47 @@ class PipProxy:
                          name="buildout_mirrors pip index").start()
         return self.url
 
+    def environ(self):
+        """``{"NETRC": path}``: a private netrc with the token for this
+        server, after the user's own entries (pip finds those there too).
+        pip and its build subprocesses inherit it; no command line holds
+        it."""
+        if self._netrc_directory is None:
+            self._netrc_directory = tempfile.mkdtemp(
+                prefix="buildout-mirrors-pip-")
+            path = os.path.join(self._netrc_directory, "netrc")
+            descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL,
+                                 0o600)
+            with os.fdopen(descriptor, "w") as stream:
+                stream.write(_users_netrc())
+                stream.write("\nmachine 127.0.0.1 login %s password %s\n"
+                             % (USER, self.token))
+        return {"NETRC": os.path.join(self._netrc_directory, "netrc")}
+
     def stop(self):
         self._server.shutdown()
         self._server.server_close()
+        if self._netrc_directory is not None:
+            shutil.rmtree(self._netrc_directory, ignore_errors=True)
+
+    def authorized(self, header):
+        """The request's Authorization header is ours (compared in
+        constant time: a wrong token of the right length learns nothing)."""
+        return hmac.compare_digest((header or "").encode("utf-8", "replace"),
+                                   self._expected)
 
     def _answer(self, request):
-        prefix = "/%s/" % self.token
-        if not request.path.startswith(prefix):
+        path = request.path
+        if not self.authorized(request.headers.get("Authorization")):
             return request.send_error(404)
-        path = request.path[len(prefix) - 1:]
         try:
-            if path.startswith("/file/"):
-                return self._send_file(request, path[len("/file/"):])
-            if path == "/simple" or path.startswith("/simple/"):
+            match = _FILE.match(path)
+            if match:
+                return self._send_file(request, match.group(1))
+            if path == "/simple/":
+                return self._send_page(request, "/")
+            match = _PROJECT_PAGE.match(path)
+            if match:
                 return self._send_page(request, path[len("/simple"):])
         except (FetchError, IntegrityError) as error:
             with self._lock:
@@ -114,8 +156,7 @@ class PipProxy:
         request.end_headers()
         request.wfile.write(body)
 
-    def _send_file(self, request, rest):
-        number = rest.split("/", 1)[0]
+    def _send_file(self, request, number):
         with self._lock:
             known = number.isdigit() and int(number) < len(self._files)
             url = self._files[int(number)] if known else None
@@ -165,3 +206,15 @@ class PipProxy:
         text = body.decode("utf-8", "replace")
         return _HREF.sub(lambda match: match.group(1) + self._proxied(
             match.group(2), base) + match.group(3), text).encode("utf-8")
+
+
+def _users_netrc():
+    """The user's own netrc (``NETRC`` or ``~/.netrc``), if it parses: a
+    file that does not would hide the token's entry from pip too."""
+    path = os.environ.get("NETRC") or os.path.expanduser("~/.netrc")
+    try:
+        netrc.netrc(path)
+        with open(path, encoding="utf-8") as stream:
+            return stream.read()
+    except (OSError, netrc.NetrcParseError, UnicodeDecodeError):
+        return ""

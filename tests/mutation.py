@@ -1,0 +1,189 @@
+"""Check that each recorded promise has a guard with teeth.
+
+``.venv-test/bin/python tests/mutation.py [NAME ...]`` applies each
+recorded mutant (one deliberate bug) to a copy of the code, runs the
+guard that tests/README.rst names for it, restores the file from its
+copy, and reports whether the guard failed (killed the mutant) and how
+long it took.  Exit status 1 when a mutant survives or a guard took more
+than 30 s.  The tree is always restored, even on Ctrl-C.
+"""
+
+import dataclasses
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+
+CHECKOUT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+PACKAGE = os.path.join("src", "buildout_mirrors")
+LIMIT = 30.0  # seconds a guard may take to kill its mutant
+
+
+@dataclasses.dataclass(frozen=True)
+class Mutant:
+    name: str
+    path: str          # relative to src/buildout_mirrors
+    before: str        # must occur exactly once
+    after: str
+    guard: str         # pytest node id(s), space-separated
+
+
+MUTANTS = [
+    Mutant("probe: Content-Type read case-sensitively", "core/index_client.py",
+           'response.headers.get(\n            "Content-Type", "")',
+           'dict(response.headers).get(\n            "Content-Type", "")',
+           "tests/test_index_client.py::test_the_probe_reads_json_sent_with"
+           "_a_lower_case_content_type"),
+    Mutant("pip index: Content-Type read case-sensitively",
+           "failover/pipproxy.py",
+           'fetched.headers.get("Content-Type", "")',
+           'dict(fetched.headers).get("Content-Type", "")',
+           "tests/test_index_client.py::test_pips_index_passes_json_on_with"
+           "_its_content_type_and_own_links"),
+    Mutant("a dropped mirror asked again for a file", "failover/fetch.py",
+           "if origin not in self.dropped:", "if True:",
+           "tests/test_index_client.py::test_a_file_whose_listing_mirror_was"
+           "_dropped_comes_from_another"),
+    Mutant("the local index token checked by length only",
+           "failover/pipproxy.py",
+           'return hmac.compare_digest((header or "").encode("utf-8", '
+           '"replace"),\n                                   self._expected)',
+           'return len(header or "") == len(self._expected)',
+           "tests/test_pipproxy.py::test_requests_without_the_token_are_not"
+           "_found"),
+    Mutant("the local index forwards any path", "failover/pipproxy.py",
+           "            match = _PROJECT_PAGE.match(path)\n            if match:",
+           "            match = path.startswith('/simple/')\n            if "
+           "match:",
+           "tests/test_pipproxy.py::test_only_the_paths_pip_asks_for_are"
+           "_answered"),
+    Mutant("PIP_FIND_LINKS no longer overridden for pip",
+           "buildout/switch.py",
+           'self._set_environ("PIP_FIND_LINKS", " ".join(self._find_links)\n'
+           '                          or self._empty_directory())',
+           "None",
+           "tests/test_e2e_real_networks.py::test_users_pip_configuration_is"
+           "_not_asked"),
+    Mutant("bootstrap.py's hash check on pip's wheel off",
+           "bootstrapping/environment.py",
+           "index_client.check_hashes(stream, pages.fragment_hashes(url))",
+           "index_client.check_hashes(stream, {})",
+           "tests/test_index_client.py::test_bootstraps_pip_wheel_with_a"
+           "_wrong_hash_is_refused"),
+    Mutant("TLS verification off", "core/connection.py",
+           "        return _CONTEXTS[key]",
+           "        _CONTEXTS[key].check_hostname = False\n"
+           "        _CONTEXTS[key].verify_mode = ssl.CERT_NONE\n"
+           "        return _CONTEXTS[key]",
+           "tests/test_e2e_real_networks.py::test_system_trust_store_is_used"),
+    Mutant("MAX_FAILURES out of reach", "failover/mirror_book.py",
+           "MAX_FAILURES = 2\n", "MAX_FAILURES = 1000\n",
+           "tests/test_mirror_book.py::test_hard_failures_count_only_within"
+           "_the_window"),
+    Mutant("failures counted forever (no window)", "failover/mirror_book.py",
+           "while failures and now - failures[0] > FAILURE_WINDOW:",
+           "while False:",
+           "tests/test_mirror_book.py::test_hard_failures_count_only_within"
+           "_the_window"),
+    Mutant("the failover order ignores preference", "failover/mirror_book.py",
+           "ordered = ([first] if first in self.health else []) + [",
+           "ordered = [] + [",
+           "tests/test_mirror_book.py::test_a_preferred_mirror_that_answers"
+           "_again_is_preferred_again tests/test_failover.py"),
+    Mutant("a mirror silent while another serves stays in rotation",
+           "failover/mirror_book.py",
+           "                self._eject(mirror, reason, silent_only=True)\n\n"
+           "    def _eject",
+           "                pass\n\n    def _eject",
+           "tests/test_mirror_book.py::test_a_mirror_silent_while_another"
+           "_serves_is_ejected_at_once"),
+    Mutant("the last mirror ejected for slowness", "failover/mirror_book.py",
+           "if any(other != mirror and self._in_rotation(other)\n"
+           "                   for other in self.candidates):",
+           "if True:",
+           "tests/test_mirror_book.py::test_the_last_mirror_is_never_ejected"
+           "_for_silence"),
+    Mutant("the quadratic anchor regex of 1.0", "core/pages.py",
+           '        label_end = text.find("<", end + 1)',
+           '        label_end = text.find("</a>", end + 1)\n'
+           '        label_end = label_end if label_end >= 0 else text.find('
+           '"<", end + 1)',
+           "tests/test_hostile_input.py::test_parsing_grows_linearly_with_the"
+           "_page"),
+    Mutant("redact by urlsplit (a raw / in a password shows)",
+           "core/urls.py", '    at = rest.rfind("@")',
+           '    at = rest.split("/", 1)[0].rfind("@")',
+           "tests/test_hostile_input.py::test_redact_hides_everything_before"
+           "_the_last_at"),
+    Mutant("credentials by host and port, any scheme", "core/urls.py",
+           "if userinfo is not None and origin(mirror) == wanted:",
+           "if userinfo is not None and origin(mirror)[1] == wanted[1]:",
+           "tests/test_hostile_input.py::test_credentials_go_only_to_their"
+           "_own_scheme_host_and_port"),
+    Mutant("NaN in the state file accepted", "core/state_fields.py",
+           "return math.isfinite(value) and -LARGEST <= value <= LARGEST",
+           "return True",
+           "tests/test_hostile_input.py::test_a_record_with_an_absurd_number"
+           "_costs_only_itself"),
+    Mutant("the state folder trusted whoever made it", "core/paths.py",
+           "    if stat.S_ISLNK(info.st_mode) or info.st_uid != os.getuid() "
+           "or \\\n            info.st_mode & 0o002:",
+           "    if False:",
+           "tests/test_hostile_input.py::test_a_folder_writable_by_everyone"
+           "_is_not_trusted"),
+    Mutant("the lock file followed through a link", "core/state.py",
+           '| getattr(os, "O_NOFOLLOW", 0), 0o600)', ", 0o600)",
+           "tests/test_hostile_input.py::test_the_lock_file_is_never_followed"
+           "_through_a_link"),
+]
+
+
+def run_guard(mutant):
+    started = time.monotonic()
+    result = subprocess.run(
+        [sys.executable, "-m", "pytest", "-x", "-q", "-p", "no:cacheprovider",
+         "--timeout", str(int(LIMIT * 4))] + mutant.guard.split(),
+        cwd=CHECKOUT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+        universal_newlines=True)
+    return result.returncode, time.monotonic() - started, result.stdout
+
+
+def check(mutant, backup_directory):
+    path = os.path.join(CHECKOUT, PACKAGE, mutant.path)
+    with open(path, encoding="utf-8") as stream:
+        original = stream.read()
+    if original.count(mutant.before) != 1:
+        return "STALE", 0.0, "the code no longer holds the mutated text"
+    backup = os.path.join(backup_directory, mutant.path.replace("/", "_"))
+    shutil.copy2(path, backup)
+    try:
+        with open(path, "w", encoding="utf-8") as stream:
+            stream.write(original.replace(mutant.before, mutant.after))
+        code, seconds, output = run_guard(mutant)
+    finally:
+        shutil.copy2(backup, path)
+    if code == 0:
+        return "SURVIVED", seconds, output
+    return ("KILLED" if seconds <= LIMIT else "SLOW"), seconds, output
+
+
+def main(names):
+    chosen = [mutant for mutant in MUTANTS
+              if not names or any(name in mutant.name for name in names)]
+    killed = 0
+    with tempfile.TemporaryDirectory() as backups:
+        for mutant in chosen:
+            verdict, seconds, output = check(mutant, backups)
+            killed += verdict == "KILLED"
+            print("%-8s %5.1f s  %s" % (verdict, seconds, mutant.name))
+            if verdict in ("SURVIVED", "STALE"):
+                print("    guard: %s\n%s" % (mutant.guard, output[-1500:]))
+    print("%d of %d mutants killed, each within %d s" % (
+        killed, len(chosen), LIMIT))
+    return 0 if killed == len(chosen) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

@@ -1,0 +1,141 @@
+"""The index client and its users, against a small index of our own on
+127.0.0.1 that answers as real gateways do: PEP 691 JSON with header
+names in lower case, files whose hashes may lie.  Each test here kills a
+mutant that the rest of the suite let live (issue 24)."""
+
+import hashlib
+import http.server
+import json
+import threading
+import time
+import urllib.request
+
+import pytest
+
+from buildout_mirrors.bootstrapping import environment
+from buildout_mirrors.bootstrapping.console import BootstrapError
+from buildout_mirrors.core import pages, transport, urls
+from buildout_mirrors.core.probe import HttpProber
+from buildout_mirrors.failover.fetch import Failover
+from buildout_mirrors.failover.pipproxy import PipProxy
+
+WHEEL = b"not really a wheel, but bytes with a hash"
+WHEEL_NAME = "six-1.16.0-py2.py3-none-any.whl"
+
+
+class JsonIndex:
+    """``/simple/six/`` as PEP 691 JSON, sent with ``content-type`` in
+    lower case; ``/files/<name>`` serves WHEEL.  *listed_hash* is what the
+    page claims; ``requests`` records every path asked."""
+
+    def __init__(self, listed_hash=None):
+        self.listed_hash = listed_hash or hashlib.sha256(WHEEL).hexdigest()
+        self.requests = []
+        owner = self
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def do_GET(self):
+                owner.requests.append(self.path)
+                if self.path.startswith("/simple/six/"):
+                    body = json.dumps({
+                        "meta": {"api-version": "1.0"}, "name": "six",
+                        "files": [{"filename": WHEEL_NAME,
+                                   "url": "/files/" + WHEEL_NAME,
+                                   "hashes": {"sha256": owner.listed_hash}}]
+                    }).encode()
+                    kind = pages.JSON_CONTENT_TYPE
+                elif self.path == "/files/" + WHEEL_NAME:
+                    body, kind = WHEEL, "application/octet-stream"
+                else:
+                    self.send_error(404)
+                    return
+                self.send_response(200)
+                self.send_header("content-type", kind)  # lower case
+                self.send_header("content-length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+            def log_message(self, *args):
+                pass
+
+        self._server = http.server.ThreadingHTTPServer(("127.0.0.1", 0),
+                                                       Handler)
+        self.url = "http://127.0.0.1:%d/simple" % self._server.server_port
+
+    def __enter__(self):
+        threading.Thread(target=self._server.serve_forever, daemon=True,
+                         kwargs={"poll_interval": 0.05}).start()
+        return self
+
+    def __exit__(self, *exc):
+        self._server.shutdown()
+        self._server.server_close()
+
+
+@pytest.fixture(autouse=True)
+def no_proxies(monkeypatch):
+    for name in ("HTTP_PROXY", "HTTPS_PROXY", "http_proxy", "https_proxy"):
+        monkeypatch.delenv(name, raising=False)
+
+
+def test_the_probe_reads_json_sent_with_a_lower_case_content_type():
+    with JsonIndex() as index:
+        result = HttpProber().probe_index(index.url, ["six"],
+                                          time.monotonic() + 10)
+    assert result.ok, result.reason
+    assert result.files == {WHEEL_NAME}
+
+
+def test_pips_index_passes_json_on_with_its_content_type_and_own_links():
+    with JsonIndex() as index:
+        proxy = PipProxy(Failover([index.url], timeout=2.0), index.url)
+        proxy.start()
+        try:
+            request = urllib.request.Request(
+                proxy.url + "/six/", headers={
+                    "Accept": pages.JSON_CONTENT_TYPE,
+                    "Authorization": urls.basic_auth("buildout-mirrors",
+                                                     proxy.token)})
+            opener = urllib.request.build_opener(
+                urllib.request.ProxyHandler({}))
+            with opener.open(request, timeout=10) as response:
+                kind = response.headers["Content-Type"]
+                data = json.loads(response.read())
+        finally:
+            proxy.stop()
+    assert kind == pages.JSON_CONTENT_TYPE
+    assert data["files"][0]["url"].startswith(proxy.root + "/file/")
+
+
+def test_a_file_whose_listing_mirror_was_dropped_comes_from_another():
+    with JsonIndex() as dropped, JsonIndex() as other:
+        failover = Failover([dropped.url, other.url], timeout=2.0)
+        page = failover.fetch_page(dropped.url, "/six/",
+                                   pages.JSON_CONTENT_TYPE)
+        link = pages.parse(page.read_all(), pages.JSON_CONTENT_TYPE,
+                           page.url).files[WHEEL_NAME]
+        failover.book.drop(dropped.url, "dropped for the test")
+        asked = len(dropped.requests)
+        fetched = failover.fetch_file(link)
+    assert fetched.read_all() == WHEEL
+    assert len(dropped.requests) == asked  # not asked again
+    assert any(path.startswith("/files/") for path in other.requests)
+
+
+def test_bootstraps_pip_wheel_with_a_wrong_hash_is_refused(tmp_path):
+    with JsonIndex(listed_hash="0" * 64) as index:
+        context = transport.LazyContext()
+        files = environment._project_files(index.url, "six", context)
+        with pytest.raises(BootstrapError) as error:
+            environment._download(files[WHEEL_NAME],
+                                  str(tmp_path / WHEEL_NAME), context)
+    assert "does not match its hash" in str(error.value)
+
+
+def test_bootstraps_pip_wheel_with_the_right_hash_is_saved(tmp_path):
+    with JsonIndex() as index:
+        context = transport.LazyContext()
+        files = environment._project_files(index.url, "six", context)
+        environment._download(files[WHEEL_NAME], str(tmp_path / WHEEL_NAME),
+                              context)
+    assert (tmp_path / WHEEL_NAME).read_bytes() == WHEEL
