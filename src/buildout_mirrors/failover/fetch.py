@@ -1,15 +1,13 @@
 """Fail over during the run: the same page or file from the next mirror.
 
 After the choice, every index page and distribution file is fetched here
-with bounded timeouts.  When the mirror fails (refused, reset, timeout, a
-stall or a transfer slower than a floor, 5xx, a truncated body, a hash
-mismatch, a redirect to a foreign host) the same page is asked of the next
-live candidate, and a file is looked up by its name on that candidate's
-project page.  Which mirror is asked, and which is left out for a while
-(ejected) after it hung or failed, is the policy's business
-(:mod:`~buildout_mirrors.failover.mirror_book`); this module executes it,
-and re-checks ejected mirrors in the background.  Like Envoy and
-dnf/librepo, not like zc.buildout (15 s per URL, then failure).
+with bounded timeouts.  When a mirror fails (refused, reset, silent, a
+stall or a trickle, 5xx, a truncated body, a hash mismatch, a redirect to
+a foreign host) the same page is asked of the next mirror in the
+policy's order (:mod:`~buildout_mirrors.failover.mirror_book`, which also
+decides who is ejected for a while), and a file is looked up by its name
+on that mirror's project page.  Like Envoy and dnf/librepo, not like
+zc.buildout (15 s per URL, then failure).
 
 Plain code: the buildout hooks install it as a urllib handler
 (:mod:`buildout_mirrors.buildout.hook_urllib`) and serve it to pip through a local
@@ -93,11 +91,6 @@ class Failover:
 
     def none_left(self):
         return self.book.none_left()
-
-    def limits(self, patient):
-        return self.exchange.limits(patient)
-
-    # -- fetching -----------------------------------------------------------
 
     def fetch(self, url, accept="text/html"):
         self.recheck()
