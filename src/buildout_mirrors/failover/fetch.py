@@ -113,14 +113,12 @@ class Failover:
             try:
                 fetched = self._get(mirror + relative, accept, patient)
             except FetchError as error:
-                if error.slow and not patient:
-                    slow.append(mirror)
+                if not patient and (error.slow or self.book.clock() - started
+                                    > self.exchange.timeout):
+                    # Silent, or failed after costing more than the timeout
+                    # (a trickle, a stall), while others could serve.
                     self.book.stalled(mirror, str(error))
-                elif not patient and self.book.clock() - started > \
-                        self.exchange.timeout:
-                    # It failed after costing more than the timeout (a
-                    # trickle, a stall) while others could serve.
-                    self.book.stalled(mirror, str(error))
+                    slow += [mirror] if error.slow else []
                 else:
                     self.book.failed(mirror, str(error), patient)
                 reasons.append(str(error))
