@@ -24,10 +24,29 @@ import requests
 HOST = "127.0.0.1"
 
 
-def free_port():
-    with socket.socket() as sock:
-        sock.bind((HOST, 0))
-        return sock.getsockname()[1]
+def listening_port(process, timeout=120.0):
+    """The TCP port *process* listens on, once it does.  Servers start
+    on port 0 and the kernel picks: no port number is chosen, closed and
+    reused, so no other process can take it in between.  Read from the
+    kernel's socket table: the inodes of the process's sockets, matched
+    with the LISTEN lines (state 0A) of /proc/<pid>/net/tcp."""
+    deadline = time.monotonic() + timeout
+    proc = Path("/proc") / str(process.pid)
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError("server exited with %s" % process.returncode)
+        inodes = set()
+        for fd in (proc / "fd").iterdir():
+            with contextlib.suppress(OSError):
+                target = os.readlink(str(fd))
+                if target.startswith("socket:["):
+                    inodes.add(target[len("socket:["):-1])
+        for line in (proc / "net" / "tcp").read_text().splitlines()[1:]:
+            fields = line.split()
+            if fields[3] == "0A" and fields[9] in inodes:
+                return int(fields[1].rsplit(":", 1)[1], 16)
+        time.sleep(0.1)
+    raise RuntimeError("server did not listen within %s s" % timeout)
 
 
 def wait_for(url, process, timeout=60.0):
@@ -65,15 +84,15 @@ def pypiserver(packages, log_path):
     request lands in *log_path*, so tests can see what pip and buildout
     fetched.  ``--disable-fallback``: unknown projects get a 404, not a
     redirect to pypi.org."""
-    port = free_port()
     with open(log_path, "ab") as log:
         process = subprocess.Popen(
-            [tool("pypi-server"), "run", "-p", str(port), "-i", HOST,
+            [tool("pypi-server"), "run", "-p", "0", "-i", HOST,
              "--disable-fallback", "-a", ".", "-P", ".", "-v",
              "--log-file", str(log_path), "--log-stream", "none",
              "--backend", "simple-dir", str(packages)],
             stdout=log, stderr=subprocess.STDOUT)
     try:
+        port = listening_port(process)
         wait_for("http://%s:%d/simple/" % (HOST, port), process)
         yield "http://%s:%d/simple" % (HOST, port)
     finally:
@@ -84,12 +103,11 @@ def pypiserver(packages, log_path):
 def devpi_server(serverdir, packages, log_path):
     """devpi-server with no PyPI mirror (``--no-root-pypi``) and one index,
     ``root/dev``, with no bases, holding *packages*; yields its simple URL."""
-    port = free_port()
     subprocess.run([tool("devpi-init"), "--serverdir", str(serverdir),
                     "--no-root-pypi", "--root-passwd", DEVPI_PASSWORD],
                    check=True, capture_output=True)
+    process, port = _start_devpi(serverdir, log_path)
     root = "http://%s:%d" % (HOST, port)
-    process = _start_devpi(serverdir, port, log_path)
     try:
         session = _dev_index(root, packages)
         session.close()
@@ -101,18 +119,20 @@ def devpi_server(serverdir, packages, log_path):
 DEVPI_PASSWORD = "test-root-password"
 
 
-def _start_devpi(serverdir, port, log_path, *options):
+def _start_devpi(serverdir, log_path, *options):
+    """(process, port) of a devpi-server on a port the kernel picked."""
     with open(log_path, "ab") as log:
         process = subprocess.Popen(
             [tool("devpi-server"), "--serverdir", str(serverdir),
-             "--host", HOST, "--port", str(port)] + list(options),
+             "--host", HOST, "--port", "0"] + list(options),
             stdout=log, stderr=subprocess.STDOUT)
     try:
+        port = listening_port(process)
         wait_for("http://%s:%d/+api" % (HOST, port), process, timeout=120)
     except BaseException:
         stop(process)
         raise
-    return process
+    return process, port
 
 
 def _dev_index(root, packages):
@@ -156,12 +176,11 @@ class DevpiCluster:
         subprocess.run([tool("devpi-init"), "--serverdir", str(base / "p"),
                         "--no-root-pypi", "--root-passwd", DEVPI_PASSWORD,
                         "--role", "primary"], check=True, capture_output=True)
-        port = free_port()
-        self.primary_root = "http://%s:%d" % (HOST, port)
         try:
-            self.primary_process = _start_devpi(
-                base / "p", port, base / "primary.log", "--role", "primary",
+            self.primary_process, port = _start_devpi(
+                base / "p", base / "primary.log", "--role", "primary",
                 "--secretfile", str(secret))
+            self.primary_root = "http://%s:%d" % (HOST, port)
             self.processes.append(self.primary_process)
             self.session = _dev_index(self.primary_root, self.packages)
             self.link = LatencyProxy((HOST, port), 0).__enter__()
@@ -169,11 +188,11 @@ class DevpiCluster:
             subprocess.run([tool("devpi-init"), "--serverdir",
                             str(base / "r"), "--primary-url", link_url],
                            check=True, capture_output=True)
-            port = free_port()
+            replica, port = _start_devpi(
+                base / "r", base / "replica.log", "--primary-url",
+                link_url, "--secretfile", str(secret))
+            self.processes.append(replica)
             self.replica_root = "http://%s:%d" % (HOST, port)
-            self.processes.append(_start_devpi(
-                base / "r", port, base / "replica.log", "--primary-url",
-                link_url, "--secretfile", str(secret)))
             self.wait_in_sync()
         except BaseException:
             self.__exit__(None, None, None)

@@ -95,14 +95,14 @@ class Wheelhouse:
                 raise zc.buildout.UserError(
                     "Wheelhouse: cannot fetch %s from %s (HTTP %d)"
                     % (name, urls.redact(plain), response.status))
+            expected = pages.fragment_hashes(url)
             try:
-                index_client.check_hashes(response.body,
-                                          pages.fragment_hashes(url))
-            except transport.FetchError as error:
+                index_client.check_hashes(response.body, expected)
+            except transport.FetchError:
                 raise zc.buildout.UserError(
-                    "%s from %s does not match its hash (%s); not added to "
-                    "the wheelhouse" % (name, urls.redact(plain), error)) \
-                    from None
+                    "%s from %s does not match its %s hash; not added to "
+                    "the wheelhouse" % (name, urls.redact(plain),
+                                        min(expected))) from None
             content = response.body.read()
         folder = os.path.join(self.directory, pages.normalize_project(project))
         os.makedirs(folder, exist_ok=True)
