@@ -105,6 +105,16 @@ MUTANTS = [
            "if True:",
            "tests/test_mirror_book.py::test_the_last_mirror_is_never_ejected"
            "_for_silence"),
+    Mutant("the launcher installs no extends guard",
+           "buildout/launcher.py", "    ExtendsGuard().install()\n",
+           "    ExtendsGuard()\n",
+           "tests/test_e2e_extends.py::test_a_first_run_against_a_hanging"
+           "_extends_host_fails_fast"),
+    Mutant("the extends guard keeps no copy", "buildout/extends_guard.py",
+           "        zc.buildout.download.Download.download = "
+           "guarded_download\n", "",
+           "tests/test_e2e_extends.py::test_the_launcher_reads_a_saved_copy"
+           "_when_the_host_hangs"),
     Mutant("the quadratic anchor regex of 1.0", "core/pages.py",
            '        label_end = text.find("<", end + 1)',
            '        label_end = text.find("</a>", end + 1)\n'
