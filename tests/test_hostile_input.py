@@ -8,7 +8,7 @@ import time
 
 import pytest
 
-from buildout_mirrors.core import pages, paths, state, urls, versions
+from buildout_mirrors.core import options, pages, paths, state, urls, versions
 from buildout_mirrors.core.errors import ConfigError
 
 
@@ -173,3 +173,80 @@ def test_a_file_name_too_long_to_save_is_not_a_distribution():
             % (long_name, long_name)).encode()
     assert list(pages.parse(body, "text/html", "https://m.example/s/six/")
                 .files) == ["six-1.0.tar.gz"]
+
+
+# -- a hostile page listed first --------------------------------------------
+
+class HostilePage:
+    """An index whose every project page is *size* bytes of unclosed
+    anchors (the 1.0 parser took minutes on 300 KB of them)."""
+
+    def __init__(self, size=300 * 1024):
+        import http.server
+        import threading
+        body = (b'<a href="x' * (size // 10))[:size]
+        self.pages = 0
+
+        owner = self
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def do_GET(self):
+                owner.pages += 1
+                self.send_response(200)
+                self.send_header("Content-Type", "text/html")
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+            def log_message(self, *args):
+                pass
+
+        self._server = http.server.ThreadingHTTPServer(("127.0.0.1", 0),
+                                                       Handler)
+        self.url = "http://127.0.0.1:%d/simple" % self._server.server_port
+        self._thread = threading.Thread(target=self._server.serve_forever,
+                                        daemon=True)
+
+    def __enter__(self):
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        self._server.shutdown()
+        self._server.server_close()
+
+
+def test_a_hostile_page_listed_first_costs_at_most_the_deadline(
+        pypi_mirror, monkeypatch):
+    from buildout_mirrors.core.selector import MirrorSelector
+    for name in ("HTTP_PROXY", "HTTPS_PROXY", "http_proxy", "https_proxy"):
+        monkeypatch.delenv(name, raising=False)
+    with HostilePage() as hostile:
+        settings = options.parse({
+            "mirrors": "%s %s" % (hostile.url, pypi_mirror.url),
+            "mirrors-timeout": "2", "mirrors-grace": "5",
+            "mirrors-cache": "none"}, base_directory=".")
+        started = time.monotonic()
+        selection = MirrorSelector(settings).select()
+        elapsed = time.monotonic() - started
+        assert hostile.pages >= 1
+    assert elapsed < 2 + 1.0, elapsed
+    assert selection.chosen == pypi_mirror.url, selection.detail_lines()
+
+
+# -- bootstrap.py's input ---------------------------------------------------
+
+@pytest.mark.parametrize("content, message", [
+    (b"[buildout]\nextends = missing.cfg\n", "cannot read the configuration"),
+    (b"[buildout]\nparts = \xff\xfe\n", "is not UTF-8 text (byte 19)"),
+    (b"[buildout]\nmirrors = https://x\x00y/simple\n",
+     "holds a NUL character (line 2)"),
+])
+def test_bootstrap_config_errors_are_one_line(tmp_path, content, message):
+    from buildout_mirrors.bootstrapping import config
+    from buildout_mirrors.bootstrapping.console import BootstrapError
+    path = tmp_path / "buildout.cfg"
+    path.write_bytes(content)
+    with pytest.raises(BootstrapError) as error:
+        config.read_config(str(path))
+    assert message in str(error.value) and "\n" not in str(error.value)

@@ -55,7 +55,7 @@ def _read(location, seen):
     parser.optionxform = str
     try:
         parser.read_string(_fetch(location) if remote else
-                           open(location, encoding="utf-8").read(),
+                           _read_local(location),
                            source=urls.redact(location))
     except configparser.Error as error:
         raise BootstrapError("cannot parse %s: %s" % (
@@ -72,6 +72,31 @@ def _read(location, seen):
     _merge(result, {section: dict(parser.items(section))
                     for section in parser.sections()})
     return result
+
+
+def _read_local(path):
+    """The text of a local configuration, or one BootstrapError that says
+    what is wrong with the file."""
+    try:
+        with open(path, "rb") as stream:
+            data = stream.read(MAX_CONFIG_BYTES + 1)
+    except OSError as error:
+        raise BootstrapError("cannot read the configuration %s (%s); fix "
+                             "the path in extends, or the file's "
+                             "permissions" % (path, error.strerror or error))
+    if len(data) > MAX_CONFIG_BYTES:
+        raise BootstrapError("%s is larger than %d bytes: not a buildout "
+                             "configuration" % (path, MAX_CONFIG_BYTES))
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise BootstrapError("%s is not UTF-8 text (byte %d); save it as "
+                             "UTF-8" % (path, error.start)) from None
+    if "\x00" in text:
+        raise BootstrapError("%s holds a NUL character (line %d); remove it"
+                             % (path, text[:text.index("\x00")].count("\n")
+                                + 1))
+    return text
 
 
 def _merge(into, sections):
@@ -96,9 +121,8 @@ def _fetch(url):
     """The text of a remote configuration, or of its saved copy when the
     host fails; one error when there is none."""
     if url.startswith("file:"):
-        path = urllib.request.url2pathname(urllib.parse.urlsplit(url).path)
-        with open(path, encoding="utf-8") as stream:
-            return stream.read()
+        return _read_local(urllib.request.url2pathname(
+            urllib.parse.urlsplit(url).path))
     copy = extends_copies.copy_path(url)
     has_copy = os.path.isfile(copy)
     wait = extends_copies.WAIT_WITH_COPY if has_copy else \
@@ -112,7 +136,8 @@ def _fetch(url):
         with response.body:
             if response.status >= 400:
                 raise transport.FetchError("HTTP %d" % response.status)
-            return response.body.read().decode("utf-8", "replace")
+            return response.body.read().decode("utf-8", "replace").replace(
+                "\x00", "")
     except transport.FetchError as error:
         if has_copy:
             say("%s: %s; using the copy saved by an earlier run (%s): %s" % (

@@ -76,7 +76,7 @@ def _dedupe(items):
 def plug_in(settings, name, plugins, allow_http, base_directory):
     """*settings* with the candidates and find-links of the
     ``mirrors-candidates`` plug-in *name*, validated as ``mirrors`` is."""
-    option = "mirrors-candidates = %s" % name
+    option = "mirrors-candidates = %s" % " ".join(name.split())
     if plugins is None:
         raise ConfigError("%s: plug-ins are read by bin/buildout, not here"
                           % option)
