@@ -98,6 +98,21 @@ def test_mirrors_disagreeing_on_a_hash_stop_the_buildout(
     assert not (buildout_dir / "bin" / "py").exists()
 
 
+def test_a_tampering_mirror_listed_first_is_caught_by_a_live_honest_one(
+        buildout_dir, isolated_env, pypi_mirror):
+    """Both live; the tampering one is chosen, lists six with the hash of
+    an altered wheel and serves that wheel.  The build stops with one
+    error, and the altered six is not installed (issue 20, item 4)."""
+    with FaultyMirror(pypi_mirror.url, "altered-pages") as tampering:
+        code, output = build(buildout_dir, isolated_env,
+                             [tampering.url, pypi_mirror.url])
+    assert code != 0, output
+    assert "Using mirror %s" % tampering.url in output
+    assert "listed with different sha256 hashes" in output, output
+    assert "Traceback" not in output
+    assert not list((buildout_dir / "eggs").glob("**/six*"))
+
+
 def test_no_healthy_mirror_left_is_a_clear_error(buildout_dir, isolated_env,
                                                  pypi_mirror):
     with FaultyMirror(pypi_mirror.url, "corrupt-downloads") as corrupt:

@@ -88,6 +88,26 @@ def test_mirrors_listing_different_hashes_refuse_the_file(pypi_mirror):
         assert tampering.downloads() == []  # refused before downloading
 
 
+def test_a_tampering_mirror_is_caught_while_an_honest_one_is_live(
+        pypi_mirror):
+    """The tampering mirror is asked first, lists its altered wheel's
+    hash and serves that wheel: its own checks pass.  The honest mirror's
+    page, read in the background, disagrees (issue 20)."""
+    with FaultyMirror(pypi_mirror.url, "altered-pages") as tampering:
+        failover = Failover([tampering.url, pypi_mirror.url], timeout=2.0)
+        link = wheel_link(failover, tampering.url)
+        with pytest.raises(IntegrityError, match="different sha256 hashes"):
+            failover.fetch_file(link)
+        with pytest.raises(IntegrityError):  # and it stays refused
+            failover.fetch_file(link)
+
+
+def test_honest_mirrors_agree_and_the_file_comes(pypi_mirror, devpi_mirror):
+    failover = Failover([devpi_mirror.url, pypi_mirror.url], timeout=2.0)
+    fetched = failover.fetch_file(wheel_link(failover, devpi_mirror.url))
+    assert fetched.status == 200 and len(fetched.read_all()) > 1000
+
+
 def test_nothing_left_is_a_fetch_error(pypi_mirror):
     with servers.refused_port() as refused, servers.FaultServer(
             "error") as failing:

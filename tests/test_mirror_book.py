@@ -109,7 +109,12 @@ def test_a_mirror_silent_at_the_probe_and_silent_when_waited_for_hangs(
                       on_drop=lambda *event: drops.append(event))
     book.failed(A, "no answer within 15.0 s", patient=True)
     assert book.order() == [B]
-    assert drops == [(A, "no answer within 15.0 s", True)]
+    assert drops == [(A, "no answer within 15.0 s", False)]
+    book.stalled(B, "no answer")  # the last one: kept
+    assert book.order() == [B]
+    alone = MirrorBook([A], silent=[A], clock=clock)
+    alone.failed(A, "no answer within 15.0 s", patient=True)
+    assert alone.order() == []  # hung: not asked even in a panic
 
 
 def test_the_selections_dead_are_never_asked(book):

@@ -24,32 +24,25 @@ from buildout_mirrors.failover.exchange import DEFAULT_STALL, Exchange, \
 from buildout_mirrors.failover.mirror_book import MAX_FAILURES, MirrorBook, \
     NoMirrorLeft
 from buildout_mirrors.core.transport import FetchError
+from buildout_mirrors.failover.second_opinion import IntegrityError, \
+    SecondOpinion, disagree
 
 __all__ = ["Failover", "FetchError", "IntegrityError", "NoMirrorLeft",
            "MAX_FAILURES"]
 
 
-class IntegrityError(Exception):
-    """Mirrors disagree about a file's content: refuse it."""
-
-
 class Failover:
     """``Failover(candidates, timeout=2.0, stall=15.0, verify=True,
-    allowed_hosts=(), on_takeover=None, on_drop=None, silent=())``.
+    allowed_hosts=(), on_takeover=None, on_drop=None, silent=(),
+    clock=time.monotonic)``.
 
     *candidates* are index URLs, the chosen one first.  ``fetch(url)``
     returns a :class:`~buildout_mirrors.core.transport.Response` or raises
     :class:`FetchError` (no mirror could serve it), :class:`NoMirrorLeft`
-    or :class:`IntegrityError`.  Which mirror is asked next and when one is
-    dropped is the :class:`~buildout_mirrors.failover.mirror_book.MirrorBook`'s
-    business; each request is an :class:`~buildout_mirrors.failover.exchange.
-    Exchange`.
-
-    Slow is not dead: while another mirror could serve, a mirror gets
-    *timeout* seconds for its first byte; the last one left gets *stall*
-    seconds, like zc.buildout's own socket timeout, and no rate floor.
-    *silent* are candidates that never answered the probe: one more
-    silence drops them.
+    or :class:`IntegrityError` (two mirrors disagree on a hash).  Slow is
+    not dead: while another mirror could serve, a mirror gets *timeout*
+    seconds for its first byte; the last one left gets *stall* seconds,
+    like zc.buildout's own socket timeout, and no rate floor.
     """
 
     def __init__(self, candidates, timeout=2.0, verify=True,
@@ -63,6 +56,8 @@ class Failover:
         self.conflicts = {}   # file name -> message
         self._lock = threading.RLock()
         self._recheck_path = "/"  # the last page a mirror served
+        self.opinion = SecondOpinion(self.book, lambda url, accept: self._get(
+            url, accept, False), wait=timeout)
 
     # The book's state, read by the session and the tests.
     dropped = property(lambda self: self.book.dropped)
@@ -70,8 +65,7 @@ class Failover:
     failures = property(lambda self: self.book.failures)
     silent = property(lambda self: self.book.silent)
 
-    def owner(self, url):
-        return self.book.owner(url)
+    owner = property(lambda self: self.book.owner)
 
     def with_auth(self, url):
         """*url* with the credentials of the candidate on its host."""
@@ -131,6 +125,7 @@ class Failover:
                 self.book.took_over(first, mirror, reasons[0])
             if fetched.status == 200 and relative.count("/") == 2:
                 self._recheck_path = relative
+                self.opinion.ask(relative.strip("/"), mirror)
             return fetched
         if not_found is not None:
             return not_found
@@ -164,7 +159,9 @@ class Failover:
         others = [mirror for mirror in self.book.order() if mirror != origin]
         if origin not in self.dropped:
             try:
-                return self._get_verified(url, expected, patient=not others)
+                return self._agreed(self._get_verified(
+                    url, expected, patient=not others), name, expected,
+                    origin)
             except FetchError as error:
                 if origin and error.slow and others:
                     self.book.stalled(origin, str(error))
@@ -188,7 +185,7 @@ class Failover:
                 continue
             self.book.took_over(origin or url.split("#")[0], mirror,
                        reasons[0] if reasons else "failed")
-            return fetched
+            return self._agreed(fetched, name, expected, mirror)
         if not self.book.order():
             raise self.none_left()
         raise FetchError("no mirror could serve %s (%s)"
@@ -206,18 +203,24 @@ class Failover:
         if name not in parsed.files:
             return None
         alternative = parsed.files[name]
-        listed = pages.fragment_hashes(alternative)
-        for algorithm, digest in listed.items():
-            if algorithm in expected and expected[algorithm] != digest:
-                message = (
-                    "%s is listed with different %s hashes by %s and %s: "
-                    "the file was corrupted or tampered with; not installing "
-                    "it" % (name, algorithm, urls.redact(mirror),
-                            "the mirror first asked"))
-                with self._lock:
-                    self.conflicts[name] = message
-                raise IntegrityError(message)
+        try:
+            disagree(name, alternative, expected, mirror)
+        except IntegrityError as error:
+            with self._lock:
+                self.conflicts[name] = str(error)
+            raise
         return alternative
+
+    def _agreed(self, fetched, name, expected, served_by):
+        """*fetched*, once a second mirror's page agrees on its hash."""
+        try:
+            self.opinion.check(name, expected, served_by)
+        except IntegrityError as error:
+            fetched.close()
+            with self._lock:
+                self.conflicts[name] = str(error)
+            raise
+        return fetched
 
     def _get_verified(self, url, expected, patient):
         fetched = self._get(url, "*/*", patient)

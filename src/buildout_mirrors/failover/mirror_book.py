@@ -163,10 +163,11 @@ class MirrorBook:
             failures = self._recent(mirror, now)
             failures.append(now)
             # A mirror silent at the probe and silent again, however
-            # patiently asked, is not slow: it hangs.
+            # patiently asked, is not slow: it hangs, and is not asked
+            # even in a panic.
             hung = patient and mirror in self.silent
             if len(failures) >= MAX_FAILURES or hung:
-                self._eject(mirror, reason, silent_only=hung)
+                self._eject(mirror, reason, silent_only=False)
 
     def stalled(self, mirror, reason):
         """*mirror* gave no first byte within the timeout while another
