@@ -148,7 +148,7 @@ def parse(options, environ=None, base_directory=".", plugins=None):
 def _plug_in(option, get, plugins):
     """The factory of the plug-in *option* names, or None for the
     built-in part."""
-    name = get(option).strip()
+    name = " ".join(get(option).split())  # shown on one line
     if not name:
         return None
     if plugins is None:

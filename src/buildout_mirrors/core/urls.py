@@ -143,6 +143,9 @@ def check_url(url, option, allow_http=(), base_directory="."):
     is accepted and turned into a ``file:`` URL.
     """
     text = url.strip()
+    if any(ord(char) < 32 or ord(char) == 127 for char in text):
+        raise ConfigError("%s: %r holds a control character; remove it"
+                          % (option, redact(text)))
     if "://" not in text and not text.startswith("file:"):
         if text.startswith(("/", ".", "~")):
             return to_file_url(text, base_directory)
