@@ -115,6 +115,17 @@ MUTANTS = [
            "guarded_download\n", "",
            "tests/test_e2e_extends.py::test_the_launcher_reads_a_saved_copy"
            "_when_the_host_hangs"),
+    Mutant("find-links credentials left in what buildout stores and shows",
+           "buildout/extension.py",
+           "            find_links = [urls.without_auth(link) for link in "
+           "find_links]\n", "",
+           "tests/test_e2e_real_networks.py::test_find_links_credentials_stay"
+           "_in_files_and_headers"),
+    Mutant("no second opinion on a file's hash", "failover/fetch.py",
+           "            self.opinion.check(name, expected, served_by)\n",
+           "            pass\n",
+           "tests/test_failover.py::test_a_tampering_mirror_is_caught_while_an"
+           "_honest_one_is_live"),
     Mutant("the quadratic anchor regex of 1.0", "core/pages.py",
            '        label_end = text.find("<", end + 1)',
            '        label_end = text.find("</a>", end + 1)\n'

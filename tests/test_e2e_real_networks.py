@@ -157,6 +157,36 @@ pip-conf = ${buildout:directory}/pip.conf
     assert pip_conf.stat().st_mode & 0o077 == 0
 
 
+def test_find_links_credentials_stay_in_files_and_headers(
+        buildout_dir, isolated_env, pypi_mirror):
+    """A company's find-links page behind Basic credentials: docopt (an
+    sdist pip builds) is listed there.  The password reaches the host as
+    a header, and nothing else: not the output at -vv, not .installed.cfg
+    (0644), not any process's command line or environment (issue 20)."""
+    with FaultyMirror(pypi_mirror.url, "auth-required",
+                      credentials="deployer:s3cr3t") as links:
+        # On "localhost": netrc keys on the host alone, and 127.0.0.1 is
+        # the local index's.
+        page = links.url.replace("http://127.0.0.1",
+                                 "http://deployer:s3cr3t@localhost") + \
+            "/docopt/"
+        write_buildout(buildout_dir, SDIST_EGGS.format(
+            mirrors=pypi_mirror.url, extra="find-links = " + page))
+        code, output, seen = run_watched(buildout_command() + ["-vv"],
+                                         isolated_env, buildout_dir)
+        asked = [(path, auth) for path, auth in
+                 zip(links.requests, links.authorizations)]
+    assert code == 0, output
+    assert any(path.endswith("/docopt/") and auth.startswith("Basic ")
+               for path, auth in asked), asked
+    assert "s3cr3t" not in output
+    assert seen == [], seen
+    for path in buildout_dir.rglob("*"):
+        if path.is_file() and path.name != "buildout.cfg":
+            assert b"s3cr3t" not in path.read_bytes(), path
+    assert eggs_work(buildout_dir, isolated_env)
+
+
 def run_watched(command, env, cwd):
     """Run *command*; return (exit code, output, what /proc showed of the
     password in any process's command line or environment meanwhile)."""

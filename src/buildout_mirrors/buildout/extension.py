@@ -147,7 +147,11 @@ class Extension:
             session = FailoverSession(
                 [chosen] + list(backups), settings, selector.state,
                 getattr(self.buildout, "_allow_hosts", ()), silent=silent,
-                dead=dead)
+                dead=dead, link_credentials=find_links)
+            # Like the index: buildout stores find-links in every part
+            # (.installed.cfg) and pip passes them on command lines; the
+            # handler and pip's netrc add the credentials back.
+            find_links = [urls.without_auth(link) for link in find_links]
         switch = IndexSwitch(self.buildout)
         # buildout prints the index it reads and stores it in every part:
         # give it the URL without credentials; the failover handler adds

@@ -16,11 +16,11 @@ index (:mod:`buildout_mirrors.failover.pipproxy`).
 
 import threading
 import time
-import urllib.parse
 
 from buildout_mirrors.core import index_client, pages, urls
 from buildout_mirrors.failover.exchange import DEFAULT_STALL, Exchange, \
     recheck_in_background
+from buildout_mirrors.failover.routes import Routes
 from buildout_mirrors.failover.mirror_book import MAX_FAILURES, MirrorBook, \
     NoMirrorLeft
 from buildout_mirrors.core.transport import FetchError
@@ -47,12 +47,15 @@ class Failover:
 
     def __init__(self, candidates, timeout=2.0, verify=True,
                  allowed_hosts=(), on_takeover=None, on_drop=None,
-                 stall=DEFAULT_STALL, silent=(), clock=time.monotonic):
+                 stall=DEFAULT_STALL, silent=(), clock=time.monotonic,
+                 link_credentials=()):
         self.book = MirrorBook(candidates, silent, on_takeover, on_drop,
                                clock=clock)
         self.candidates = self.book.candidates
         self.exchange = Exchange(self.candidates, timeout, stall, verify,
                                  allowed_hosts)
+        self.routes = Routes(self.book, link_credentials)
+        self.links = self.routes.links
         self.conflicts = {}   # file name -> message
         self._lock = threading.RLock()
         self._recheck_path = "/"  # the last page a mirror served
@@ -68,16 +71,10 @@ class Failover:
     owner = property(lambda self: self.book.owner)
 
     def with_auth(self, url):
-        """*url* with the credentials of the candidate on its host."""
-        return urls.with_auth_of(url, self.candidates)
+        return self.routes.with_auth(url)
 
     def handles(self, url):
-        """Pages of the candidates, and distribution files from anywhere
-        (pypi.org's pages point at another host for files)."""
-        if not url.startswith(("http://", "https://")):
-            return False
-        return self.owner(url) is not None or pages.DIST_SUFFIXES_RE.search(
-            urllib.parse.urlsplit(url).path) is not None
+        return self.routes.handles(url)
 
     def live(self):
         """The candidates not dropped, in order."""

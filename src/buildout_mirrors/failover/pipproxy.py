@@ -95,6 +95,8 @@ class PipProxy:
                                  0o600)
             with os.fdopen(descriptor, "w") as stream:
                 stream.write(_users_netrc())
+                for link in self.failover.links:  # credentialed find-links
+                    stream.write(_netrc_entry(link))
                 stream.write("\nmachine 127.0.0.1 login %s password %s\n"
                              % (USER, self.token))
         return {"NETRC": os.path.join(self._netrc_directory, "netrc")}
@@ -218,3 +220,15 @@ def _users_netrc():
             return stream.read()
     except (OSError, netrc.NetrcParseError, UnicodeDecodeError):
         return ""
+
+
+def _netrc_entry(url):
+    """A netrc line with *url*'s credentials, or '' when netrc cannot
+    hold them: white space or quotes, or the host of the local index
+    itself (netrc keys on the host alone, and the token needs that one)."""
+    user, password = urls.credentials(url)
+    host = urls.host_of(url)
+    if host == "127.0.0.1" or any(char.isspace() or char in "\"'"
+                                  for char in user + password):
+        return ""
+    return "\nmachine %s login %s password %s\n" % (host, user, password)
