@@ -15,6 +15,11 @@ the real mirror's pages and files through 127.0.0.1 until the fault:
 - ``corrupt-downloads``: files arrive whole but altered (a hash mismatch);
 - ``tarpit-downloads``: files trickle at one byte a second;
 - ``redirect-downloads``: files redirect to a host that is no mirror;
+- ``redirect-downloads-to``: files redirect to the same path on
+  *redirect_to* (an https host that is no mirror, as proxpi sends a file
+  it has not cached yet to files.pythonhosted.org);
+- ``warming``: the first *after* requests for pages answer 404 after
+  *delay* seconds, as a cold devpi does while it loads its project list;
 - ``altered-pages``: pages list every file with another sha256, and serve
   altered files that match it (a tampering mirror);
 - ``dead-file-host``: pages link their files absolutely to another host,
@@ -51,7 +56,8 @@ DIST = re.compile(r"\.(whl|tar\.gz|zip)$")
 class FaultyMirror(InBackground):
 
     def __init__(self, upstream, mode, after=0, credentials="", delay=0.0,
-                 only=""):
+                 only="", redirect_to=""):
+        self.redirect_to = redirect_to
         self.upstream = upstream.rsplit("/simple", 1)[0]
         self.only = only  # download faults only for files whose path has it
         self.mode, self.after = mode, after
@@ -134,6 +140,11 @@ class FaultyMirror(InBackground):
         if self.mode == "slow" and count > self.after and \
                 self._stop.wait(self.delay):
             return
+        if self.mode == "warming" and count <= self.after and \
+                not DIST.search(request.path):
+            if self._stop.wait(self.delay):
+                return
+            return self._send(request, 404, b"loading", "text/plain")
         if self.mode.endswith("-after") and self.mode != "die-after" and \
                 count > self.after:
             return self._die_mid_run(request)
@@ -155,6 +166,13 @@ class FaultyMirror(InBackground):
                 body = altered(body)
             if self.mode == "tarpit-downloads":
                 return self._trickle(request, body, content_type)
+            if self.mode == "redirect-downloads-to":
+                request.send_response(302)
+                request.send_header("Location",
+                                    self.redirect_to + request.path)
+                request.send_header("Content-Length", "0")
+                request.end_headers()
+                return
             if self.mode == "redirect-downloads":
                 request.send_response(302)
                 request.send_header("Location",

@@ -126,6 +126,22 @@ MUTANTS = [
            "            pass\n",
            "tests/test_failover.py::test_a_tampering_mirror_is_caught_while_an"
            "_honest_one_is_live"),
+    Mutant("a slow 404 from a warming cache taken as final",
+           "failover/fetch.py",
+           "for _ in range(WARMING_RETRIES if slow else 0):",
+           "for _ in range(0):",
+           "tests/test_failover.py::test_a_cold_cache_answering_slow_404s_is"
+           "_asked_again"),
+    Mutant("a hashed file's redirect to another https host refused",
+           "failover/exchange.py",
+           'return target.startswith("https://") or \\\n',
+           "return False or \\\n",
+           "tests/test_failover.py::test_a_file_with_a_known_hash_follows_a"
+           "_redirect_to_another_https_host"),
+    Mutant("a bandersnatch tree judged live", "core/probe.py",
+           "        if page.files and not any(", "        if False and not any(",
+           "tests/test_e2e_faults.py::test_a_bandersnatch_tree_is_refused_at"
+           "_the_probe_with_its_reason"),
     Mutant("the quadratic anchor regex of 1.0", "core/pages.py",
            '        label_end = text.find("<", end + 1)',
            '        label_end = text.find("</a>", end + 1)\n'

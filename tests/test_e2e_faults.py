@@ -3,6 +3,7 @@ the run, refuses what fails verification, keeps credentials secret, and
 shares one state file between parallel runs."""
 
 import json
+import os
 import subprocess
 import urllib.parse
 
@@ -12,6 +13,7 @@ import servers
 from conftest import buildout_command, run, write_buildout
 from faulty import FaultyMirror
 from deployments import EGGS, check_eggs_work
+from buildout_mirrors.core import pages
 
 
 def build(directory, env, mirrors, extra=""):
@@ -69,6 +71,19 @@ def test_chosen_mirror_dies_mid_run_each_way_and_is_not_waited_on_again(
             "Using mirror %s" % devpi_mirror.url in output, output
 
 
+def test_a_cold_caching_proxy_as_the_only_mirror_completes(
+        buildout_dir, isolated_env, pypi_mirror):
+    """Like a cold devpi root/pypi: slower than the selection deadline at
+    the probe, then a slow 404 for a project it has, while it loads."""
+    with FaultyMirror(pypi_mirror.url, "warming", after=3,
+                      delay=1.5) as warming:
+        code, output = build(buildout_dir, isolated_env, [warming.url],
+                             "mirrors-timeout = 1\n")
+    assert code == 0, output
+    assert "the slow ones are asked again" in output
+    check_eggs_work(buildout_dir, isolated_env)
+
+
 @pytest.mark.parametrize("mode", ["cut-downloads", "corrupt-downloads",
                                   "tarpit-downloads", "redirect-downloads",
                                   "dead-file-host"])
@@ -111,6 +126,35 @@ def test_a_tampering_mirror_listed_first_is_caught_by_a_live_honest_one(
     assert "listed with different sha256 hashes" in output, output
     assert "Traceback" not in output
     assert not list((buildout_dir / "eggs").glob("**/six*"))
+
+
+def bandersnatch_tree(root, packages):
+    """bandersnatch's layout: web/simple/<project>/index.html linking the
+    files, kept under web/packages/."""
+    import hashlib
+    import shutil
+    for name in sorted(os.listdir(packages)):
+        project = pages.normalize_project(pages.project_of(name))
+        digest = hashlib.sha256((packages / name).read_bytes()).hexdigest()
+        store = root / "web" / "packages" / digest[:2] / digest[2:4]
+        store.mkdir(parents=True, exist_ok=True)
+        shutil.copy(packages / name, store / name)
+        folder = root / "web" / "simple" / project
+        folder.mkdir(parents=True, exist_ok=True)
+        with open(folder / "index.html", "a") as page:
+            page.write('<a href="../../packages/%s/%s/%s#sha256=%s">%s</a>\n'
+                       % (digest[:2], digest[2:4], name, digest, name))
+    return "file://%s/web/simple" % root
+
+
+def test_a_bandersnatch_tree_is_refused_at_the_probe_with_its_reason(
+        tmp_path, buildout_dir, isolated_env, pypi_mirror, packages):
+    tree = bandersnatch_tree(tmp_path / "mirror", packages)
+    code, output = build(buildout_dir, isolated_env, [tree, pypi_mirror.url])
+    assert code == 0, output
+    assert "Using mirror %s" % pypi_mirror.url in output, output
+    assert "bandersnatch tree" in output, output
+    check_eggs_work(buildout_dir, isolated_env)
 
 
 def test_no_healthy_mirror_left_is_a_clear_error(buildout_dir, isolated_env,

@@ -108,6 +108,37 @@ def test_honest_mirrors_agree_and_the_file_comes(pypi_mirror, devpi_mirror):
     assert fetched.status == 200 and len(fetched.read_all()) > 1000
 
 
+def test_a_cold_cache_answering_slow_404s_is_asked_again(pypi_mirror):
+    """A cold devpi answers 404 after seconds while it loads its project
+    list: a slow 404 is asked again, patiently; a quick one is final."""
+    with FaultyMirror(pypi_mirror.url, "warming", after=2,
+                      delay=1.5) as warming:
+        failover = Failover([warming.url], timeout=1.0)
+        page = failover.fetch_page(warming.url, "/six/")
+        assert page.status == 200 and warming.requests == ["/simple/six/"] * 3
+        missing = failover.fetch_page(warming.url, "/no-such-project/")
+        assert missing.status == 404
+        assert warming.requests.count("/simple/no-such-project/") == 1
+
+
+def test_a_file_with_a_known_hash_follows_a_redirect_to_another_https_host(
+        pypi_mirror, private_ca):
+    """proxpi sends a file it has not cached yet upstream: followed, as
+    the page's hash makes the file trustworthy; never to plain http."""
+    ca_file, context = private_ca
+    port = urllib.parse.urlsplit(pypi_mirror.url).port
+    with servers.LatencyProxy(("127.0.0.1", port), 0, context) as front, \
+            FaultyMirror(pypi_mirror.url, "redirect-downloads-to",
+                         redirect_to="https://localhost:%d" % front.port) \
+            as proxpi:
+        failover = Failover([proxpi.url], timeout=2.0, verify=str(ca_file))
+        link = wheel_link(failover, proxpi.url)
+        fetched = failover.fetch_file(link)
+        assert sha256(fetched.read_all()) == link.split("#sha256=")[1]
+        with pytest.raises(FetchError, match="refused"):
+            failover.fetch_file(link.split("#")[0])  # no hash: not followed
+
+
 def test_nothing_left_is_a_fetch_error(pypi_mirror):
     with servers.refused_port() as refused, servers.FaultServer(
             "error") as failing:

@@ -118,8 +118,17 @@ def read_local_project(index_url, project):
     index_html = os.path.join(folder, "index.html")
     if os.path.isfile(index_html):
         with open(index_html, "rb") as stream:
-            return pages.parse(stream.read(), "text/html",
+            page = pages.parse(stream.read(), "text/html",
                                urls.to_file_url(folder, "/") + "/")
+        if page.files and not any(os.path.isfile(os.path.join(folder, name))
+                                  for name in page.files):
+            # bandersnatch keeps files under web/packages/; zc.buildout
+            # reads a file: index as a listing of each project's folder.
+            raise _HttpStatus(
+                "its project pages link files kept elsewhere (a bandersnatch"
+                " tree?); zc.buildout looks for them in each project's "
+                "folder: serve the tree over http(s) instead")
+        return page
     if not os.path.isdir(folder):
         raise _HttpStatus("%s not found in the directory" % project)
     return pages.ProjectPage(files={

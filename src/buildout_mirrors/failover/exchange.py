@@ -32,17 +32,23 @@ class Exchange:
         return transport.Limits(first_byte=self.timeout, stall=self.stall,
                                 floor=MIN_BYTES_PER_SECOND)
 
-    def get(self, url, accept, patient=False):
+    def get(self, url, accept, patient=False, files_elsewhere=False):
         """GET *url* within bounds; follow redirects only to candidate or
-        allowed hosts; 5xx is a failure."""
+        allowed hosts (with *files_elsewhere*, to any https host: a file
+        whose hash is known); 5xx is a failure."""
         fetched = transport.get(url.split("#", 1)[0], accept,
                                 self.limits(patient), self.context,
                                 headers=_netrc_header(url),
-                                redirect_ok=self._redirect_ok)
+                                redirect_ok=self._file_redirect_ok
+                                if files_elsewhere else self._redirect_ok)
         if fetched.status >= 500:
             fetched.close()
             raise FetchError("HTTP %d" % fetched.status)
         return fetched
+
+    def _file_redirect_ok(self, source, target):
+        return target.startswith("https://") or \
+            self._redirect_ok(source, target)
 
     def _redirect_ok(self, source, target):
         host = urls.host_of(target)

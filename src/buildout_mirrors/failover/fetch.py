@@ -17,7 +17,7 @@ index (:mod:`buildout_mirrors.failover.pipproxy`).
 import threading
 import time
 
-from buildout_mirrors.core import index_client, pages, urls
+from buildout_mirrors.core import pages, urls
 from buildout_mirrors.failover.exchange import DEFAULT_STALL, Exchange, \
     recheck_in_background
 from buildout_mirrors.failover.routes import Routes
@@ -25,7 +25,10 @@ from buildout_mirrors.failover.mirror_book import MAX_FAILURES, MirrorBook, \
     NoMirrorLeft
 from buildout_mirrors.core.transport import FetchError
 from buildout_mirrors.failover.second_opinion import IntegrityError, \
-    SecondOpinion, disagree
+    SecondOpinion
+from buildout_mirrors.failover.verified import VerifiedFiles
+
+WARMING_RETRIES = 3  # slow 404s from a cache still loading
 
 __all__ = ["Failover", "FetchError", "IntegrityError", "NoMirrorLeft",
            "MAX_FAILURES"]
@@ -56,11 +59,11 @@ class Failover:
                                  allowed_hosts)
         self.routes = Routes(self.book, link_credentials)
         self.links = self.routes.links
-        self.conflicts = {}   # file name -> message
-        self._lock = threading.RLock()
         self._recheck_path = "/"  # the last page a mirror served
         self.opinion = SecondOpinion(self.book, lambda url, accept: self._get(
             url, accept, False), wait=timeout)
+        self.files = VerifiedFiles(self._get, self.opinion)
+        self.conflicts = self.files.conflicts  # file name -> message
 
     # The book's state, read by the session and the tests.
     dropped = property(lambda self: self.book.dropped)
@@ -116,19 +119,19 @@ class Failover:
                 errors.append("%s: %s" % (urls.redact(mirror), error))
                 continue
             if fetched.status == 404:
-                not_found = not_found or fetched
+                not_found = not_found or (fetched, mirror, self.book.clock()
+                                          - started > self.exchange.timeout)
                 continue
             if mirror != first and reasons:
                 self.book.took_over(first, mirror, reasons[0])
             if fetched.status == 200 and relative.count("/") == 2:
-                self._recheck_path = relative
-                self.opinion.ask(relative.strip("/"), mirror)
+                self._served_project(relative, mirror)
             return fetched
         if not_found is not None:
-            return not_found
+            return self._final_404(relative, accept, *not_found)
         if slow:  # every mirror that answered nothing was slow: wait
-            in_rotation = [one for one in slow if one not in self.dropped]
-            mirror = (in_rotation or slow)[0]
+            mirror = ([one for one in slow if one not in self.dropped]
+                      or slow)[0]
             try:
                 fetched = self._get(mirror + relative, accept, True)
             except FetchError as error:
@@ -143,20 +146,41 @@ class Failover:
         raise FetchError("no mirror could serve %s (%s)"
                          % (relative, "; ".join(errors)))
 
+    def _served_project(self, relative, mirror):
+        """A project page came: the next re-check asks for it, and another
+        mirror is asked for its opinion on the project's hashes."""
+        self._recheck_path = relative
+        self.opinion.ask(relative.strip("/"), mirror)
+
+    def _final_404(self, relative, accept, fetched, mirror, slow):
+        """A 404 that took longer than the timeout may come from a caching
+        proxy still loading its project list (a cold devpi): it is asked
+        again, patiently, while its 404s stay slow."""
+        for _ in range(WARMING_RETRIES if slow else 0):
+            started = self.book.clock()
+            try:
+                again = self._get(mirror + relative, accept, True)
+            except FetchError:
+                break
+            fetched.close()
+            fetched = again
+            if again.status != 404 or \
+                    self.book.clock() - started <= self.exchange.timeout:
+                break  # an answer, or a quick 404: the project is missing
+        return fetched
+
     def fetch_file(self, url):
         """*url*, else the file of the same name from the next mirror;
         every answer is checked against the hashes the pages gave."""
         name = pages.file_name(url)
-        with self._lock:
-            if name in self.conflicts:
-                raise IntegrityError(self.conflicts[name])
+        self.files.refuse_known_conflict(name)
         origin, project = self.book.on_host_of(url), pages.project_of(name)
         expected = pages.fragment_hashes(url)
         errors, reasons = [], []
         others = [mirror for mirror in self.book.order() if mirror != origin]
         if origin not in self.dropped:
             try:
-                return self._agreed(self._get_verified(
+                return self.files.agreed(self.files.get_verified(
                     url, expected, patient=not others), name, expected,
                     origin)
             except FetchError as error:
@@ -170,11 +194,12 @@ class Failover:
         for position, mirror in enumerate(others):
             patient = position == len(others) - 1
             try:
-                alternative = self._locate(mirror, project, name, expected,
-                                           patient)
+                alternative = self.files.locate(mirror, project, name,
+                                                expected, patient)
                 if alternative is None:
                     continue
-                fetched = self._get_verified(alternative, expected, patient)
+                fetched = self.files.get_verified(alternative, expected,
+                                                  patient)
             except FetchError as error:
                 self.book.failed(mirror, str(error), patient)
                 reasons.append(str(error))
@@ -182,53 +207,11 @@ class Failover:
                 continue
             self.book.took_over(origin or url.split("#")[0], mirror,
                        reasons[0] if reasons else "failed")
-            return self._agreed(fetched, name, expected, mirror)
+            return self.files.agreed(fetched, name, expected, mirror)
         if not self.book.order():
             raise self.none_left()
         raise FetchError("no mirror could serve %s (%s)"
                          % (name, "; ".join(errors) or "not listed"))
-
-    def _locate(self, mirror, project, name, expected, patient):
-        """The URL of file *name* on *mirror*'s page, after checking that
-        the page's hash agrees with what is expected."""
-        try:
-            parsed = index_client.read_project(
-                mirror, project, None, get=lambda url, accept: self._get(
-                    url, accept, patient))
-        except index_client.NotListed:
-            return None
-        if name not in parsed.files:
-            return None
-        alternative = parsed.files[name]
-        try:
-            disagree(name, alternative, expected, mirror)
-        except IntegrityError as error:
-            with self._lock:
-                self.conflicts[name] = str(error)
-            raise
-        return alternative
-
-    def _agreed(self, fetched, name, expected, served_by):
-        """*fetched*, once a second mirror's page agrees on its hash."""
-        try:
-            self.opinion.check(name, expected, served_by)
-        except IntegrityError as error:
-            fetched.close()
-            with self._lock:
-                self.conflicts[name] = str(error)
-            raise
-        return fetched
-
-    def _get_verified(self, url, expected, patient):
-        fetched = self._get(url, "*/*", patient)
-        try:
-            if fetched.status != 200:
-                raise FetchError("HTTP %d" % fetched.status)
-            index_client.check_hashes(fetched.body, expected)
-        except FetchError:
-            fetched.close()
-            raise
-        return fetched
 
     def recheck(self):
         """Re-check, in the background, each ejected mirror whose time is
@@ -237,8 +220,8 @@ class Failover:
             recheck_in_background(self.exchange, self.book, mirror,
                                   self._recheck_path)
 
-    def _get(self, url, accept, patient=False):
-        fetched = self.exchange.get(url, accept, patient)
+    def _get(self, url, accept, patient=False, files_elsewhere=False):
+        fetched = self.exchange.get(url, accept, patient, files_elsewhere)
         mirror = self.book.on_host_of(url)
         if mirror is not None:
             self.book.answered(mirror)
