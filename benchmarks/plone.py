@@ -130,7 +130,7 @@ def bench_plone(table, env, hanging, repeats, scratch):
     print("8. A Plone-sized fresh build (%s, %d distributions), %d rounds"
           % (REQUIREMENT, count, repeats))
     pinned = pins(served)
-    runs = {"plain": [], "outage": [], "midrun": []}
+    runs = {"plain": [], "outage": [], "midrun": [], "midhang": []}
     with servers.pypiserver(served, scratch / "plone.log") as mirror:
         port = int(mirror.rsplit(":", 1)[1].split("/")[0])
         plain_env = dict(env, PIP_INDEX_URL=mirror,
@@ -147,22 +147,31 @@ def bench_plone(table, env, hanging, repeats, scratch):
                          mirrors="%s %s" % (hanging, mirror))
             runs["outage"].append(build(directory, env))
 
-        def midrun():
-            # It stops listening after half of plain's fastest time (or,
-            # before plain ran, 60 s).
+        def dies_half_way(key, kill):
+            # It stops listening (refuses), or accepts every request and
+            # never answers (hangs), after half of plain's fastest time
+            # (or, before plain ran, 60 s).
             times = [seconds for seconds, _ in runs["plain"]]
             half = min(times) / 2 if times else 60
             with servers.LatencyProxy(("127.0.0.1", port), 0) as dying:
-                directory = scratch / "plone-midrun"
+                directory = scratch / ("plone-" + key)
                 write_config(directory, pinned, mirrors=(
                     "http://127.0.0.1:%d/simple %s" % (dying.port, mirror)))
-                timer = threading.Timer(half, dying.__exit__,
-                                        (None, None, None))
-                runs["midrun"].append(build(directory, env, timer.start))
+                timer = threading.Timer(half, kill, (dying,))
+                runs[key].append(build(directory, env, timer.start))
                 timer.cancel()
-        order = [plain, outage, midrun]
+
+        def midrun():
+            dies_half_way("midrun", lambda dying: dying.__exit__(
+                None, None, None))
+
+        def midhang():
+            dies_half_way("midhang", lambda dying: setattr(
+                dying, "hang", True))
+        order = [plain, outage, midrun, midhang]
         for round_ in range(repeats):  # each goes first once (warm caches)
-            for scenario in order[round_ % 3:] + order[:round_ % 3]:
+            shift = round_ % len(order)
+            for scenario in order[shift:] + order[:shift]:
                 scenario()
     plain = _summary(runs["plain"])
     table.add("Plone-sized fresh build, plain zc.buildout, healthy "
@@ -170,7 +179,8 @@ def bench_plone(table, env, hanging, repeats, scratch):
               % (repeats, plain[1]), plain[0])
     for key, what, target in (
             ("outage", "extension, first mirror hanging", 1.05),
-            ("midrun", "extension, chosen mirror dies half-way", 1.10)):
+            ("midrun", "extension, chosen mirror dies half-way", 1.10),
+            ("midhang", "extension, chosen mirror hangs half-way", 1.10)):
         fastest, median, rss = _summary(runs[key])
         table.add("Plone-sized fresh build, %s (fastest of %d, median "
                   "%.1f s)" % (what, repeats, median), fastest, plain[0],
@@ -181,7 +191,8 @@ def bench_plone(table, env, hanging, repeats, scratch):
                                 "more rounds (``--plone-rounds``)"))
     for key, what in (("plain", "plain zc.buildout"),
                       ("outage", "extension, first mirror hanging"),
-                      ("midrun", "extension, mirror dies half-way")):
+                      ("midrun", "extension, mirror dies half-way"),
+                      ("midhang", "extension, mirror hangs half-way")):
         rss = _summary(runs[key])[2]
         table.add("Plone-sized build, peak RSS of the tree, %s" % what,
                   round(rss), round(plain[2]) if key != "plain" else None,

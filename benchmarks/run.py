@@ -29,6 +29,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent / "tests"))
 
 import dists  # noqa: E402
+from faulty import FaultyMirror  # noqa: E402
 import isolation  # noqa: E402
 import plone  # noqa: E402
 from report import Spread, Table, missed_targets  # noqa: E402,F401
@@ -220,11 +221,28 @@ def bench_buildout(table, mirror, hanging, env, repeats, rerun_repeats, cap,
         return action
     # Interleaved, so that drift hits both alike; the fastest of N is the
     # robust figure on a noisy machine, the median is shown beside it.
+    hung = scratch / "hung"
+    hang_times, swallowed = [], []
+
+    def run_hung():
+        # The chosen mirror answers the probe and a few pages, then
+        # accepts every request and never answers.
+        with FaultyMirror(healthy, "hang-after", after=6) as dying:
+            fresh(hung)
+            (hung / "state.json").unlink(missing_ok=True)
+            write_config(hung, True, "%s %s" % (dying.url, healthy),
+                         state=str(hung / "state.json"))
+            started = time.perf_counter()
+            seconds, ok = buildout(hung, env, 600)
+            assert ok, "buildout failed in %s" % hung
+            swallowed.append(dying.hung)
+            return time.perf_counter() - started
     healthy_times, outage_times = [], []
     for _ in range(repeats):
         healthy_times.append(median_time(run_fresh(direct, plain_env,
                                                    False), 1))
         outage_times.append(median_time(run_fresh(outage, env, True), 1))
+        hang_times.append(run_hung())
     healthy_time = min(healthy_times)
     outage_time = min(outage_times)
     table.add("fresh build, plain zc.buildout, healthy index (baseline; "
@@ -240,6 +258,17 @@ def bench_buildout(table, mirror, hanging, env, repeats, rerun_repeats, cap,
                             lambda base: 1.05 * base,
                             "more rounds (``--fresh-rounds``)"))
 
+    table.add("fresh build, extension, chosen mirror hangs after 6 "
+              "requests (fastest of %d, median %.0f ms)" % (
+                  repeats, statistics.median(hang_times) * 1000),
+              min(hang_times), healthy_time, "<= 1.15 x",
+              min(hang_times) <= 1.15 * healthy_time,
+              spread=Spread(hang_times, healthy_times,
+                            lambda base: 1.15 * base,
+                            "more rounds (``--fresh-rounds``)"))
+    table.add("requests the hung mirror swallowed after it hung (most of "
+              "%d rounds)" % repeats, max(swallowed), None, "<= 4",
+              max(swallowed) <= 4, "requests")
     plain_outage = scratch / "plain-outage"
     write_config(plain_outage, False, index=hanging)
     seconds, ok = buildout(plain_outage, dict(

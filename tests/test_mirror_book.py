@@ -149,3 +149,18 @@ def test_the_policy_runs_in_milliseconds(clock):
             book.answered(mirror)
     assert time.perf_counter() - started < 2.0
     assert mirror_book.MAX_FAILURES == MAX_FAILURES
+
+
+def test_the_first_byte_limit_is_learned_from_a_mirrors_answers():
+    from buildout_mirrors.failover.latency import FLOOR, SAMPLES, Latencies
+    latencies = Latencies()
+    assert latencies.first_byte(A, 2.0) == 2.0  # nothing learned yet
+    for _ in range(SAMPLES):
+        latencies.record(A, 0.005)
+    assert latencies.first_byte(A, 2.0) == FLOOR  # a fast, local mirror
+    for _ in range(SAMPLES):
+        latencies.record(B, 0.1)
+    assert 0.9 < latencies.first_byte(B, 2.0) <= 1.0  # ten times 100 ms
+    for _ in range(50):
+        latencies.record(B, 5.0)
+    assert latencies.first_byte(B, 2.0) == 2.0  # never past the timeout

@@ -134,10 +134,12 @@ class Extension:
                   selection.find_links, RunGuard(
                       selector.state, settings.candidates),
                   silent=[result.url for result in selection.results
-                          if not result.answered])
+                          if not result.answered],
+                  answer_times={result.url: result.elapsed
+                                for result in selection.results if result.ok})
 
     def _use(self, settings, selector, chosen, backups, find_links,
-             guard=None, silent=(), dead=()):
+             guard=None, silent=(), dead=(), answer_times=None):
         """Switch buildout and pip to *chosen*, with failover to
         *backups* for every page and file of the run.  A local directory
         (the wheelhouse) is read directly: when it is chosen, there is
@@ -148,6 +150,8 @@ class Extension:
                 [chosen] + list(backups), settings, selector.state,
                 getattr(self.buildout, "_allow_hosts", ()), silent=silent,
                 dead=dead, link_credentials=find_links)
+            for url, seconds in (answer_times or {}).items():
+                session.failover.latencies.record(url, seconds)
             # Like the index: buildout stores find-links in every part
             # (.installed.cfg) and pip passes them on command lines; the
             # handler and pip's netrc add the credentials back.

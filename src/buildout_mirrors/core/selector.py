@@ -194,8 +194,9 @@ class MirrorSelector:
             unanswered = dict(reason="timed out after %.1f s"
                               % self.settings.timeout, slow=True)
         else:  # the policy was satisfied first: not a verdict on the mirror
-            unanswered = dict(reason="no answer within %d ms, not waited for"
-                              % (elapsed * 1000), answered=False)
+            unanswered = dict(reason="not waited for: another mirror "
+                              "answered first (none from this one within "
+                              "%d ms)" % (elapsed * 1000), answered=False)
         index_results += [ProbeResult(url, False, elapsed, **unanswered)
                           for url in index_urls if url not in answered]
         link_results += [ProbeResult(url, False, elapsed, **unanswered)

@@ -23,21 +23,24 @@ class Exchange:
         self.context = transport.LazyContext(verify)
         self.allowed_hosts = tuple(allowed_hosts)
 
-    def limits(self, patient):
+    def limits(self, patient, first_byte=None):
         """Impatient while another mirror could serve: the first byte
-        within the selection timeout, and a rate floor after the stall
-        limit.  Patient for the last one: what zc.buildout itself waits."""
+        within *first_byte* (learned) or the selection timeout, and a rate
+        floor after the stall limit.  Patient for the last one: what
+        zc.buildout itself waits."""
         if patient:
             return transport.Limits(first_byte=self.stall, stall=self.stall)
-        return transport.Limits(first_byte=self.timeout, stall=self.stall,
-                                floor=MIN_BYTES_PER_SECOND)
+        return transport.Limits(first_byte=first_byte or self.timeout,
+                                stall=self.stall, floor=MIN_BYTES_PER_SECOND)
 
-    def get(self, url, accept, patient=False, files_elsewhere=False):
+    def get(self, url, accept, patient=False, files_elsewhere=False,
+            first_byte=None):
         """GET *url* within bounds; follow redirects only to candidate or
         allowed hosts (with *files_elsewhere*, to any https host: a file
         whose hash is known); 5xx is a failure."""
         fetched = transport.get(url.split("#", 1)[0], accept,
-                                self.limits(patient), self.context,
+                                self.limits(patient, first_byte),
+                                self.context,
                                 headers=_netrc_header(url),
                                 redirect_ok=self._file_redirect_ok
                                 if files_elsewhere else self._redirect_ok)

@@ -20,6 +20,7 @@ import time
 from buildout_mirrors.core import pages, urls
 from buildout_mirrors.failover.exchange import DEFAULT_STALL, Exchange, \
     recheck_in_background
+from buildout_mirrors.failover.latency import Latencies
 from buildout_mirrors.failover.routes import Routes
 from buildout_mirrors.failover.mirror_book import MAX_FAILURES, MirrorBook, \
     NoMirrorLeft
@@ -57,6 +58,7 @@ class Failover:
         self.candidates = self.book.candidates
         self.exchange = Exchange(self.candidates, timeout, stall, verify,
                                  allowed_hosts)
+        self.latencies = Latencies()
         self.routes = Routes(self.book, link_credentials)
         self.links = self.routes.links
         self._recheck_path = "/"  # the last page a mirror served
@@ -221,8 +223,14 @@ class Failover:
                                   self._recheck_path)
 
     def _get(self, url, accept, patient=False, files_elsewhere=False):
-        fetched = self.exchange.get(url, accept, patient, files_elsewhere)
         mirror = self.book.on_host_of(url)
+        started = time.monotonic()
+        fetched = self.exchange.get(
+            url, accept, patient, files_elsewhere, first_byte=None
+            if mirror is None else self.latencies.first_byte(
+                mirror, self.exchange.timeout))
         if mirror is not None:
             self.book.answered(mirror)
+            if accept != "*/*":  # pages: small, their time is the wait
+                self.latencies.record(mirror, time.monotonic() - started)
         return fetched

@@ -44,7 +44,9 @@ class SecondOpinion:
     def ask(self, project, first):
         """Read *project*'s page from a live mirror other than *first*, in
         the background (once a run)."""
-        others = [mirror for mirror in self.book.order() if mirror != first]
+        # Not one silent since the probe: a file would wait for it.
+        others = [mirror for mirror in self.book.order()
+                  if mirror != first and mirror not in self.book.silent]
         key = pages.normalize_project(project)
         with self._lock:
             if not others or key in self._opinions:
