@@ -436,3 +436,42 @@ def extends_host(directory, text=None):
     finally:
         server.shutdown()
         server.server_close()
+
+
+class Answering:
+    """A small HTTP server on 127.0.0.1 whose answers a function gives:
+    ``with Answering(answer) as server: server.url`` (``/simple``).
+    *answer(path)* returns (status, {header: value}, body); header names
+    are sent as given (lower case, if a test wants a gateway's).
+    ``requests`` records each path asked."""
+
+    def __init__(self, answer):
+        import http.server
+        self.requests = []
+        owner = self
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def do_GET(self):
+                owner.requests.append(self.path)
+                status, headers, body = answer(self.path)
+                self.send_response(status)
+                for name, value in headers.items():
+                    self.send_header(name, value)
+                self.send_header("content-length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+            def log_message(self, *args):
+                pass
+
+        self._server = http.server.ThreadingHTTPServer((HOST, 0), Handler)
+        self.url = "http://%s:%d/simple" % (HOST, self._server.server_port)
+
+    def __enter__(self):
+        threading.Thread(target=self._server.serve_forever, daemon=True,
+                         kwargs={"poll_interval": 0.05}).start()
+        return self
+
+    def __exit__(self, *exc):
+        self._server.shutdown()
+        self._server.server_close()

@@ -4,14 +4,13 @@ names in lower case, files whose hashes may lie.  Each test here kills a
 mutant that the rest of the suite let live (issue 24)."""
 
 import hashlib
-import http.server
 import json
-import threading
 import time
 import urllib.request
 
 import pytest
 
+import servers
 from buildout_mirrors.bootstrapping import environment
 from buildout_mirrors.bootstrapping.console import BootstrapError
 from buildout_mirrors.core import pages, transport, urls
@@ -23,53 +22,28 @@ WHEEL = b"not really a wheel, but bytes with a hash"
 WHEEL_NAME = "six-1.16.0-py2.py3-none-any.whl"
 
 
-class JsonIndex:
+class JsonIndex(servers.Answering):
     """``/simple/six/`` as PEP 691 JSON, sent with ``content-type`` in
     lower case; ``/files/<name>`` serves WHEEL.  *listed_hash* is what the
     page claims; ``requests`` records every path asked."""
 
     def __init__(self, listed_hash=None):
-        self.listed_hash = listed_hash or hashlib.sha256(WHEEL).hexdigest()
-        self.requests = []
-        owner = self
+        listed_hash = listed_hash or hashlib.sha256(WHEEL).hexdigest()
 
-        class Handler(http.server.BaseHTTPRequestHandler):
-            def do_GET(self):
-                owner.requests.append(self.path)
-                if self.path.startswith("/simple/six/"):
-                    body = json.dumps({
-                        "meta": {"api-version": "1.0"}, "name": "six",
-                        "files": [{"filename": WHEEL_NAME,
-                                   "url": "/files/" + WHEEL_NAME,
-                                   "hashes": {"sha256": owner.listed_hash}}]
-                    }).encode()
-                    kind = pages.JSON_CONTENT_TYPE
-                elif self.path == "/files/" + WHEEL_NAME:
-                    body, kind = WHEEL, "application/octet-stream"
-                else:
-                    self.send_error(404)
-                    return
-                self.send_response(200)
-                self.send_header("content-type", kind)  # lower case
-                self.send_header("content-length", str(len(body)))
-                self.end_headers()
-                self.wfile.write(body)
-
-            def log_message(self, *args):
-                pass
-
-        self._server = http.server.ThreadingHTTPServer(("127.0.0.1", 0),
-                                                       Handler)
-        self.url = "http://127.0.0.1:%d/simple" % self._server.server_port
-
-    def __enter__(self):
-        threading.Thread(target=self._server.serve_forever, daemon=True,
-                         kwargs={"poll_interval": 0.05}).start()
-        return self
-
-    def __exit__(self, *exc):
-        self._server.shutdown()
-        self._server.server_close()
+        def answer(path):
+            if path.startswith("/simple/six/"):
+                return 200, {"content-type": pages.JSON_CONTENT_TYPE}, \
+                    json.dumps({"meta": {"api-version": "1.0"},
+                                "name": "six",
+                                "files": [{"filename": WHEEL_NAME,
+                                           "url": "/files/" + WHEEL_NAME,
+                                           "hashes": {"sha256": listed_hash}}]
+                                }).encode()
+            if path == "/files/" + WHEEL_NAME:
+                return 200, {"content-type": "application/octet-stream"}, \
+                    WHEEL
+            return 404, {}, b""
+        super().__init__(answer)
 
 
 @pytest.fixture(autouse=True)
