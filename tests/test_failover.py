@@ -94,7 +94,8 @@ def test_a_tampering_mirror_is_caught_while_an_honest_one_is_live(
     hash and serves that wheel: its own checks pass.  The honest mirror's
     page, read in the background, disagrees (issue 20)."""
     with FaultyMirror(pypi_mirror.url, "altered-pages") as tampering:
-        failover = Failover([tampering.url, pypi_mirror.url], timeout=2.0)
+        failover = Failover([tampering.url, pypi_mirror.url], timeout=2.0,
+                            answered=[pypi_mirror.url])
         link = wheel_link(failover, tampering.url)
         with pytest.raises(IntegrityError, match="different sha256 hashes"):
             failover.fetch_file(link)
@@ -102,8 +103,18 @@ def test_a_tampering_mirror_is_caught_while_an_honest_one_is_live(
             failover.fetch_file(link)
 
 
+def test_a_backup_not_known_to_answer_gives_no_opinion(pypi_mirror):
+    """A file never waits on a backup that may hang: only mirrors that
+    answered (here, at the probe, or by the state) are asked."""
+    with servers.FaultServer("hang") as hanging:
+        failover = Failover([pypi_mirror.url, hanging.url], timeout=2.0)
+        failover.fetch_file(wheel_link(failover, pypi_mirror.url))
+        assert hanging.connections == 0
+
+
 def test_honest_mirrors_agree_and_the_file_comes(pypi_mirror, devpi_mirror):
-    failover = Failover([devpi_mirror.url, pypi_mirror.url], timeout=2.0)
+    failover = Failover([devpi_mirror.url, pypi_mirror.url], timeout=2.0,
+                        answered=[pypi_mirror.url])
     fetched = failover.fetch_file(wheel_link(failover, devpi_mirror.url))
     assert fetched.status == 200 and len(fetched.read_all()) > 1000
 

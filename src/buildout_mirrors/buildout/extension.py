@@ -136,10 +136,12 @@ class Extension:
                   silent=[result.url for result in selection.results
                           if not result.answered],
                   answer_times={result.url: result.elapsed
-                                for result in selection.results if result.ok})
+                                for result in selection.results if result.ok},
+                  answered=selection.answered)
 
     def _use(self, settings, selector, chosen, backups, find_links,
-             guard=None, silent=(), dead=(), answer_times=None):
+             guard=None, silent=(), dead=(), answer_times=None,
+             answered=()):
         """Switch buildout and pip to *chosen*, with failover to
         *backups* for every page and file of the run.  A local directory
         (the wheelhouse) is read directly: when it is chosen, there is
@@ -149,7 +151,7 @@ class Extension:
             session = FailoverSession(
                 [chosen] + list(backups), settings, selector.state,
                 getattr(self.buildout, "_allow_hosts", ()), silent=silent,
-                dead=dead, link_credentials=find_links)
+                dead=dead, link_credentials=find_links, answered=answered)
             for url, seconds in (answer_times or {}).items():
                 session.failover.latencies.record(url, seconds)
             # Like the index: buildout stores find-links in every part

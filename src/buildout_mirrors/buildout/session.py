@@ -20,13 +20,13 @@ logger = logging.getLogger("buildout_mirrors")
 class FailoverSession:
 
     def __init__(self, candidates, settings, store, allowed_hosts=(),
-                 silent=(), dead=(), link_credentials=()):
+                 silent=(), dead=(), link_credentials=(), answered=()):
         self.store = store
         self.failover = Failover(
             candidates, timeout=settings.timeout, verify=settings.verify,
             allowed_hosts=allowed_hosts, on_takeover=self._took_over,
             on_drop=self._dropped, stall=settings.stall, silent=silent,
-            link_credentials=link_credentials)
+            link_credentials=link_credentials, answered=answered)
         self.failover.book.on_back = self._back
         # Candidates the selection found dead (refused, errors): not asked
         # again in this run, but named when nothing is left.

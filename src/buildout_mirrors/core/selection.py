@@ -19,6 +19,7 @@ class Selection:
     from_state: bool = False     # reused from the state file, not probed
     elapsed: float = 0.0
     backups: tuple = ()          # where to fail over to, best first
+    answered: tuple = ()         # backups known to answer (probe or state)
 
     def result_for(self, url):
         for result in self.results:

@@ -93,11 +93,13 @@ class MirrorSelector:
         if sticky and recall and not dead_recently(sticky) and \
                 not choice.get("suspect") and \
                 now - choice.get("at", 0) < self.settings.ttl:
+            backups = tuple(url for url in candidates
+                            if url != sticky and not dead_recently(url))
             return Selection(
                 sticky, find_links=links, from_state=True,
-                elapsed=time.monotonic() - started,
-                backups=tuple(url for url in candidates
-                              if url != sticky and not dead_recently(url)))
+                elapsed=time.monotonic() - started, backups=backups,
+                answered=tuple(url for url in backups if (records.record_of(
+                    stored, url) or {}).get("ok")))
         skipped = tuple((url, "dead at the last check, %d s ago" % (
             now - records.record_of(stored, url)["checked"]))
             for url in candidates if dead_recently(url))
@@ -122,7 +124,8 @@ class MirrorSelector:
             tuple(link for link in links if link not in dead_urls),
             dead_links, skipped, False, time.monotonic() - started,
             backups=tuple(result.url for result in ranked[1:]) + tuple(
-                result.url for result in results if not result.answered))
+                result.url for result in results if not result.answered),
+            answered=tuple(result.url for result in ranked[1:]))
 
         def record(stored):
             answers = records.record_probes(

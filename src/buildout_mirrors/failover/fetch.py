@@ -38,7 +38,8 @@ __all__ = ["Failover", "FetchError", "IntegrityError", "NoMirrorLeft",
 class Failover:
     """``Failover(candidates, timeout=2.0, stall=15.0, verify=True,
     allowed_hosts=(), on_takeover=None, on_drop=None, silent=(),
-    clock=time.monotonic)``.
+    clock=time.monotonic, link_credentials=(), answered=())``.  *answered*
+    are candidates known to answer (at the probe, or by the state).
 
     *candidates* are index URLs, the chosen one first.  ``fetch(url)``
     returns a :class:`~buildout_mirrors.core.transport.Response` or raises
@@ -52,12 +53,13 @@ class Failover:
     def __init__(self, candidates, timeout=2.0, verify=True,
                  allowed_hosts=(), on_takeover=None, on_drop=None,
                  stall=DEFAULT_STALL, silent=(), clock=time.monotonic,
-                 link_credentials=()):
+                 link_credentials=(), answered=()):
         self.book = MirrorBook(candidates, silent, on_takeover, on_drop,
                                clock=clock)
         self.candidates = self.book.candidates
         self.exchange = Exchange(self.candidates, timeout, stall, verify,
                                  allowed_hosts)
+        self.book.known_live.update(answered)  # may give second opinions
         self.latencies = Latencies()
         self.routes = Routes(self.book, link_credentials)
         self.links = self.routes.links

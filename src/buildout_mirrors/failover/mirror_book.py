@@ -64,6 +64,7 @@ class MirrorBook:
         self.clock = clock
         self.health = {mirror: _Health() for mirror in self.candidates}
         self.reasons = {}     # mirror -> its last failure
+        self.known_live = set()  # answered: here, at the probe or before
         self.dead = set()     # found dead by the selection: never asked
         self._told = set()
         self._lock = threading.RLock()
@@ -194,6 +195,7 @@ class MirrorBook:
         """*mirror* answered a request or a re-check: back in rotation."""
         with self._lock:
             self.silent.discard(mirror)
+            self.known_live.add(mirror)
             health = self.health.get(mirror)
             back = health is not None and mirror not in self.dead and \
                 health.ejected_until is not None

@@ -44,9 +44,9 @@ class SecondOpinion:
     def ask(self, project, first):
         """Read *project*'s page from a live mirror other than *first*, in
         the background (once a run)."""
-        # Not one silent since the probe: a file would wait for it.
+        # Only one known to answer: a file would wait for a hanging one.
         others = [mirror for mirror in self.book.order()
-                  if mirror != first and mirror not in self.book.silent]
+                  if mirror != first and mirror in self.book.known_live]
         key = pages.normalize_project(project)
         with self._lock:
             if not others or key in self._opinions:
