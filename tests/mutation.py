@@ -137,7 +137,9 @@ MUTANTS = [
            'return target.startswith("https://") or \\\n',
            "return False or \\\n",
            "tests/test_failover.py::test_a_file_with_a_known_hash_follows_a"
-           "_redirect_to_another_https_host"),
+           "_redirect_to_another_https_host "
+           "tests/test_e2e_caching_proxies.py::test_a_cold_proxpi_as_the_only"
+           "_mirror"),
     Mutant("a bandersnatch tree judged live", "core/probe.py",
            "        if page.files and not any(", "        if False and not any(",
            "tests/test_e2e_faults.py::test_a_bandersnatch_tree_is_refused_at"

@@ -119,6 +119,50 @@ def devpi_server(serverdir, packages, log_path):
 DEVPI_PASSWORD = "test-root-password"
 
 
+@contextlib.contextmanager
+def devpi_cold_mirror(serverdir, upstream, log_path):
+    """devpi-server with one mirror index, ``root/cold``, of *upstream*
+    (a simple index URL), nothing cached yet: a company's devpi
+    root/pypi on its first day.  Yields its simple URL."""
+    subprocess.run([tool("devpi-init"), "--serverdir", str(serverdir),
+                    "--no-root-pypi", "--root-passwd", DEVPI_PASSWORD],
+                   check=True, capture_output=True)
+    process, port = _start_devpi(serverdir, log_path)
+    root = "http://%s:%d" % (HOST, port)
+    try:
+        session = _login(root)
+        session.put(root + "/root/cold", json={
+            "type": "mirror", "mirror_url": upstream.rstrip("/") + "/",
+            "mirror_cache_expiry": 1800}).raise_for_status()
+        session.close()
+        yield root + "/root/cold/+simple"
+    finally:
+        stop(process)
+
+
+@contextlib.contextmanager
+def proxpi(upstream, ca_file, log_path):
+    """proxpi (from PyPI) in front of *upstream*, trusting *ca_file*, cold:
+    a file it cannot fetch within its download timeout (0.9 s) is
+    redirected to the upstream's URL.  Yields its simple URL."""
+    env = dict(os.environ, PROXPI_INDEX_URL=upstream.rstrip("/") + "/",
+               REQUESTS_CA_BUNDLE=str(ca_file), NO_PROXY="127.0.0.1,localhost",
+               no_proxy="127.0.0.1,localhost")
+    for name in ("HTTP_PROXY", "HTTPS_PROXY", "http_proxy", "https_proxy"):
+        env.pop(name, None)
+    with open(log_path, "ab") as log:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "flask", "--app", "proxpi.server", "run",
+             "--host", HOST, "--port", "0", "--no-reload", "--with-threads"],
+            stdout=log, stderr=subprocess.STDOUT, env=env)
+    try:
+        port = listening_port(process)
+        wait_for("http://%s:%d/health" % (HOST, port), process)
+        yield "http://%s:%d/index" % (HOST, port)
+    finally:
+        stop(process)
+
+
 def _start_devpi(serverdir, log_path, *options):
     """(process, port) of a devpi-server on a port the kernel picked."""
     with open(log_path, "ab") as log:
@@ -135,9 +179,8 @@ def _start_devpi(serverdir, log_path, *options):
     return process, port
 
 
-def _dev_index(root, packages):
-    """Log in as root, make ``root/dev`` and upload *packages*; return the
-    logged-in session (for more uploads)."""
+def _login(root):
+    """A requests session logged in as devpi's root."""
     session = requests.Session()
     session.trust_env = False
     session.headers["Accept"] = "application/json"
@@ -147,6 +190,13 @@ def _dev_index(root, packages):
     token = login.json()["result"]["password"]
     session.headers["X-Devpi-Auth"] = base64.b64encode(
         ("root:%s" % token).encode()).decode()
+    return session
+
+
+def _dev_index(root, packages):
+    """Log in as root, make ``root/dev`` and upload *packages*; return the
+    logged-in session (for more uploads)."""
+    session = _login(root)
     session.put(root + "/root/dev", json={
         "type": "stage", "bases": [], "volatile": True}).raise_for_status()
     for name in sorted(os.listdir(packages)):
@@ -475,3 +525,46 @@ class Answering:
     def __exit__(self, *exc):
         self._server.shutdown()
         self._server.server_close()
+
+
+class SlowUpstream(InBackground):
+    """*upstream* (a pypiserver's root URL) as a far, busy PyPI: over
+    https with *ssl_context*, *delay* seconds before each answer, its own
+    redirects kept on https.  ``url`` is its simple index."""
+
+    def __init__(self, upstream, delay, ssl_context):
+        import http.server
+        self._stop = threading.Event()
+        owner = self
+        session = requests.Session()
+        session.trust_env = False
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def do_GET(self):
+                if owner._stop.wait(delay):
+                    return
+                answer = session.get(
+                    upstream + self.path, allow_redirects=False, headers={
+                        "Host": self.headers.get("Host", ""),
+                        "Accept": self.headers.get("Accept", "*/*")})
+                self.send_response(answer.status_code)
+                if "Content-Type" in answer.headers:
+                    self.send_header("Content-Type",
+                                     answer.headers["Content-Type"])
+                if "Location" in answer.headers:  # its own, over https
+                    self.send_header("Location", answer.headers[
+                        "Location"].replace("http://", "https://", 1))
+                self.send_header("Content-Length", str(len(answer.content)))
+                self.end_headers()
+                self.wfile.write(answer.content)
+
+            def log_message(self, *args):
+                pass
+
+        self._server = http.server.ThreadingHTTPServer((HOST, 0), Handler)
+        self._server.daemon_threads = True
+        self._server.socket = ssl_context.wrap_socket(self._server.socket,
+                                                      server_side=True)
+        self.url = "https://localhost:%d/simple" % self._server.server_port
