@@ -247,3 +247,27 @@ eggs = %s
     assert code == 0, output
     assert "Using mirror %s (" % pypi_mirror.url in output
     assert "healthy at the last check" not in output
+
+
+def test_a_typod_option_stops_the_run_with_a_suggestion(buildout_dir,
+                                                        isolated_env):
+    """``mirror =`` for ``mirrors =`` used to fall back silently to the
+    built-in public list, exit 0.  Now bin/buildout and bootstrap.py stop
+    before anything is probed (no server listens here: a probe would
+    fail differently), with one line that names the right option."""
+    write_buildout(buildout_dir, """
+[buildout]
+extensions = buildout_mirrors
+mirror = https://company.example/simple
+parts =
+""")
+    shutil.copy(CHECKOUT / "bootstrap.py", buildout_dir / "bootstrap.py")
+    for command in (buildout_command(), [sys.executable, "bootstrap.py"]):
+        started = time.monotonic()
+        code, output = run(command, isolated_env, buildout_dir, timeout=30,
+                           promise="a typo'd option stops the run at once")
+        assert code != 0, output
+        assert "mirror: unknown option; did you mean mirrors?" in output, \
+            output
+        assert "Traceback" not in output
+        assert time.monotonic() - started < 15, output

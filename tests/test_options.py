@@ -175,3 +175,23 @@ def test_user_cache_dir_follows_xdg(monkeypatch, tmp_path):
     monkeypatch.setenv("HOME", str(tmp_path / "home"))
     assert paths.user_cache_dir("x") == str(tmp_path / "home" / ".cache"
                                               / "x")
+
+
+@pytest.mark.parametrize("name, suggestion", [
+    ("mirror", "mirrors"), ("mirror-timeout", "mirrors-timeout"),
+    ("mirrors_timeout", "mirrors-timeout"), ("mirrors-timout",
+                                             "mirrors-timeout"),
+    ("Mirrors", "mirrors"), ("mirrors_stall_limit", "mirrors-stall-limit")])
+def test_an_option_that_looks_like_ours_stops_with_a_suggestion(name,
+                                                                 suggestion):
+    with pytest.raises(ConfigError) as error:
+        options.raw_options({name: "https://m.example/simple",
+                             "parts": "", "newest": "false"})
+    assert str(error.value) == "[buildout] %s: unknown option; did you " \
+        "mean %s?" % (name, suggestion)
+
+
+def test_buildouts_own_options_pass():
+    options.raw_options({name: "x" for name in (
+        "parts", "extensions", "index", "find-links", "allow-hosts",
+        "versions", "newest", "eggs-directory", "mirrors", "mirrors-ttl")})

@@ -51,10 +51,10 @@ def settings_for(buildout, overrides=None):
     """Validated settings from ``[buildout]`` (and a part's *overrides*),
     or a ``zc.buildout.UserError`` that names the option to fix."""
     section = buildout["buildout"]
-    raw = mirror_options.raw_options(section)
-    raw.update({name: value for name, value in (overrides or {}).items()
-                if name in mirror_options.OPTION_NAMES and value})
     try:
+        raw = mirror_options.raw_options(section)
+        raw.update({name: value for name, value in (overrides or {}).items()
+                    if name in mirror_options.OPTION_NAMES and value})
         return mirror_options.parse(raw, base_directory=section["directory"],
                                     plugins=plugins)
     except ConfigError as error:
