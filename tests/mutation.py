@@ -121,7 +121,7 @@ MUTANTS = [
            "find_links]\n", "",
            "tests/test_e2e_real_networks.py::test_find_links_credentials_stay"
            "_in_files_and_headers"),
-    Mutant("no second opinion on a file's hash", "failover/fetch.py",
+    Mutant("no second opinion on a file's hash", "failover/verified.py",
            "            self.opinion.check(name, expected, served_by)\n",
            "            pass\n",
            "tests/test_failover.py::test_a_tampering_mirror_is_caught_while_an"
@@ -144,6 +144,22 @@ MUTANTS = [
            "        if page.files and not any(", "        if False and not any(",
            "tests/test_e2e_faults.py::test_a_bandersnatch_tree_is_refused_at"
            "_the_probe_with_its_reason"),
+    Mutant("a second opinion asked of a mirror not known to answer",
+           "failover/second_opinion.py",
+           "if mirror != first and mirror in self.book.known_live]",
+           "if mirror != first]",
+           "tests/test_failover.py::test_a_backup_not_known_to_answer_gives"
+           "_no_opinion"),
+    Mutant("the first-byte limit never learned", "failover/latency.py",
+           "return min(timeout, max(FLOOR, FACTOR * self._average[mirror]))",
+           "return timeout",
+           "tests/test_mirror_book.py::test_the_first_byte_limit_is_learned"
+           "_from_a_mirrors_answers"),
+    Mutant("a typo'd option passes silently", "core/options.py",
+           "    check_names(section.keys())\n", "",
+           "tests/test_options.py::test_an_option_that_looks_like_ours_stops"
+           "_with_a_suggestion tests/test_e2e_operators.py::test_a_typod"
+           "_option_stops_the_run_with_a_suggestion"),
     Mutant("the quadratic anchor regex of 1.0", "core/pages.py",
            '        label_end = text.find("<", end + 1)',
            '        label_end = text.find("</a>", end + 1)\n'
