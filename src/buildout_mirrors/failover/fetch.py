@@ -91,7 +91,6 @@ class Failover:
         return self.book.none_left()
 
     def fetch(self, url, accept="text/html"):
-        self.recheck()
         mirror = self.owner(url)
         plain = urls.without_auth(url.split("#", 1)[0])
         if mirror is not None and not pages.DIST_SUFFIXES_RE.search(plain):
@@ -225,6 +224,7 @@ class Failover:
                                   self._recheck_path)
 
     def _get(self, url, accept, patient=False, files_elsewhere=False):
+        self.recheck()  # on every request, buildout's and pip's
         mirror = self.book.on_host_of(url)
         started = time.monotonic()
         fetched = self.exchange.get(
