@@ -142,3 +142,21 @@ def test_a_tampered_file_fails_over_on_the_pip_path(pypi_mirror, proxy_for):
     import hashlib
     assert status == 200
     assert hashlib.sha256(body).hexdigest() == link.split("#sha256=")[1]
+
+
+def test_a_link_that_is_no_url_is_dropped_and_the_page_still_served(
+        proxy_for):
+    """``href="http://[x/..."`` used to raise in the proxy's thread: a
+    traceback for each of pip's retries, and a failed build."""
+    import servers
+    page = (b'<a href="http://[x/y-1.0.tar.gz">y-1.0.tar.gz</a>\n'
+            b'<a href="/files/y-2.0.tar.gz#sha256=' + b"a" * 64 +
+            b'">y-2.0.tar.gz</a>')
+    with servers.Answering(lambda path: (200, {"Content-Type": "text/html"},
+                                         page)) as index:
+        proxy = proxy_for([index.url])
+        status, body = get(proxy.url + "/y/", proxy=proxy)
+    assert status == 200
+    assert b'href=""' in body
+    assert [link for link in file_links(body)
+            if link.startswith(proxy.root + "/file/")]

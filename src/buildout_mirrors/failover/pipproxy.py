@@ -183,10 +183,13 @@ class PipProxy:
             return self._numbers[url]
 
     def _proxied(self, url, base):
-        absolute = urllib.parse.urljoin(base, html.unescape(url))
-        plain, _, fragment = absolute.partition("#")
-        name = urllib.parse.unquote(
-            urllib.parse.urlsplit(plain).path.rsplit("/", 1)[-1])
+        try:
+            absolute = urllib.parse.urljoin(base, html.unescape(url))
+            plain, _, fragment = absolute.partition("#")
+            name = urllib.parse.unquote(
+                urllib.parse.urlsplit(plain).path.rsplit("/", 1)[-1])
+        except ValueError:  # href="http://[x/...": no URL, not passed on
+            return ""
         if not pages.is_safe_file_name(name):
             return url
         # The file name stays the last path segment: pip reads it there.

@@ -27,10 +27,14 @@ class Routes:
         on the origin of a find-links with credentials."""
         if not url.startswith(("http://", "https://")):
             return False
-        return self.book.owner(url) is not None or \
-            pages.DIST_SUFFIXES_RE.search(
-                urllib.parse.urlsplit(url).path) is not None or any(
-                urls.origin(url) == urls.origin(link) for link in self.links)
+        try:
+            return self.book.owner(url) is not None or \
+                pages.DIST_SUFFIXES_RE.search(
+                    urllib.parse.urlsplit(url).path) is not None or any(
+                    urls.origin(url) == urls.origin(link)
+                    for link in self.links)
+        except ValueError:  # no URL (http://[x/...): urllib's own error
+            return False
 
     def with_auth(self, url):
         """*url* with the credentials of the candidate (or find-links) of
