@@ -100,20 +100,26 @@ def pypiserver(packages, log_path):
 
 
 @contextlib.contextmanager
-def devpi_server(serverdir, packages, log_path):
-    """devpi-server with no PyPI mirror (``--no-root-pypi``) and one index,
-    ``root/dev``, with no bases, holding *packages*; yields its simple URL."""
+def _fresh_devpi(serverdir, log_path):
+    """A new devpi-server with no PyPI mirror (``--no-root-pypi``);
+    yields its root URL, stops it after."""
     subprocess.run([tool("devpi-init"), "--serverdir", str(serverdir),
                     "--no-root-pypi", "--root-passwd", DEVPI_PASSWORD],
                    check=True, capture_output=True)
     process, port = _start_devpi(serverdir, log_path)
-    root = "http://%s:%d" % (HOST, port)
     try:
-        session = _dev_index(root, packages)
-        session.close()
-        yield root + "/root/dev/+simple"
+        yield "http://%s:%d" % (HOST, port)
     finally:
         stop(process)
+
+
+@contextlib.contextmanager
+def devpi_server(serverdir, packages, log_path):
+    """devpi-server with one index, ``root/dev``, with no bases, holding
+    *packages*; yields its simple URL."""
+    with _fresh_devpi(serverdir, log_path) as root:
+        _dev_index(root, packages).close()
+        yield root + "/root/dev/+simple"
 
 
 DEVPI_PASSWORD = "test-root-password"
@@ -124,20 +130,13 @@ def devpi_cold_mirror(serverdir, upstream, log_path):
     """devpi-server with one mirror index, ``root/cold``, of *upstream*
     (a simple index URL), nothing cached yet: a company's devpi
     root/pypi on its first day.  Yields its simple URL."""
-    subprocess.run([tool("devpi-init"), "--serverdir", str(serverdir),
-                    "--no-root-pypi", "--root-passwd", DEVPI_PASSWORD],
-                   check=True, capture_output=True)
-    process, port = _start_devpi(serverdir, log_path)
-    root = "http://%s:%d" % (HOST, port)
-    try:
+    with _fresh_devpi(serverdir, log_path) as root:
         session = _login(root)
         session.put(root + "/root/cold", json={
             "type": "mirror", "mirror_url": upstream.rstrip("/") + "/",
             "mirror_cache_expiry": 1800}).raise_for_status()
         session.close()
         yield root + "/root/cold/+simple"
-    finally:
-        stop(process)
 
 
 @contextlib.contextmanager
@@ -488,7 +487,7 @@ def extends_host(directory, text=None):
         server.server_close()
 
 
-class Answering:
+class Answering(InBackground):
     """A small HTTP server on 127.0.0.1 whose answers a function gives:
     ``with Answering(answer) as server: server.url`` (``/simple``).
     *answer(path)* returns (status, {header: value}, body); header names
@@ -514,17 +513,9 @@ class Answering:
             def log_message(self, *args):
                 pass
 
+        self._stop = threading.Event()
         self._server = http.server.ThreadingHTTPServer((HOST, 0), Handler)
         self.url = "http://%s:%d/simple" % (HOST, self._server.server_port)
-
-    def __enter__(self):
-        threading.Thread(target=self._server.serve_forever, daemon=True,
-                         kwargs={"poll_interval": 0.05}).start()
-        return self
-
-    def __exit__(self, *exc):
-        self._server.shutdown()
-        self._server.server_close()
 
 
 class SlowUpstream(InBackground):
