@@ -19,7 +19,6 @@ import threading
 import time
 from pathlib import Path
 
-import pytest
 
 from conftest import buildout_command, write_buildout
 from deployments import EGGS

@@ -14,7 +14,6 @@ Plain code: the buildout hooks install it as a urllib handler
 index (:mod:`buildout_mirrors.failover.pipproxy`).
 """
 
-import threading
 import time
 
 from buildout_mirrors.core import pages, urls
