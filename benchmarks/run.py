@@ -32,6 +32,7 @@ import dists  # noqa: E402
 from faulty import FaultyMirror  # noqa: E402
 import isolation  # noqa: E402
 import plone  # noqa: E402
+import zope_bad_day  # noqa: E402
 from report import Spread, Table, missed_targets  # noqa: E402,F401
 import servers  # noqa: E402
 from buildout_mirrors.core import options  # noqa: E402
@@ -639,8 +640,13 @@ def main():
     parser.add_argument("--plone-rounds", type=int, metavar="N",
                         help="rounds of the Plone-sized builds (3; none "
                         "with --quick: each round takes minutes)")
-    parser.add_argument("--plone-only", action="store_true",
-                        help="only the Plone-sized builds")
+    parser.add_argument("--zope-rounds", type=int, metavar="N",
+                        help="rounds of the Zope-flavoured bad day (3; "
+                        "none with --quick)")
+    parser.add_argument("--only", choices=("small", "zope", "plone"),
+                        action="append", help="only these parts (repeat "
+                        "for more): the 8-egg buildout's measurements, the "
+                        "Zope-flavoured bad day, the Plone-sized builds")
     parser.add_argument("--rerun-rounds", type=int, metavar="N",
                         help="rounds of the reruns (7; 3 with --quick)")
     parser.add_argument("--fresh-rounds", type=int, metavar="N",
@@ -653,6 +659,9 @@ def main():
     rerun_rounds = args.rerun_rounds or repeats
     rounds = args.plone_rounds if args.plone_rounds is not None else (
         0 if args.quick else 3)
+    zope_rounds = args.zope_rounds if args.zope_rounds is not None else (
+        0 if args.quick else 3)
+    only = set(args.only or ("small", "zope", "plone"))
     # pip compiles an installed package's modules at install time; this
     # checkout is installed in develop mode, and the runs set
     # PYTHONDONTWRITEBYTECODE: compile it as pip would, or every run pays
@@ -670,10 +679,12 @@ def main():
             env = isolation.isolated_environ(home, leak.proxy_url)
             os.environ.update(NO_PROXY="127.0.0.1,localhost",
                               no_proxy="127.0.0.1,localhost")
-            if not args.plone_only:
+            if "small" in only:
                 bench_small(table, env, hanging.url, repeats, heavy,
                             fresh_rounds, rerun_rounds, cap, scratch)
-            if rounds:
+            if zope_rounds and "zope" in only:
+                zope_bad_day.bench_zope(table, env, hanging.url, zope_rounds, scratch)
+            if rounds and "plone" in only:
                 plone.bench_plone(table, env, hanging.url, rounds, scratch)
             if leak.requests:
                 raise SystemExit("traffic left 127.0.0.1: %r" % leak.requests)
@@ -766,6 +777,14 @@ Reading the numbers
   second mirror, which also gives its second opinion on every file
   while both live.  Peak RSS sums every process of the buildout tree,
   sampled each 0.1 s.
+- Zope-flavoured bad day: eight Zope eggs (19 distributions with their
+  requirements, pinned) from the Plone benchmark's files.  Four mirrors
+  are listed: "pypi.org" accepts and never answers; the first mirror is
+  stale (an older zc.buildout and an older ZODB than the pins); the second
+  hangs after 20 requests (the probe's included); the third is healthy.
+  The run checks that the stale one was found behind, that the second was
+  chosen and hung, and that every egg installed is at its pinned version.
+  The baseline is plain zc.buildout pointed by hand at the healthy mirror.
 - Plain zc.buildout and pip during an outage: buildout waits 15 s per
   index page and then fails ("Couldn't find a distribution"); pip with a
   hanging --index-url retries each request five times.
