@@ -61,3 +61,34 @@ def packages_directory(directory):
                     "-w", str(directory), str(CHECKOUT)], check=True,
                    capture_output=True)
     return directory
+
+
+def tiny_wheel(directory, project, version, marker):
+    """A pure-Python wheel of *project* at *version*, written by hand (no
+    build, no index): its module ``<project>`` holds ``MARKER = marker``,
+    so that a test can tell whose wheel was installed."""
+    import base64
+    import hashlib
+    import zipfile
+    module = project.replace(".", "_").replace("-", "_").lower()
+    info = "%s-%s.dist-info" % (module, version)
+    files = {
+        "%s/__init__.py" % module: "MARKER = %r\n" % marker,
+        info + "/METADATA": "Metadata-Version: 2.1\nName: %s\nVersion: %s"
+                            "\n" % (project, version),
+        info + "/WHEEL": "Wheel-Version: 1.0\nGenerator: tests\n"
+                         "Root-Is-Purelib: true\nTag: py3-none-any\n",
+        info + "/top_level.txt": module + "\n",
+    }
+    record = []
+    for name, text in files.items():
+        digest = base64.urlsafe_b64encode(hashlib.sha256(
+            text.encode()).digest()).rstrip(b"=").decode()
+        record.append("%s,sha256=%s,%d" % (name, digest, len(text.encode())))
+    record.append(info + "/RECORD,,")
+    path = Path(directory) / ("%s-%s-py3-none-any.whl" % (module, version))
+    with zipfile.ZipFile(path, "w") as archive:
+        for name, text in files.items():
+            archive.writestr(name, text)
+        archive.writestr(info + "/RECORD", "\n".join(record) + "\n")
+    return path

@@ -127,7 +127,7 @@ MUTANTS = [
            "tests/test_failover.py::test_a_tampering_mirror_is_caught_while_an"
            "_honest_one_is_live"),
     Mutant("a slow 404 from a warming cache taken as final",
-           "failover/fetch.py",
+           "failover/patience.py",
            "for _ in range(WARMING_RETRIES if slow else 0):",
            "for _ in range(0):",
            "tests/test_failover.py::test_a_cold_cache_answering_slow_404s_is"

@@ -79,15 +79,17 @@ def tool(name):
 
 
 @contextlib.contextmanager
-def pypiserver(packages, log_path):
+def pypiserver(packages, log_path, fallback=False):
     """pypiserver over *packages*; yields its simple-index URL.  Every
     request lands in *log_path*, so tests can see what pip and buildout
-    fetched.  ``--disable-fallback``: unknown projects get a 404, not a
+    fetched.  Unless *fallback* (pypiserver's own default, as users run
+    it), ``--disable-fallback``: unknown projects get a 404, not a
     redirect to pypi.org."""
     with open(log_path, "ab") as log:
         process = subprocess.Popen(
-            [tool("pypi-server"), "run", "-p", "0", "-i", HOST,
-             "--disable-fallback", "-a", ".", "-P", ".", "-v",
+            [tool("pypi-server"), "run", "-p", "0", "-i", HOST] + (
+                [] if fallback else ["--disable-fallback"]) + [
+             "-a", ".", "-P", ".", "-v",
              "--log-file", str(log_path), "--log-stream", "none",
              "--backend", "simple-dir", str(packages)],
             stdout=log, stderr=subprocess.STDOUT)

@@ -142,14 +142,19 @@ def test_every_option_is_a_setting_or_one_config_error(raw):
 @FUZZ
 @given(content=st.binary(max_size=200) | JSON_VALUES.map(
     lambda data: json.dumps({"format": 1, "mirrors": {"u": data},
-                             "choices": {"k": data}}).encode()))
+                             "choices": {"k": data},
+                             "private": {"p": data}}).encode()))
 def test_any_state_file_loads(content):
     with tempfile.TemporaryDirectory() as directory:
         path = os.path.join(directory, "state.json")
         with open(path, "wb") as stream:
             stream.write(content)
         loaded = state.StateFile(path).load()
-    assert set(loaded) == {"format", "mirrors", "choices"}
+    assert set(loaded) == {"format", "mirrors", "choices", "private"}
+    # What is kept is what the run may use: names, never anything else.
+    for names in loaded["private"].values():
+        assert all(isinstance(name, str) and name == name.lower()
+                   for name in names)
 
 
 CONFIG_PIECES = st.sampled_from([

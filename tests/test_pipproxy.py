@@ -160,3 +160,31 @@ def test_a_link_that_is_no_url_is_dropped_and_the_page_still_served(
     assert b'href=""' in body
     assert [link for link in file_links(body)
             if link.startswith(proxy.root + "/file/")]
+
+
+def test_a_page_redirected_off_the_mirror_is_not_here_and_no_failure(
+        proxy_for):
+    """pypiserver's default fallback answers a project it lacks with a
+    redirect to pypi.org: pip gets a 404 from the mirror (or the page of
+    the next mirror that has it), nothing leaves, nobody is ejected."""
+    import servers
+
+    def fallback(path):
+        return 303, {"Location": "https://pypi.org" + path}, b""
+
+    def has_six(path):
+        if path == "/simple/six/":
+            return 200, {"Content-Type": "text/html"}, \
+                b'<a href="/f/six-1.0.tar.gz">six-1.0.tar.gz</a>'
+        return 404, {}, b""
+    with servers.Answering(fallback) as first, \
+            servers.Answering(has_six) as second:
+        alone = proxy_for([first.url])
+        for _ in range(3):  # more than MAX_FAILURES
+            assert get(alone.url + "/unknown/", proxy=alone)[0] == 404
+        assert not alone.failover.dropped
+        assert alone.failover.live() == [first.url]
+        both = proxy_for([first.url, second.url])
+        status, body = get(both.url + "/six/", proxy=both)
+        assert status == 200 and b"six-1.0.tar.gz" in body
+        assert both.failover.live() == [first.url, second.url]

@@ -19,7 +19,7 @@ import sys
 import zipfile
 
 PACKAGE = "buildout_mirrors"
-CARRIED = ("__init__.py", "core/", "bootstrapping/", "data/")
+CARRIED = ("__init__.py", "core/", "failover/", "bootstrapping/", "data/")
 LEFT_OUT = ("bootstrapping/assemble.py",)  # writes bootstrap.py, runs not in it
 STAMP = (1980, 1, 1, 0, 0, 0)  # the earliest date a zip can hold
 
@@ -41,8 +41,8 @@ only, and writes bin/buildout.  Running it again is harmless.
 
 Generated from buildout_mirrors %(version)s by
 ``python -m buildout_mirrors.bootstrapping.assemble``; do not edit.  The
-archive below is buildout_mirrors/core and buildout_mirrors/bootstrapping
-of that release, as get-pip.py carries pip; ``python3 bootstrap.py
+archive below is buildout_mirrors/core, failover and bootstrapping of
+that release, as get-pip.py carries pip; ``python3 bootstrap.py
 --unpack DIR`` writes them out to be read.  Its sha256:
 %(digest)s
 """

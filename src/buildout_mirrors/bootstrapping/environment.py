@@ -22,11 +22,14 @@ PIP_WHEEL_TIMEOUT = 60.0
 
 
 class Environment:
-    """``Environment(venv, scratch, ca_bundle=None)``: *scratch* is a
-    private temporary directory that lives as long as the bootstrap."""
+    """``Environment(venv, scratch, ca_bundle=None, pip_environ=None)``:
+    *scratch* is a private temporary directory that lives as long as the
+    bootstrap; *pip_environ* what pip's environment needs for the guarded
+    index (its netrc, which also holds find-links' credentials)."""
 
-    def __init__(self, venv, scratch, ca_bundle=None):
+    def __init__(self, venv, scratch, ca_bundle=None, pip_environ=None):
         self.venv, self.scratch, self.ca_bundle = venv, scratch, ca_bundle
+        self.pip_environ = dict(pip_environ or {})
         self.netrc = None
 
     @property
@@ -70,9 +73,12 @@ class Environment:
                   "--no-index", "-q", wheel], "installing pip")
 
     def pip_url(self, url):
-        """*url* as pip gets it: its credentials go to the netrc file."""
+        """*url* as pip gets it: its credentials go to the netrc file (the
+        guarded index's, when there is one: it holds them already)."""
         if not urls.credentials(url):
             return url
+        if self.pip_environ:
+            return urls.without_auth(url)
         self.netrc = os.path.join(self.scratch, "netrc")
         handle = os.open(self.netrc, os.O_WRONLY | os.O_CREAT | os.O_TRUNC,
                          0o600)
@@ -86,6 +92,7 @@ class Environment:
         env = dict(os.environ)
         if self.netrc:
             env["NETRC"] = self.netrc
+        env.update(self.pip_environ)
         if self.ca_bundle:
             # requests lets these variables override pip's --cert.
             env.update(REQUESTS_CA_BUNDLE=self.ca_bundle,

@@ -10,7 +10,7 @@ import os
 import sys
 import tempfile
 
-from buildout_mirrors.bootstrapping import config, install
+from buildout_mirrors.bootstrapping import config, guarded, install
 from buildout_mirrors.bootstrapping.console import BootstrapError, say
 from buildout_mirrors.bootstrapping.environment import Environment
 from buildout_mirrors.core import options, ranking, urls, versions
@@ -63,11 +63,12 @@ def bootstrap(args):
     selector = MirrorSelector(settings, state=NoState() if args.mirror
                               else None)  # --mirror is not the config's list
     selection = selector.select(fresh=True)
-    index_args = index_arguments(selection, directory)
     ca_bundle = settings.verify if isinstance(settings.verify, str) else None
-    with tempfile.TemporaryDirectory() as scratch:
+    with tempfile.TemporaryDirectory() as scratch, \
+            guarded.pip_index(selection, settings) as (index, pip_environ):
+        index_args = index_arguments(selection, directory, index)
         environment = Environment(os.path.join(directory, args.venv), scratch,
-                                  ca_bundle)
+                                  ca_bundle, pip_environ)
         pip_args = ["--isolated", "--disable-pip-version-check"] + [
             environment.pip_url(arg) for arg in index_args] + (
             ["--cert", ca_bundle] if ca_bundle else [])
@@ -128,9 +129,10 @@ def read_settings(args, buildout, directory):
     return options.parse(raw, environ, directory)
 
 
-def index_arguments(selection, directory):
-    """pip's index options: the chosen mirror only (pip runs --isolated:
-    no pip.conf or PIP_* adds pypi.org behind its back), and find-links."""
+def index_arguments(selection, directory, guarded=None):
+    """pip's index options: the chosen mirror only, through *guarded*
+    (the local failover index) when given (pip runs --isolated: no
+    pip.conf or PIP_* adds pypi.org behind its back), and find-links."""
     failed = ["%s (%s)" % (result.label, result.reason)
               for result in selection.results if not result.ok]
     links = [urls.to_file_url(link, directory) if "://" not in link and
@@ -140,7 +142,7 @@ def index_arguments(selection, directory):
         # Lower case after the "bootstrap:" prefix, as every line here.
         summary = selection.summary()
         say(summary[:1].lower() + summary[1:])
-        index = ["--index-url", selection.chosen]
+        index = ["--index-url", guarded or selection.chosen]
     elif any(link.startswith("file:") for link in links):
         say("no mirror is reachable (%s); installing from find-links only"
             % ", ".join(failed))

@@ -15,7 +15,7 @@ import zc.buildout
 
 from buildout_mirrors import plugins
 from buildout_mirrors.core import options as mirror_options
-from buildout_mirrors.core import urls
+from buildout_mirrors.core import private_projects, state, urls
 from buildout_mirrors.core.errors import OVERRIDE_HINT, ConfigError
 from buildout_mirrors.core.selector import MirrorSelector
 from buildout_mirrors.buildout.session import FailoverSession
@@ -28,7 +28,6 @@ logger = logging.getLogger("buildout_mirrors")
 # itself, so that the child reuses the choice instead of probing again.
 CHOICE_ENVIRON = "BUILDOUT_MIRRORS_CHOICE"
 PROJECT = "buildout_mirrors"
-
 
 
 _runs = {}  # id(buildout) -> Run
@@ -137,11 +136,11 @@ class Extension:
                           if not result.answered],
                   answer_times={result.url: result.elapsed
                                 for result in selection.results if result.ok},
-                  answered=selection.answered)
+                  answered=selection.answered, results=selection.results)
 
     def _use(self, settings, selector, chosen, backups, find_links,
              guard=None, silent=(), dead=(), answer_times=None,
-             answered=()):
+             answered=(), results=()):
         """Switch buildout and pip to *chosen*, with failover to
         *backups* for every page and file of the run.  A local directory
         (the wheelhouse) is read directly: when it is chosen, there is
@@ -151,7 +150,10 @@ class Extension:
             session = FailoverSession(
                 [chosen] + list(backups), settings, selector.state,
                 getattr(self.buildout, "_allow_hosts", ()), silent=silent,
-                dead=dead, link_credentials=find_links, answered=answered)
+                dead=dead, link_credentials=find_links, answered=answered,
+                private=private_projects.for_run(
+                    settings, results, state.private_indexes(
+                        selector.state.load())))
             for url, seconds in (answer_times or {}).items():
                 session.failover.latencies.record(url, seconds)
             # Like the index: buildout stores find-links in every part
@@ -228,7 +230,10 @@ class Extension:
                 settings.stall, ", ".join(urls.redact(url) for url in slow))
             if slow else "; if anything must be downloaded this buildout "
             "fails", OVERRIDE_HINT)
+        curated = [result.url for result in selection.results
+                   if result.curated]  # private indexes, no mirrors
         ordered = slow + [url for url in settings.candidates
-                          if url not in slow]
+                          if url not in slow + curated] or curated
         self._use(settings, selector, ordered[0], ordered[1:],
-                  selection.find_links, silent=slow, dead=dead)
+                  selection.find_links, silent=slow, dead=dead,
+                  results=selection.results)

@@ -14,7 +14,8 @@ import urllib.response
 import zc.buildout
 
 from buildout_mirrors.core.errors import OVERRIDE_HINT
-from buildout_mirrors.failover.fetch import FetchError, IntegrityError, NoMirrorLeft
+from buildout_mirrors.failover.fetch import FetchError, IntegrityError, \
+    NoMirrorLeft, PrivateIndexDown
 from buildout_mirrors.core.pages import file_name
 from buildout_mirrors.core.urls import without_auth
 
@@ -46,7 +47,7 @@ class FailoverHandler(urllib.request.BaseHandler):
             # buildout reports a URLError as "Download error on ..." and
             # goes on with what the other pages give.
             raise urllib.error.URLError(str(error)) from None
-        except IntegrityError as error:
+        except (IntegrityError, PrivateIndexDown) as error:
             raise zc.buildout.UserError(str(error)) from None
         # Credentials stay out of the URL buildout sees, prints and joins
         # relative links to; the handler adds them back by host.

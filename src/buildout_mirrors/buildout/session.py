@@ -20,14 +20,18 @@ logger = logging.getLogger("buildout_mirrors")
 class FailoverSession:
 
     def __init__(self, candidates, settings, store, allowed_hosts=(),
-                 silent=(), dead=(), link_credentials=(), answered=()):
+                 silent=(), dead=(), link_credentials=(), answered=(),
+                 private=None):
         self.store = store
         self.failover = Failover(
             candidates, timeout=settings.timeout, verify=settings.verify,
             allowed_hosts=allowed_hosts, on_takeover=self._took_over,
             on_drop=self._dropped, stall=settings.stall, silent=silent,
-            link_credentials=link_credentials, answered=answered)
+            link_credentials=link_credentials, answered=answered,
+            private=private)
         self.failover.book.on_back = self._back
+        if self.failover.private is not None:
+            self._private_indexes(private)
         # Candidates the selection found dead (refused, errors): not asked
         # again in this run, but named when nothing is left.
         for url, reason in dead:
@@ -82,6 +86,31 @@ class FailoverSession:
         now = time.time()
         self.store.update(lambda stored: state.mark_back(stored, mirror,
                                                          now))
+
+    def _private_indexes(self, private):
+        """Say which indexes are private; learn what they serve."""
+        route = self.failover.private
+        route.on_learned = lambda index, name: self.store.update(
+            lambda stored: state.learn_private(stored, index, [name]))
+        route.on_down = lambda index, reason: logger.warning(
+            "Private index %s does not answer (%s): the projects it served "
+            "before%s stop the build if it must download them; other "
+            "projects come from the mirrors.", urls.redact(index), reason,
+            " and those of mirrors-private-projects" if private.declared
+            else "")
+        for index in private.indexes:
+            names = private.names(index)
+            logger.info("Private index %s: asked first for every project; "
+                        "%d known private (%s)%s.", urls.redact(index),
+                        len(names), ", ".join(names[:5]) + (
+                            ", ..." if len(names) > 5 else "") or "none yet",
+                        "; declared: " + " ".join(private.declared)
+                        if private.declared else "")
+        known = state.private_indexes(self.store.load())
+        if any(urls.redact(index) not in known for index in private.indexes):
+            self.store.update(lambda stored: [
+                state.learn_private(stored, index)
+                for index in private.indexes])
 
     def _mark_dead(self, mirror, reason):
         now = time.time()

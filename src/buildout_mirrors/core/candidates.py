@@ -6,6 +6,7 @@ the built-in public mirrors (``data/public-mirrors.txt``); or a
 import dataclasses
 import importlib.resources
 import os
+import re
 
 from buildout_mirrors.core import urls
 from buildout_mirrors.core.errors import ConfigError
@@ -43,6 +44,33 @@ def _urls(raw, option, allow_http, base_directory):
     return tuple(_dedupe(
         urls.check_url(item, option, allow_http, base_directory)
         for item in raw.split()))
+
+
+def private(raw, allow_http, base_directory):
+    """The ``mirrors-private`` indexes, checked like ``mirrors``; served
+    over http(s), as the failover asks them."""
+    indexes = _urls(raw, "mirrors-private", allow_http, base_directory)
+    for index in indexes:
+        if not urls.is_remote(index):
+            raise ConfigError("mirrors-private = %s: a private index is "
+                              "asked over https; serve the folder (devpi, "
+                              "pypiserver) or list it in mirrors"
+                              % urls.redact(index))
+    return indexes
+
+
+_PATTERN = re.compile(r"^[A-Za-z0-9*?\[\]][A-Za-z0-9._*?\[\]!-]*$")
+
+
+def private_projects(raw):
+    """``mirrors-private-projects``: project names or globs."""
+    patterns = tuple(raw.split())
+    for pattern in patterns:
+        if not _PATTERN.match(pattern):
+            raise ConfigError("mirrors-private-projects: %r is neither a "
+                              "project name nor a glob (acme.*, acme-?)"
+                              % pattern)
+    return patterns
 
 
 def find_links(raw, allow_http, base_directory):

@@ -34,6 +34,7 @@ OPTION_NAMES = (
     "mirrors-cache", "mirrors-ttl", "mirrors-allow-http", "mirrors-ca-bundle",
     "mirrors-grace", "mirrors-stall-limit", "mirrors-fallback",
     "mirrors-candidates", "mirrors-prober", "mirrors-state-store",
+    "mirrors-private", "mirrors-private-projects",
 )
 
 def raw_options(section):
@@ -92,6 +93,8 @@ class Settings:
     grace: float = DEFAULT_GRACE  # see ranking.GRACE_SECONDS
     stall: float = DEFAULT_STALL  # patience for a slow mirror, per read
     fallback: str = "none"   # "pypi": the 1.0 behaviour when all are dead
+    private: tuple = ()      # a company's indexes: its projects from there
+    private_projects: tuple = ()  # names or globs declared private
     warnings: tuple = ()     # one-line warnings about ignored input
 
 
@@ -166,6 +169,7 @@ def parse(options, environ=None, base_directory=".", plugins=None):
         prober_factory=_plug_in("mirrors-prober", get, plugins),
         state_factory=_plug_in("mirrors-state-store", get, plugins),
     )
+    settings = _with_private(settings, get, allow_http, base_directory)
     plugged = get("mirrors-candidates").strip()
     if plugged and source != ENVIRONMENT_OVERRIDE:  # the override wins
         settings = candidates_from.plug_in(settings, plugged, plugins,
@@ -206,6 +210,18 @@ def _probe_projects(raw):
             raise ConfigError("mirrors-probe: %r is not a project name"
                               % project)
     return projects
+
+
+def _with_private(settings, get, allow_http, base_directory):
+    """*settings* with the private indexes (out of the candidates: they
+    are no mirrors) and the projects declared private."""
+    private = candidates_from.private(get("mirrors-private"), allow_http,
+                                      base_directory)
+    return dataclasses.replace(
+        settings, private=private, candidates=tuple(
+            url for url in settings.candidates if url not in private),
+        private_projects=candidates_from.private_projects(
+            get("mirrors-private-projects")))
 
 
 def _cache_path(cache, base_directory):

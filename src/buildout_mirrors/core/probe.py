@@ -7,6 +7,7 @@ A mirror that accepted the connection but had not answered by the deadline
 is marked ``slow``: slow is not dead.
 """
 
+import dataclasses
 import os
 import time
 import urllib.parse
@@ -16,6 +17,7 @@ from buildout_mirrors.core import index_client, pages, transport, urls
 from buildout_mirrors.core.result import ProbeResult
 
 MAX_PAGE_BYTES = 32 * 1024 * 1024  # a garbage stream must not eat memory
+ROOT_PEEK_BYTES = 1024 * 1024  # of a /simple/ root: it answers, enough
 
 
 class HttpProber:
@@ -43,6 +45,13 @@ class HttpProber:
                 devpi = max(devpi, page.devpi)
                 newest[pages.normalize_project(project)] = \
                     pages.newest_version(page.files)
+        except _NotListed as status:
+            if self._answers_root(url, deadline):
+                return ProbeResult(
+                    url, False, time.monotonic() - started, curated=True,
+                    reason="a curated index (%s): private, asked first for "
+                    "its own projects" % status)
+            return self._failed(url, started, str(status))
         except _HttpStatus as status:
             return self._failed(url, started, str(status))
         except pages.PageError as error:
@@ -94,8 +103,26 @@ class HttpProber:
         try:
             return index_client.read_project(
                 index_url, project, self._limits(deadline), self.context)
+        except index_client.NotListed as error:
+            raise _NotListed(str(error)) from None
         except index_client.BadAnswer as error:
             raise _HttpStatus(str(error)) from None
+
+    def _answers_root(self, url, deadline):
+        """True when the index answers its ``/simple/`` root: it lives,
+        it only lacks the probe project (a company's curated index).  A
+        root too large to read whole answered too."""
+        if not urls.is_remote(url):
+            return False
+        limits = dataclasses.replace(self._limits(deadline),
+                                     max_bytes=ROOT_PEEK_BYTES)
+        try:
+            response = transport.get(url.rstrip("/") + "/", "text/html",
+                                     limits, self.context)
+        except transport.FetchError as error:
+            return "larger than" in str(error)
+        response.close()
+        return response.status == 200
 
 
 def _reason(error, deadline, budget):
@@ -108,6 +135,10 @@ def _reason(error, deadline, budget):
 
 class _HttpStatus(Exception):
     pass
+
+
+class _NotListed(_HttpStatus):
+    """A 404 for the probe project."""
 
 
 def read_local_project(index_url, project):

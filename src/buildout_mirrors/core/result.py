@@ -17,6 +17,7 @@ class ProbeResult:
     slow: bool = False            # connected, but no answer in time
     newest: tuple = ()            # ((project, newest version), ...)
     devpi: tuple = ()             # (primary's uuid, serial) on devpi-server
+    curated: bool = False         # answers, without the probe project
 
     @property
     def label(self):

@@ -15,15 +15,13 @@ import os
 
 from buildout_mirrors.core import paths, urls
 from buildout_mirrors.core.files import atomic_write
-from buildout_mirrors.core.state_fields import (
-    CHOICE_FIELDS, MIRROR_FIELDS, OPTIONAL_CHOICE_FIELDS, valid as _valid)
+from buildout_mirrors.core.state_fields import FORMAT, validated
 
 try:
     import fcntl
 except ImportError:  # Windows: no advisory locks; the rename stays atomic
     fcntl = None
 
-FORMAT = 1
 logger = logging.getLogger("buildout_mirrors")
 _WARNED = set()
 
@@ -36,30 +34,6 @@ class NotPrivate(OSError):
     """The state's folder could be changed by another user."""
 
 
-def validated(state):
-    """(state, names of the entries dropped), or (None, ()) when *state*
-    is no format-1 state at all.  Entries are checked one by one: one bad
-    entry costs that entry, not the file."""
-    if not isinstance(state, dict) or state.get("format") != FORMAT or \
-            not isinstance(state.get("mirrors"), dict) or \
-            not isinstance(state.get("choices"), dict):
-        return None, ()
-    dropped = []
-    mirrors = {}
-    for label, record in state["mirrors"].items():
-        if _valid(record, MIRROR_FIELDS):
-            mirrors[label] = record
-        else:
-            dropped.append("mirrors: %s" % urls.redact(str(label)))
-    choices = {}
-    for key, record in state["choices"].items():
-        if _valid(record, CHOICE_FIELDS, OPTIONAL_CHOICE_FIELDS):
-            choices[key] = record
-        else:
-            dropped.append("choices: %s" % key)
-    return {"format": FORMAT, "mirrors": mirrors, "choices": choices}, dropped
-
-
 def candidates_key(candidates):
     """A stable key for one ordered candidate list, free of credentials."""
     text = "\n".join(urls.redact(url) for url in candidates)
@@ -67,7 +41,7 @@ def candidates_key(candidates):
 
 
 def empty():
-    return {"format": FORMAT, "mirrors": {}, "choices": {}}
+    return {"format": FORMAT, "mirrors": {}, "choices": {}, "private": {}}
 
 
 class StateFile:
@@ -247,3 +221,15 @@ def mark_suspect(state, candidates):
     choice = state["choices"].get(candidates_key(candidates))
     if choice is not None:
         choice["suspect"] = True
+
+
+def private_indexes(state):
+    """{index label: [project names]}: the private indexes known, and the
+    projects each served."""
+    return state["private"]
+
+
+def learn_private(state, index, names=()):
+    """*index* is private and served *names*."""
+    known = state["private"].setdefault(urls.redact(index), [])
+    known.extend(sorted(set(names) - set(known)))

@@ -3,6 +3,13 @@ are checked one by one, for type and for size: the file is JSON that any
 process of the user (or a crash) may have left in any shape."""
 
 import math
+import re
+
+from buildout_mirrors.core import urls
+
+FORMAT = 1
+MAX_PRIVATE_NAMES = 100000  # a company's whole catalogue, and no more
+_NAME = re.compile(r"[a-z0-9]([a-z0-9-]{0,198}[a-z0-9])?\Z")
 
 LARGEST = 1e12  # seconds and times: anything larger is not ours
 
@@ -44,3 +51,37 @@ def valid(record, fields, optional=None):
         for name, check in fields.items()) and all(
         check(record[name]) for name, check in (optional or {}).items()
         if name in record)
+
+
+def private_names(value):
+    """The project names an index served: normalised, no more than
+    MAX_PRIVATE_NAMES."""
+    return isinstance(value, list) and len(value) <= MAX_PRIVATE_NAMES and \
+        all(isinstance(name, str) and _NAME.match(name) for name in value)
+
+
+def validated(state):
+    """(state, names of the entries dropped), or (None, ()) when *state*
+    is no format-1 state at all.  Entries are checked one by one: one bad
+    entry costs that entry, not the file."""
+    if not isinstance(state, dict) or state.get("format") != FORMAT or \
+            not isinstance(state.get("mirrors"), dict) or \
+            not isinstance(state.get("choices"), dict):
+        return None, ()
+    dropped = []
+    kept = {"format": FORMAT}
+    # "private" came later: a state written before it has none.
+    for section, check in (
+            ("mirrors", lambda record: valid(record, MIRROR_FIELDS)),
+            ("choices", lambda record: valid(record, CHOICE_FIELDS,
+                                             OPTIONAL_CHOICE_FIELDS)),
+            ("private", private_names)):
+        records = state.get(section, {})
+        kept[section] = {}
+        for label, record in (records.items() if isinstance(records, dict)
+                              else ()):
+            if check(record):
+                kept[section][label] = record
+            else:
+                dropped.append("%s: %s" % (section, urls.redact(str(label))))
+    return kept, dropped

@@ -43,6 +43,10 @@ class FetchError(Exception):
         self.slow = slow
 
 
+class RedirectRefused(FetchError):
+    """The answer was a redirect this request may not follow."""
+
+
 @dataclasses.dataclass(frozen=True)
 class Limits:
     """How long one GET may wait, and for what.
@@ -106,11 +110,11 @@ def get(url, accept="*/*", limits=Limits(), context=None, headers=None,
         if status in (301, 302, 303, 307, 308):
             target = urllib.parse.urljoin(url, message.get("Location", ""))
             if not target.startswith(("http://", "https://")):
-                raise FetchError("redirect to a non-http URL refused")
+                raise RedirectRefused("redirect to a non-http URL refused")
             if parts.scheme == "https" and target.startswith("http://"):
-                raise FetchError("redirect from https to http refused")
+                raise RedirectRefused("redirect from https to http refused")
             if not redirect_ok(url, target):
-                raise FetchError("redirects to %s (refused: not this mirror)"
+                raise RedirectRefused("redirects to %s (refused: not this mirror)"
                                  % (urllib.parse.urlsplit(target).hostname
                                     or "?"))
             if urls.origin(url) == urls.origin(target):

@@ -2,6 +2,8 @@
 wait, where a redirect may go, and ~/.netrc credentials."""
 
 import fnmatch
+import http.client
+import io
 import threading
 
 from buildout_mirrors.core import pages, transport, urls
@@ -38,12 +40,19 @@ class Exchange:
         """GET *url* within bounds; follow redirects only to candidate or
         allowed hosts (with *files_elsewhere*, to any https host: a file
         whose hash is known); 5xx is a failure."""
-        fetched = transport.get(url.split("#", 1)[0], accept,
-                                self.limits(patient, first_byte),
-                                self.context,
-                                headers=_netrc_header(url),
-                                redirect_ok=self._file_redirect_ok
-                                if files_elsewhere else self._redirect_ok)
+        try:
+            fetched = transport.get(url.split("#", 1)[0], accept,
+                                    self.limits(patient, first_byte),
+                                    self.context,
+                                    headers=_netrc_header(url),
+                                    redirect_ok=self._file_redirect_ok
+                                    if files_elsewhere else self._redirect_ok)
+        except transport.RedirectRefused:
+            if accept == "*/*":  # a file: the next mirror may serve it
+                raise
+            # A page sent elsewhere (pypiserver's fallback to pypi.org for
+            # a project it lacks) is "not here": no failure of the mirror.
+            return _not_here(url)
         if fetched.status >= 500:
             fetched.close()
             raise FetchError("HTTP %d" % fetched.status)
@@ -62,8 +71,15 @@ class Exchange:
                fnmatch.fnmatch(host, pattern)
                for pattern in self.allowed_hosts if pattern != "*"):
             return True
-        raise FetchError("redirect to %s refused (not a mirror and not in "
-                         "allow-hosts)" % host)
+        raise transport.RedirectRefused(
+            "redirect to %s refused (not a mirror and not in allow-hosts)"
+            % host)
+
+
+def _not_here(url):
+    """A 404 of *url*, as the mirror meant it."""
+    return transport.Response(url.split("#", 1)[0], 404,
+                              http.client.HTTPMessage(), io.BytesIO(b""))
 
 
 _NETRC = []

@@ -19,26 +19,26 @@ import time
 from buildout_mirrors.core import pages, urls
 from buildout_mirrors.failover.exchange import DEFAULT_STALL, Exchange, \
     recheck_in_background
+from buildout_mirrors.failover import patience
 from buildout_mirrors.failover.latency import Latencies
-from buildout_mirrors.failover.routes import Routes
 from buildout_mirrors.failover.mirror_book import MAX_FAILURES, MirrorBook, \
     NoMirrorLeft
+from buildout_mirrors.failover.private_route import PrivateIndexDown, \
+    PrivateRoute
+from buildout_mirrors.failover.routes import Routes
 from buildout_mirrors.core.transport import FetchError
 from buildout_mirrors.failover.second_opinion import IntegrityError, \
     SecondOpinion
 from buildout_mirrors.failover.verified import VerifiedFiles
 
-WARMING_RETRIES = 3  # slow 404s from a cache still loading
-
 __all__ = ["Failover", "FetchError", "IntegrityError", "NoMirrorLeft",
-           "MAX_FAILURES"]
+           "MAX_FAILURES", "PrivateIndexDown"]
 
 
 class Failover:
-    """``Failover(candidates, timeout=2.0, stall=15.0, verify=True,
-    allowed_hosts=(), on_takeover=None, on_drop=None, silent=(),
-    clock=time.monotonic, link_credentials=(), answered=())``.  *answered*
-    are candidates known to answer (at the probe, or by the state).
+    """``Failover(candidates, timeout=2.0, ...)``: *answered* are
+    candidates known to answer (at the probe, or by the state); *private*
+    a PrivateProjects (core.private_projects), or None.
 
     *candidates* are index URLs, the chosen one first.  ``fetch(url)``
     returns a :class:`~buildout_mirrors.core.transport.Response` or raises
@@ -52,7 +52,7 @@ class Failover:
     def __init__(self, candidates, timeout=2.0, verify=True,
                  allowed_hosts=(), on_takeover=None, on_drop=None,
                  stall=DEFAULT_STALL, silent=(), clock=time.monotonic,
-                 link_credentials=(), answered=()):
+                 link_credentials=(), answered=(), private=None):
         self.book = MirrorBook(candidates, silent, on_takeover, on_drop,
                                clock=clock)
         self.candidates = self.book.candidates
@@ -63,10 +63,14 @@ class Failover:
         self.routes = Routes(self.book, link_credentials)
         self.links = self.routes.links
         self._recheck_path = "/"  # the last page a mirror served
-        self.opinion = SecondOpinion(self.book, lambda url, accept: self._get(
+        self.opinion = SecondOpinion(self.book, lambda url, accept: self.get(
             url, accept, False), wait=timeout)
-        self.files = VerifiedFiles(self._get, self.opinion)
+        self.files = VerifiedFiles(self.get, self.opinion)
         self.conflicts = self.files.conflicts  # file name -> message
+        # A company's projects: asked of its index first, never of the
+        # pool once known (core.private_projects).
+        self.private = PrivateRoute(private, Exchange(
+            private.indexes, timeout, stall, verify)) if private else None
 
     # The book's state, read by the session and the tests.
     dropped = property(lambda self: self.book.dropped)
@@ -98,7 +102,12 @@ class Failover:
         return self.fetch_file(self.with_auth(url))
 
     def fetch_page(self, first, relative, accept="text/html"):
-        """*relative* (``/six/``) from *first*, else from the next mirror."""
+        """*relative* (``/six/``) from *first*, else from the next mirror;
+        a private project's from its private index only."""
+        private = self.private and relative.count("/") == 2 and \
+            self.private.page(relative.strip("/"), relative, accept)
+        if private:
+            return private
         order = self.book.order(first)
         if not order:
             raise self.none_left()
@@ -107,7 +116,7 @@ class Failover:
             patient = position == len(order) - 1 and not slow
             started = self.book.clock()
             try:
-                fetched = self._get(mirror + relative, accept, patient)
+                fetched = self.get(mirror + relative, accept, patient)
             except FetchError as error:
                 if not patient and (error.slow or self.book.clock() - started
                                     > self.exchange.timeout):
@@ -130,18 +139,11 @@ class Failover:
                 self._served_project(relative, mirror)
             return fetched
         if not_found is not None:
-            return self._final_404(relative, accept, *not_found)
+            return patience.final_404(self, relative, accept, *not_found)
         if slow:  # every mirror that answered nothing was slow: wait
-            mirror = ([one for one in slow if one not in self.dropped]
-                      or slow)[0]
-            try:
-                fetched = self._get(mirror + relative, accept, True)
-            except FetchError as error:
-                self.book.failed(mirror, str(error), True)
-                errors.append("%s: %s" % (urls.redact(mirror), error))
-            else:
-                if mirror != first:
-                    self.book.took_over(first, mirror, reasons[0])
+            fetched = patience.wait_for_slow(self, first, relative, accept,
+                                             slow, reasons[0], errors)
+            if fetched is not None:
                 return fetched
         if not self.book.order():
             raise self.none_left()
@@ -154,27 +156,12 @@ class Failover:
         self._recheck_path = relative
         self.opinion.ask(relative.strip("/"), mirror)
 
-    def _final_404(self, relative, accept, fetched, mirror, slow):
-        """A 404 that took longer than the timeout may come from a caching
-        proxy still loading its project list (a cold devpi): it is asked
-        again, patiently, while its 404s stay slow."""
-        for _ in range(WARMING_RETRIES if slow else 0):
-            started = self.book.clock()
-            try:
-                again = self._get(mirror + relative, accept, True)
-            except FetchError:
-                break
-            fetched.close()
-            fetched = again
-            if again.status != 404 or \
-                    self.book.clock() - started <= self.exchange.timeout:
-                break  # an answer, or a quick 404: the project is missing
-        return fetched
-
     def fetch_file(self, url):
         """*url*, else the file of the same name from the next mirror;
         every answer is checked against the hashes the pages gave."""
         name = pages.file_name(url)
+        if self.private and self.private.projects.owns_file(url):
+            return self.private.file(url, pages.fragment_hashes(url))
         self.files.refuse_known_conflict(name)
         origin, project = self.book.on_host_of(url), pages.project_of(name)
         expected = pages.fragment_hashes(url)
@@ -222,7 +209,7 @@ class Failover:
             recheck_in_background(self.exchange, self.book, mirror,
                                   self._recheck_path)
 
-    def _get(self, url, accept, patient=False, files_elsewhere=False):
+    def get(self, url, accept, patient=False, files_elsewhere=False):
         self.recheck()  # on every request, buildout's and pip's
         mirror = self.book.on_host_of(url)
         started = time.monotonic()

@@ -31,7 +31,8 @@ import threading
 import urllib.parse
 
 from buildout_mirrors.core import pages, urls
-from buildout_mirrors.failover.fetch import FetchError, IntegrityError
+from buildout_mirrors.failover.fetch import FetchError, IntegrityError, \
+    PrivateIndexDown
 
 _HREF = re.compile(r"""(href\s*=\s*["'])([^"']+)(["'])""", re.IGNORECASE)
 _PROJECT_PAGE = re.compile(r"/simple/([a-z0-9]+(?:-[a-z0-9]+)*)/\Z")
@@ -126,7 +127,7 @@ class PipProxy:
             match = _PROJECT_PAGE.match(path)
             if match:
                 return self._send_page(request, path[len("/simple"):])
-        except (FetchError, IntegrityError) as error:
+        except (FetchError, IntegrityError, PrivateIndexDown) as error:
             with self._lock:
                 self.failures.append((urllib.parse.unquote(
                     path.rsplit("/", 1)[-1] or path), str(error)))
