@@ -332,14 +332,26 @@ class FaultServer(InBackground):
     (accept, read, never answer), ``error`` (HTTP 500), ``garbage`` (bytes
     that are not HTTP), ``trickle`` (a valid status line, then one byte a
     second), ``empty`` (HTTP 200 page with no distributions), ``proxy``
-    (record the request line, answer 502).  ``connections`` counts the
-    connections accepted; ``requests`` keeps the first line of each.
+    (record the request line, answer 502).
+
+    Other processes on a shared machine reach these ports too (port
+    scanners, health checks, another copy of the suite).  Only the test's
+    own traffic counts: its URLs carry a per-server secret, as the first
+    path segment of ``url`` and ``root``, and as the user of ``proxy_url``
+    (clients send it as Proxy-Authorization).  ``connections`` counts the
+    connections whose request is the test's own, ``requests`` keeps their
+    first lines, ``foreign`` the first lines of the others: a request to
+    another path, or in origin form (``GET / HTTP/1.1``) or with someone
+    else's credentials at the proxy, which no client of ours sends there.
     """
 
     def __init__(self, mode):
+        import secrets
         self.mode = mode
+        self.secret = secrets.token_hex(8)
         self.connections = 0
         self.requests = []
+        self.foreign = []
         self._stop = threading.Event()
         self._lock = threading.Lock()
         owner = self
@@ -350,17 +362,41 @@ class FaultServer(InBackground):
 
         self._server = _Server((HOST, 0), Handler)
         self.port = self._server.server_address[1]
-        self.url = "http://%s:%d/simple" % (HOST, self.port)
-        self.proxy_url = "http://%s:%d" % (HOST, self.port)
+        self.root = "http://%s:%d/%s" % (HOST, self.port, self.secret)
+        self.url = self.root + "/simple"
+        self.proxy_url = "http://%s:x@%s:%d" % (self.secret, HOST, self.port)
+        self._auth = "basic " + base64.b64encode(
+            ("%s:x" % self.secret).encode()).decode().lower()
+
+    def _ours(self, head):
+        """Whether the request *head* (its first bytes) is the test's."""
+        lines = head.decode("latin-1").split("\r\n")
+        parts = lines[0].split(" ")
+        target = parts[1] if len(parts) > 1 else ""
+        if target.startswith("/"):  # origin form: asked of us as a server
+            return target.startswith("/%s/" % self.secret)
+        if self.mode != "proxy":
+            return False
+        # CONNECT host:port or GET http://...: proxy traffic.  Without
+        # credentials it may still be ours (counted: a leak is never
+        # hidden); with someone else's it is not.
+        auth = [line.split(":", 1)[1].strip().lower() for line in lines[1:]
+                if line.lower().startswith("proxy-authorization:")]
+        return not auth or auth[0] == self._auth
 
     def _handle(self, connection):
-        with self._lock:
-            self.connections += 1
         connection.settimeout(1.0)
         try:
-            first = connection.recv(65536).split(b"\r\n", 1)[0]
+            head = connection.recv(65536)
+            first = head.split(b"\r\n", 1)[0].decode("latin-1")
+            ours = self._ours(head)
             with self._lock:
-                self.requests.append(first.decode("latin-1"))
+                (self.requests if ours else self.foreign).append(first)
+                self.connections += 1 if ours else 0
+            if not ours:
+                connection.sendall(b"HTTP/1.1 404 Not Found\r\n"
+                                   b"Content-Length: 0\r\n\r\n")
+                return
             if self.mode == "hang":
                 self._stop.wait(120)
             elif self.mode == "error":

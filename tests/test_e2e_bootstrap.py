@@ -57,6 +57,14 @@ def test_bootstrap_with_dead_first_mirror(buildout_dir, isolated_env,
     assert "Using mirror %s (healthy at the last check" % pypi_mirror.url \
         in build
     assert hanging.connections == 1
+    # The outage runbook's commands exist and run in a bootstrapped site.
+    command = buildout_dir / "bin" / "buildout-mirrors"
+    code, output = run([command, "status"], isolated_env, buildout_dir)
+    assert code == 0, output
+    assert pypi_mirror.url in output and "chosen" in output
+    code, output = run([command, "explain"], isolated_env, buildout_dir)
+    assert code == 0 and output.startswith("Chose %s" % pypi_mirror.url), \
+        output
     # Running it again is harmless.
     code, output = run([sys.executable, "bootstrap.py"], isolated_env,
                        buildout_dir)
@@ -129,3 +137,40 @@ def test_bootstrap_mirror_option_wins(buildout_dir, isolated_env,
                             pypi_mirror.url], isolated_env, buildout_dir)
     assert code == 0, output
     assert failing.connections == 0
+
+
+def test_bootstrap_says_what_it_does_and_is_never_silent_for_long(
+        buildout_dir, isolated_env, pypi_mirror):
+    """A user must tell a slow machine from a hang: on a healthy mirror no
+    gap between two lines is longer than 5 s; -q keeps the last line."""
+    import subprocess
+    import time
+    shutil.copy(CHECKOUT / "bootstrap.py", buildout_dir)
+    write_buildout(buildout_dir, CONFIG.format(mirrors=pypi_mirror.url,
+                                               pins=PINS))
+    started = time.monotonic()
+    stamps, lines = [started], []
+    with subprocess.Popen([sys.executable, "bootstrap.py"],
+                          cwd=str(buildout_dir), env=isolated_env,
+                          stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                          universal_newlines=True) as process:
+        for line in process.stdout:
+            stamps.append(time.monotonic())
+            lines.append(line.rstrip())
+    stamps.append(time.monotonic())
+    output = "\n".join(lines)
+    assert process.returncode == 0, output
+    gaps = [later - earlier for earlier, later in zip(stamps, stamps[1:])]
+    assert max(gaps) <= 5.0, (max(gaps), output)
+    for doing in ("bootstrap: creating the virtual environment",
+                  "bootstrap: installing zc.buildout",
+                  "bootstrap: pip: Collecting zc.buildout",
+                  "bootstrap: installing buildout_mirrors"):
+        assert doing in output, output
+    shutil.rmtree(buildout_dir / ".venv")
+    code, quiet = run([sys.executable, "bootstrap.py", "-q"], isolated_env,
+                      buildout_dir)
+    assert code == 0, quiet
+    assert "pip:" not in quiet and "still" not in quiet
+    assert quiet.strip().splitlines()[-1] == \
+        "bootstrap: done; now run bin/buildout"

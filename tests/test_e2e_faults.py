@@ -256,3 +256,16 @@ def test_bootstrap_trusts_the_configured_ca(buildout_dir, isolated_env,
                            buildout_dir)
     assert code == 0, output
     assert "using mirror %s" % https in output
+
+
+def test_a_project_no_mirror_has_is_one_line_naming_the_mirrors(
+        buildout_dir, isolated_env, pypi_mirror, devpi_mirror):
+    write_buildout(buildout_dir, EGGS.format(
+        mirrors="%s %s" % (pypi_mirror.url, devpi_mirror.url),
+        extra="").replace("    docopt", "    no.such.project"))
+    code, output = run(buildout_command(), isolated_env, buildout_dir,
+                       timeout=120, promise="a missing project fails fast")
+    assert code != 0
+    assert "No mirror has no-such-project: asked %s, %s (each answered " \
+        "404)." % (pypi_mirror.url, devpi_mirror.url) in output, output
+    assert output.count("No mirror has no-such-project") == 1

@@ -111,6 +111,11 @@ def test_explain_after_a_buildout(config, isolated_env, devpi_mirror,
     assert output.startswith("Chose %s" % devpi_mirror.url)
     assert "%s: dead when checked" % refused in output
     assert "connection refused" in output
+    # The hanging one listed first: the true reason, not a guess.
+    line = [line for line in output.splitlines()
+            if line.startswith("- %s: " % hanging.url)]
+    assert line and ("timed out after" in line[0]
+                     or "not waited for" in line[0]), output
     # A status probe afterwards is no buildout run: explain still tells
     # about the run (chosen seconds before the probe), not the probe.
     time.sleep(2.5)
@@ -271,3 +276,37 @@ parts =
             output
         assert "Traceback" not in output
         assert time.monotonic() - started < 15, output
+
+
+def test_a_wrong_mirror_url_and_a_new_egg_leave_the_site_as_it_was(
+        buildout_dir, isolated_env, devpi_mirror):
+    """The URL loses its /+simple and an egg is added: no mirror answers,
+    and switching the index would uninstall bin/py with nothing to
+    rebuild it from.  One error with the fix; nothing touched."""
+    config = """
+[buildout]
+extensions = buildout_mirrors
+mirrors = %s
+mirrors-cache = ${buildout:directory}/state.json
+parts = py
+
+[py]
+recipe = zc.recipe.egg
+eggs = six%s
+interpreter = py
+"""
+    write_buildout(buildout_dir, config % (devpi_mirror.url, ""))
+    code, output = run(buildout_command(), isolated_env, buildout_dir)
+    assert code == 0, output
+    script = (buildout_dir / "bin" / "py").read_bytes()
+    installed = (buildout_dir / ".installed.cfg").read_bytes()
+    wrong = devpi_mirror.url[:-len("/+simple")]
+    write_buildout(buildout_dir, config % (wrong, "\n    docopt"))
+    code, output = run(buildout_command(), isolated_env, buildout_dir,
+                       timeout=60, promise="a wrong URL stops at once")
+    assert code != 0
+    assert "did you mean %s/+simple?" % wrong in output, output
+    assert "nothing was changed" in output
+    assert "Traceback" not in output
+    assert (buildout_dir / "bin" / "py").read_bytes() == script
+    assert (buildout_dir / ".installed.cfg").read_bytes() == installed

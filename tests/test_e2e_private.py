@@ -8,6 +8,8 @@ mirror is a real pypiserver holding everything a build needs and an
 attacker's ``acme.tools`` 2.0.0.  Each wheel says whose it is.
 """
 
+import json
+import os
 import shutil
 import sys
 
@@ -18,6 +20,7 @@ import servers
 from conftest import CHECKOUT, buildout_command, run, write_buildout
 from deployments import PINS
 
+STATUS = [os.path.join(os.path.dirname(sys.executable), "buildout-mirrors")]
 CONFIG = """
 [buildout]
 extensions = buildout_mirrors
@@ -94,6 +97,17 @@ def test_the_company_serves_its_own_projects_and_protects_them_while_down(
         with open(public_log, "rb") as log:
             log.seek(offset)
             assert b"acme" not in log.read()
+        # status and explain show the role and what it protects.
+        code, output = run(STATUS + ["status", "--json"], isolated_env,
+                           buildout_dir)
+        rows = {row["mirror"]: row for row in json.loads(output)["mirrors"]}
+        assert rows[company]["role"] == "private"
+        assert rows[company]["verdict"] == "private"
+        assert rows[company]["private_projects"] == ["acme-tools"]
+        assert rows[public]["role"] == "mirror"
+        code, output = run(STATUS + ["explain"], isolated_env, buildout_dir)
+        assert "%s: a private index; the 1 project(s) it served come from " \
+            "it only: acme-tools." % company in output, output
     # The relay is gone: the company index refuses.  Same HOME: the
     # state file remembers acme.tools as the company's.
     code, output = build(buildout_dir, isolated_env, mirrors, "acme.tools")

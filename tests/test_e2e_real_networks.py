@@ -95,14 +95,14 @@ def test_users_pip_configuration_is_not_asked(tmp_path, buildout_dir,
             servers.FaultServer("hang") as dead_links, \
             servers.FaultServer("hang") as dead_env_index, \
             servers.FaultServer("hang") as dead_env_links:
-        user_pip_config(home, dead_index.url, dead_links.proxy_url + "/links/")
+        user_pip_config(home, dead_index.url, dead_links.root + "/links/")
         # Set here, not left to the machine: a machine's own
         # PIP_FIND_LINKS would shadow the pip.conf's, and nothing would
         # show that the extension leaves it to pip.
         env = dict(os.environ, HOME=str(home),
                    XDG_CACHE_HOME=str(home / ".cache"),
                    PIP_EXTRA_INDEX_URL=dead_env_index.url,
-                   PIP_FIND_LINKS=dead_env_links.proxy_url + "/links/",
+                   PIP_FIND_LINKS=dead_env_links.root + "/links/",
                    NO_PROXY="127.0.0.1,localhost",
                    no_proxy="127.0.0.1,localhost")
         for name in ("PIP_CONFIG_FILE", "BUILDOUT_MIRRORS"):

@@ -36,7 +36,9 @@ def index(projects, files=None, down=False):
         if down:
             return 503, {}, b"down"
         if path in ("/simple/", "/simple"):
-            return 200, {"Content-Type": "text/html"}, b"<html></html>"
+            return 200, {"Content-Type": "text/html"}, "".join(
+                '<a href="/simple/%s/">%s</a>' % (name, name)
+                for name in projects).encode()
         name = path[len("/simple/"):].strip("/")
         if path.startswith("/files/"):
             body = (files or {}).get(path[len("/files/"):])
@@ -245,3 +247,44 @@ def test_the_probe_calls_a_live_index_without_zc_buildout_curated(company):
         result = HttpProber().probe_index(nothing.url, ("zc.buildout",),
                                           time.monotonic() + 5)
     assert not result.ok and not result.curated
+
+
+def test_a_server_home_page_is_no_curated_index_and_a_missing_simple_is_named(
+        ):
+    import time
+
+    def home(path):
+        if path == "/simple/zc-buildout/":
+            return 200, {"Content-Type": "text/html"}, \
+                b'<a href="/f/zc.buildout-6.0.tar.gz">zc.buildout-6.0.tar.gz</a>'
+        if path == "/":
+            return 200, {"Content-Type": "text/html"}, \
+                b'<a href="/simple/">the simple index</a> <a href="/packages/">'
+        return 404, {}, b""
+    with servers.Answering(home) as server:
+        root = server.url[:-len("/simple")]
+        result = HttpProber().probe_index(root, ("zc.buildout",),
+                                          time.monotonic() + 5)
+    assert not result.ok and not result.curated
+    assert result.reason.endswith("did you mean %s/simple?" % root)
+
+
+@pytest.mark.parametrize("root, text, lists", [
+    ("http://h/simple", '<a href="/simple/acme-tools/">acme.tools</a>',
+     True),
+    ("http://h/acme/dev/+simple", '<a href="acme_tools/">Acme-Tools</a>',
+     True),
+    ("http://h/simple", '{"meta": {"api-version": "1.0"}, "projects": []}',
+     True),
+    # pypiserver's home page, when "/simple" was left out of the URL:
+    ("http://h", 'all packages <a href="/packages/">here</a> or via the '
+     '<a href="/simple/">simple</a> index; <a href="https://pypi.org/'
+     'project/pypiserver/">pypiserver</a>', False),
+    ("http://h/simple", '<a href="/elsewhere/acme-tools/">acme-tools</a>',
+     False),
+    ("http://h", "<html>Welcome to pypiserver!</html>", False),
+    ("http://h", '{"result": {}}', False),
+])
+def test_what_reads_as_an_index_root(root, text, lists):
+    from buildout_mirrors.core import pages
+    assert pages.lists_projects(text, root) is lists

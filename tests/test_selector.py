@@ -227,3 +227,19 @@ def test_fresh_probes_within_the_ttl_and_records_for_the_next_run(
         reused = MirrorSelector(settings_for(mirrors, tmp_path)).select()
         assert reused.chosen == pypi_mirror.url and reused.from_state
         assert failing.connections == 2
+
+
+def test_the_skipped_list_keeps_the_listed_order(pypi_mirror):
+    """Answers come in any order; what the user reads does not change
+    from run to run: the refused one answers first, the 500 later, the
+    hanging one never, and the line lists them as the configuration
+    does."""
+    with servers.FaultServer("hang") as hanging, \
+            servers.FaultServer("error") as failing, \
+            servers.refused_port() as refused:
+        mirrors = [hanging.url, failing.url, refused, pypi_mirror.url]
+        summaries = [MirrorSelector(settings_for(mirrors)).select().summary()
+                     for _ in range(3)]
+    for summary in summaries:
+        positions = [summary.index(url) for url in mirrors[:3]]
+        assert positions == sorted(positions), summary

@@ -88,8 +88,9 @@ def run_status(settings, as_json):
         thorough=True)
     if terminal and not as_json:
         print(file=sys.stderr)
-    rows = [status_row(settings, selection, url)
-            for url in settings.candidates]
+    known = private_indexes(settings)
+    rows = [status_row(settings, selection, url, known)
+            for url in settings.candidates + settings.private]
     code = exit_status(selection, rows)
     if as_json:
         print(json.dumps({
@@ -104,11 +105,30 @@ def run_status(settings, as_json):
     return code
 
 
-def status_row(settings, selection, url):
+def private_indexes(settings):
+    """{index label: project names} of the state file, or {}."""
+    if not settings.cache_path:
+        return {}
+    return state.private_indexes(state.StateFile(settings.cache_path).load())
+
+
+def status_row(settings, selection, url, known=None):
     result = selection.result_for(url)
-    row = {"mirror": urls.redact(url), "verdict": "dead", "rtt_ms": None,
+    label = urls.redact(url)
+    row = {"mirror": label, "verdict": "dead", "rtt_ms": None,
            "serial": None, "lag": "", "freshness": None,
-           "last_sync_age_s": None, "reason": ""}
+           "last_sync_age_s": None, "reason": "", "role": "mirror"}
+    if url in settings.private or (result and result.curated) or (
+            label in (known or {}) and not (result and result.ok)):
+        names = (known or {}).get(label, [])
+        row.update(role="private", private_projects=names, reason=(
+            "private: its projects come from it only; %d known (%s)%s" % (
+                len(names), ", ".join(names[:5]) or "none yet",
+                "; declared: " + " ".join(settings.private_projects)
+                if settings.private_projects else "")))
+        row["verdict"] = "private" if url in settings.private or (
+            result and result.curated) else "dead"
+        return row
     if result is None or not result.ok:
         row["reason"] = result.reason if result else "not probed"
         return row
@@ -172,15 +192,20 @@ def run_explain(settings):
           if reuse > 0 else "The next run probes again (mirrors-ttl %d s "
           "passed) and keeps it while it stays healthy." % settings.ttl)
     answers = choice.get("mirrors")
+    known = explain_private(settings, stored)
     for url in settings.candidates:
         label = urls.redact(url)
-        if label == choice["mirror"]:
+        if label == choice["mirror"] or label in known:
             continue
         record = answers.get(label) if answers is not None else \
             state.record_of(stored, url)
-        if record is None:
-            print("- %s: no answer recorded (a preferred mirror answered "
-                  "first, or it was never probed)." % label)
+        silent = choice.get("silent", {}).get(label)
+        if record is None and silent:
+            print("- %s: no answer in time, when checked %s: %s." % (
+                label, ago(now - choice["at"]), silent))
+        elif record is None:
+            print("- %s: never probed (dead at an earlier check, or added "
+                  "to the list since)." % label)
         elif not record.get("ok"):
             print("- %s: dead when checked %s: %s." % (
                 label, ago(now - record["checked"]), record.get("reason")))
@@ -193,6 +218,22 @@ def run_explain(settings):
                       label, ago(now - record["checked"]),
                       record.get("elapsed", 0) * 1000, settings.policy))
     return EXIT_FRESH
+
+
+def explain_private(settings, stored):
+    """Print each private index and its projects; return them by label."""
+    known = state.private_indexes(stored)
+    for url in settings.private + tuple(
+            url for url in settings.candidates
+            if urls.redact(url) in known):
+        names = known.get(urls.redact(url), [])
+        print("- %s: a private index; the %d project(s) it served come "
+              "from it only: %s." % (urls.redact(url), len(names),
+                                     ", ".join(names) or "none yet"))
+    if settings.private_projects:
+        print("- Declared private (mirrors-private-projects): %s."
+              % " ".join(settings.private_projects))
+    return known
 
 
 def ago(seconds):

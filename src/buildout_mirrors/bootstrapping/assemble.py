@@ -28,7 +28,7 @@ STUB = '''#!/usr/bin/env python3
 
     python3 bootstrap.py [-c buildout.cfg] [--mirror URL]... \\\\
         [--find-links PATH_OR_URL]... [--timeout S] \\\\
-        [--buildout-version V] [--setuptools-version V] [--venv DIR]
+        [--buildout-version V] [--setuptools-version V] [--venv DIR] [-q]
 
 Standard library only (Python 3.9+).  It reads the mirrors, index,
 find-links and [versions] pins of the configuration (after

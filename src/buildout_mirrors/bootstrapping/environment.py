@@ -14,11 +14,15 @@ import time
 import urllib.parse
 import urllib.request
 
-from buildout_mirrors.bootstrapping.console import BootstrapError, say
+from buildout_mirrors.bootstrapping.console import BootstrapError, \
+    heartbeat, say
 from buildout_mirrors.core import (index_client, pages, probe, transport,
                                    urls, versions)
 
 PIP_WHEEL_TIMEOUT = 60.0
+# pip's lines worth passing on: what it fetches, builds and installs.
+PIP_PROGRESS = ("Collecting", "Building wheel", "Installing collected",
+                "Successfully installed", "Obtaining", "WARNING")
 
 
 class Environment:
@@ -44,7 +48,8 @@ class Environment:
         say("creating the virtual environment %s" % self.venv)
         import venv
         try:
-            venv.EnvBuilder(with_pip=True).create(self.venv)
+            with heartbeat("creating the virtual environment"):
+                venv.EnvBuilder(with_pip=True).create(self.venv)
         except (subprocess.CalledProcessError, OSError) as error:
             say("ensurepip is not available (%s); fetching pip from the "
                 "mirror" % type(error).__name__)
@@ -87,8 +92,10 @@ class Environment:
                 (urls.host_of(url),) + urls.credentials(url)))
         return urls.without_auth(url)
 
-    def run(self, command, doing):
-        """Run *command*; its last lines become the error if it fails."""
+    def run(self, command, doing, echo=False):
+        """Run *command*, saying what it does as it goes (pip's own
+        progress lines; all its lines with *echo*); its last lines become
+        the error if it fails."""
         env = dict(os.environ)
         if self.netrc:
             env["NETRC"] = self.netrc
@@ -97,15 +104,22 @@ class Environment:
             # requests lets these variables override pip's --cert.
             env.update(REQUESTS_CA_BUNDLE=self.ca_bundle,
                        CURL_CA_BUNDLE=self.ca_bundle)
-        result = subprocess.run(command, stdout=subprocess.PIPE, env=env,
-                                stderr=subprocess.STDOUT,
-                                universal_newlines=True)
-        if result.returncode:
-            tail = "\n".join(result.stdout.strip().splitlines()[-15:])
+        say(doing, progress=True)
+        lines = []
+        with heartbeat(doing), subprocess.Popen(
+                command, stdout=subprocess.PIPE, env=env,
+                stderr=subprocess.STDOUT, universal_newlines=True,
+                errors="replace") as process:
+            for line in process.stdout:
+                lines.append(line.rstrip())
+                if echo:
+                    print(line.rstrip(), flush=True)
+                elif line.startswith(PIP_PROGRESS):
+                    say("pip: " + line.strip(), progress=True)
+        if process.returncode:
+            tail = "\n".join(line for line in lines[-15:] if line)
             raise BootstrapError("%s failed:\n%s" % (doing, tail))
-        if result.stdout.strip():
-            print(result.stdout.rstrip())
-        return result
+        return "\n".join(lines)
 
 
 def _project_files(mirror, project, context):

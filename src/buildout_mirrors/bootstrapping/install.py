@@ -7,7 +7,6 @@ the launcher as bin/buildout."""
 import os
 import re
 
-from buildout_mirrors.bootstrapping.console import say
 from buildout_mirrors.core.files import atomic_write
 
 PROJECT = "buildout_mirrors"
@@ -65,7 +64,7 @@ def is_checkout_of_this_project(directory):
 def install(environment, python, pip_args, pins, versions, directory):
     """Install into *python*'s environment with ``pip install *pip_args*``;
     *versions* holds the command line's zc.buildout and setuptools."""
-    pip = [python, "-m", "pip", "install", "-q"] + pip_args
+    pip = [python, "-m", "pip", "install"] + pip_args
     run = environment.run
     run(pip + [requirement("pip", pins)], "installing pip")
     # zc.buildout 6 imports pkg_resources, which setuptools 82 removed.
@@ -78,7 +77,6 @@ def install(environment, python, pip_args, pins, versions, directory):
     constraints = write_constraints(pins, os.path.join(
         environment.scratch, "pins.txt"))
     if is_checkout_of_this_project(directory):
-        say("installing buildout_mirrors from the checkout %s" % directory)
         run(pip + ["-c", constraints, "--no-build-isolation", "-e",
                    directory], "installing buildout_mirrors from the checkout")
     else:
@@ -86,6 +84,21 @@ def install(environment, python, pip_args, pins, versions, directory):
             "installing buildout_mirrors")
 
 
+COMMAND = """#!%s
+# bin/buildout-mirrors as bootstrap.py (buildout_mirrors) writes it: the
+# outage runbook's command (status, explain), in every bootstrapped site.
+import sys
+
+from buildout_mirrors.cli import main
+
+if __name__ == "__main__":
+    sys.exit(main())
+"""
+
+
 def write_launcher(path, python):
-    """Replace zc.buildout's bin/buildout by the launcher, atomically."""
+    """Replace zc.buildout's bin/buildout by the launcher, atomically, and
+    put bin/buildout-mirrors beside it."""
     atomic_write(path, LAUNCHER % python, mode=0o755)
+    atomic_write(os.path.join(os.path.dirname(path), "buildout-mirrors"),
+                 COMMAND % python, mode=0o755)

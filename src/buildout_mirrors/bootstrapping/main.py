@@ -11,7 +11,8 @@ import sys
 import tempfile
 
 from buildout_mirrors.bootstrapping import config, guarded, install
-from buildout_mirrors.bootstrapping.console import BootstrapError, say
+from buildout_mirrors.bootstrapping.console import BootstrapError, say, \
+    set_quiet
 from buildout_mirrors.bootstrapping.environment import Environment
 from buildout_mirrors.core import options, ranking, urls, versions
 from buildout_mirrors.core.errors import ConfigError
@@ -37,11 +38,15 @@ def parser():
     parser.add_argument("--venv", default=".venv", help="the virtual "
                         "environment to create, relative to the buildout "
                         "(.venv)")
+    parser.add_argument("-q", "--quiet", action="store_true",
+                        help="no progress lines: errors, warnings and the "
+                        "last line only")
     return parser
 
 
 def main(argv=None):
     args = parser().parse_args(argv)
+    set_quiet(args.quiet)
     try:
         bootstrap(args)
     except (BootstrapError, ConfigError) as error:
@@ -78,7 +83,8 @@ def bootstrap(args):
             "setuptools": args.setuptools_version}, directory)
         # The launcher, as bin/buildout will be: extends under a deadline.
         environment.run([python, "-m", "buildout_mirrors.buildout.launcher",
-                         "-c", path, "bootstrap"], "buildout bootstrap")
+                         "-c", path, "bootstrap"], "buildout bootstrap",
+                        echo=not args.quiet)
     if os.name != "nt":
         install.write_launcher(os.path.join(directory, os.path.expanduser(
             buildout.get("bin-directory", "").strip() or "bin"), "buildout"),

@@ -16,8 +16,9 @@ import zc.buildout
 from buildout_mirrors import plugins
 from buildout_mirrors.core import options as mirror_options
 from buildout_mirrors.core import private_projects, state, urls
-from buildout_mirrors.core.errors import OVERRIDE_HINT, ConfigError
+from buildout_mirrors.core.errors import ConfigError
 from buildout_mirrors.core.selector import MirrorSelector
+from buildout_mirrors.buildout import no_mirror
 from buildout_mirrors.buildout.session import FailoverSession
 from buildout_mirrors.buildout.run import Run, RunGuard
 from buildout_mirrors.buildout.switch import IndexSwitch
@@ -116,7 +117,7 @@ class Extension:
         if inherited:
             logger.info("Using mirror %s, as chosen before the upgrade.",
                         urls.redact(inherited["index"]))
-            self._use(settings, selector, inherited["index"],
+            self.use(settings, selector, inherited["index"],
                       inherited["backups"], inherited["find-links"])
             return
         selection = selector.select()
@@ -126,10 +127,10 @@ class Extension:
             logger.warning("Dropped find-links %s for this run: %s.",
                            result.label, result.reason)
         if selection.chosen is None:
-            self._no_mirror(settings, selector, selection)
+            no_mirror.go_on(self, settings, selector, selection)
             return
         logger.info("%s", selection.summary())
-        self._use(settings, selector, selection.chosen, selection.backups,
+        self.use(settings, selector, selection.chosen, selection.backups,
                   selection.find_links, RunGuard(
                       selector.state, settings.candidates),
                   silent=[result.url for result in selection.results
@@ -138,7 +139,7 @@ class Extension:
                                 for result in selection.results if result.ok},
                   answered=selection.answered, results=selection.results)
 
-    def _use(self, settings, selector, chosen, backups, find_links,
+    def use(self, settings, selector, chosen, backups, find_links,
              guard=None, silent=(), dead=(), answer_times=None,
              answered=(), results=()):
         """Switch buildout and pip to *chosen*, with failover to
@@ -176,7 +177,11 @@ class Extension:
                      pip_failures=session.pip_failures if session
                      else (lambda: ()),
                      opener=session.opener if session else None)
-        _runs[id(self.buildout)] = Run(switch, session, guard)
+        self.started(Run(switch, session, guard))
+
+    def started(self, run):
+        """*run* is what this buildout's unload undoes."""
+        _runs[id(self.buildout)] = run
 
     def _inherited_choice(self, settings):
         """The choice of the parent buildout, in the process zc.buildout
@@ -196,44 +201,3 @@ class Extension:
                     "find-links": [own(link) for link in choice["find-links"]]}
         except (ValueError, KeyError, TypeError):
             return None
-
-    def _no_mirror(self, settings, selector, selection):
-        """No candidate answered healthy within the deadline.
-
-        Never fall back to an index nobody listed (dependency confusion):
-        buildout and pip stay pointed at the candidates.  Those that were
-        connected but silent may be slow, not dead: they are asked again,
-        patiently.  The run goes on with ``newest = false``, so that a
-        buildout that needs nothing new succeeds; one that must download
-        fails at the first download with one message naming every mirror
-        and why it failed."""
-        self.buildout.newest = False
-        self.section["newest"] = "false"
-        if settings.fallback == "pypi":
-            logger.warning(
-                "%s (candidates from %s). mirrors-fallback = pypi: going on "
-                "with %s and newest = false.", selection.summary(),
-                settings.candidates_from, mirror_options.PYPI)
-            switch = IndexSwitch(self.buildout)
-            switch.apply(mirror_options.PYPI, selection.find_links)
-            _runs[id(self.buildout)] = Run(switch)
-            return
-        slow = [result.url for result in selection.results if result.slow]
-        dead = [(result.url, result.reason) for result in selection.results
-                if not result.slow]
-        dead += [(url, reason) for url, reason in selection.skipped]
-        logger.warning(
-            "%s (candidates from %s). Going on with newest = false%s; no "
-            "other index is used. %s", selection.summary(),
-            settings.candidates_from,
-            "; the slow ones are asked again, up to %.0f s a request: %s" % (
-                settings.stall, ", ".join(urls.redact(url) for url in slow))
-            if slow else "; if anything must be downloaded this buildout "
-            "fails", OVERRIDE_HINT)
-        curated = [result.url for result in selection.results
-                   if result.curated]  # private indexes, no mirrors
-        ordered = slow + [url for url in settings.candidates
-                          if url not in slow + curated] or curated
-        self._use(settings, selector, ordered[0], ordered[1:],
-                  selection.find_links, silent=slow, dead=dead,
-                  results=selection.results)

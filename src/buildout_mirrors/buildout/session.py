@@ -30,6 +30,8 @@ class FailoverSession:
             link_credentials=link_credentials, answered=answered,
             private=private)
         self.failover.book.on_back = self._back
+        self.failover.on_missing = self._missing
+        self._said_missing = set()
         if self.failover.private is not None:
             self._private_indexes(private)
         # Candidates the selection found dead (refused, errors): not asked
@@ -58,6 +60,15 @@ class FailoverSession:
     def close(self):
         if self.proxy is not None:
             self.proxy.stop()
+
+    def _missing(self, project, asked):
+        """Every mirror answered 404: one line, once, before buildout's
+        own "Couldn't find index page" and "Couldn't find a distribution"."""
+        if project not in self._said_missing:
+            self._said_missing.add(project)
+            logger.warning("No mirror has %s: asked %s (each answered 404).",
+                           project, ", ".join(urls.redact(url)
+                                              for url in asked))
 
     @staticmethod
     def _took_over(failed, mirror, reason):

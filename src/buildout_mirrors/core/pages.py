@@ -209,3 +209,30 @@ def anchors(text):
         if found is not None:
             href = next(group for group in found.groups() if group is not None)
             yield href, text[end + 1:label_end]
+
+
+def lists_projects(text, root_url):
+    """True when *text*, the page at *root_url*, reads as a simple index's
+    root: a PEP 691 ``projects`` list, or a link to a page right beneath
+    the root whose label names it (``<a href="acme-tools/">acme.tools</a>``)
+    -- not a server's home page, which links its ``simple`` index."""
+    try:
+        data = json.loads(text)
+        return isinstance(data, dict) and isinstance(data.get("projects"),
+                                                     list)
+    except (ValueError, RecursionError):
+        pass
+    root = root_url.rstrip("/") + "/"
+    for href, label in anchors(text):
+        try:
+            target = urllib.parse.urljoin(root, html.unescape(href))
+        except ValueError:
+            continue
+        target = target.split("#", 1)[0].split("?", 1)[0]
+        segment = target[len(root):].rstrip("/")
+        if target.startswith(root) and segment and "/" not in segment and \
+                segment not in ("simple", "+simple", "packages") and \
+                normalize_project(segment) == normalize_project(
+                    label.strip()):
+            return True
+    return False

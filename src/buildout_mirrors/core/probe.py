@@ -45,15 +45,8 @@ class HttpProber:
                 devpi = max(devpi, page.devpi)
                 newest[pages.normalize_project(project)] = \
                     pages.newest_version(page.files)
-        except _NotListed as status:
-            if self._answers_root(url, deadline):
-                return ProbeResult(
-                    url, False, time.monotonic() - started, curated=True,
-                    reason="a curated index (%s): private, asked first for "
-                    "its own projects" % status)
-            return self._failed(url, started, str(status))
-        except _HttpStatus as status:
-            return self._failed(url, started, str(status))
+        except _HttpStatus as status:  # 404, 415 (devpi's web root) ...
+            return self._not_listed(url, started, project, status, deadline)
         except pages.PageError as error:
             return self._failed(url, started, "invalid page: %s" % error)
         except transport.FetchError as error:
@@ -108,21 +101,40 @@ class HttpProber:
         except index_client.BadAnswer as error:
             raise _HttpStatus(str(error)) from None
 
-    def _answers_root(self, url, deadline):
-        """True when the index answers its ``/simple/`` root: it lives,
-        it only lacks the probe project (a company's curated index).  A
-        root too large to read whole answered too."""
+    def _not_listed(self, url, started, project, status, deadline):
+        """The probe project's page is not there: a URL without its
+        ``/simple`` (say so), a live curated index (a company's: private),
+        or dead."""
         if not urls.is_remote(url):
-            return False
+            return self._failed(url, started, str(status))
+        base = url.rstrip("/")
+        for suffix in ("/simple", "/+simple") if not base.endswith(
+                "simple") else ():  # pypiserver's and devpi's
+            if self._get(pages.project_url(base + suffix, project),
+                         deadline) is not None:
+                return self._failed(url, started, "%s; did you mean %s%s?"
+                                    % (status, urls.redact(base), suffix))
+        root = self._get(base + "/", deadline) if isinstance(
+            status, _NotListed) else None
+        if root is not None and pages.lists_projects(root, base):
+            return ProbeResult(
+                url, False, time.monotonic() - started, curated=True,
+                reason="a curated index (%s): private, asked first for "
+                "its own projects" % status)
+        return self._failed(url, started, str(status))
+
+    def _get(self, url, deadline):
+        """The text of *url* if it answers 200 (the first MiB), or None."""
         limits = dataclasses.replace(self._limits(deadline),
                                      max_bytes=ROOT_PEEK_BYTES)
         try:
-            response = transport.get(url.rstrip("/") + "/", "text/html",
-                                     limits, self.context)
-        except transport.FetchError as error:
-            return "larger than" in str(error)
-        response.close()
-        return response.status == 200
+            response = transport.get(url, "text/html", limits, self.context)
+        except transport.FetchError:
+            return None
+        with response.body:
+            if response.status != 200:
+                return None
+            return response.body.read().decode("utf-8", "replace")
 
 
 def _reason(error, deadline, budget):

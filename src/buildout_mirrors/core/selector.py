@@ -132,7 +132,10 @@ class MirrorSelector:
                 stored, tuple(results) + tuple(link_results), lags, now)
             if selection.chosen and not thorough:  # status is no run
                 records.record_choice(stored, candidates, selection.chosen,
-                                      answers, now)
+                                      answers, now, silent={
+                                          result.url: result.reason
+                                          for result in results
+                                          if not result.answered})
         self.state.update(record)
         return selection
 
@@ -204,6 +207,12 @@ class MirrorSelector:
                           for url in index_urls if url not in answered]
         link_results += [ProbeResult(url, False, elapsed, **unanswered)
                          for url in link_urls if url not in answered]
+        # In the listed order, not the order of the answers: what the
+        # user reads (the "skipped:" list) stays the same from run to run.
+        order = {url: position for position, url in enumerate(
+            list(index_urls) + list(link_urls))}
+        for results in (index_results, link_results):
+            results.sort(key=lambda result: order.get(result.url, 0))
         return index_results, link_results
 
     def _run_probe(self, answers, kind, url, deadline):

@@ -191,12 +191,14 @@ def record_probes(state, results, lags, now):
     return records
 
 
-def record_choice(state, candidates, chosen, records, now):
-    """A run's choice among *candidates*, with the answers that made it."""
+def record_choice(state, candidates, chosen, records, now, silent=None):
+    """A run's choice among *candidates*, with the answers that made it,
+    and why the *silent* ones ({url: reason}) gave none."""
     state["choices"][candidates_key(candidates)] = {
         "mirror": urls.redact(chosen), "at": now,
         "candidates": [urls.redact(url) for url in candidates],
-        "mirrors": records}
+        "mirrors": records, "silent": {
+            urls.redact(url): reason for url, reason in (silent or {}).items()}}
 
 
 def mark_dropped(state, mirror, reason, now):

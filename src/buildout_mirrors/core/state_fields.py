@@ -42,6 +42,8 @@ OPTIONAL_CHOICE_FIELDS = {
     "suspect": lambda value: isinstance(value, bool),
     "mirrors": lambda value: isinstance(value, dict) and all(
         valid(record, MIRROR_FIELDS) for record in value.values()),
+    "silent": lambda value: isinstance(value, dict) and all(
+        isinstance(reason, str) for reason in value.values()),
 }
 
 

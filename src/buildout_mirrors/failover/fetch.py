@@ -67,6 +67,7 @@ class Failover:
             url, accept, False), wait=timeout)
         self.files = VerifiedFiles(self.get, self.opinion)
         self.conflicts = self.files.conflicts  # file name -> message
+        self.on_missing = lambda project, asked: None  # every mirror: 404
         # A company's projects: asked of its index first, never of the
         # pool once known (core.private_projects).
         self.private = PrivateRoute(private, Exchange(
@@ -139,7 +140,8 @@ class Failover:
                 self._served_project(relative, mirror)
             return fetched
         if not_found is not None:
-            return patience.final_404(self, relative, accept, *not_found)
+            return patience.final_404(self, relative, accept, order,
+                                      *not_found)
         if slow:  # every mirror that answered nothing was slow: wait
             fetched = patience.wait_for_slow(self, first, relative, accept,
                                              slow, reasons[0], errors)

@@ -12,10 +12,11 @@ from buildout_mirrors.core.transport import FetchError
 WARMING_RETRIES = 3  # slow 404s from a cache still loading
 
 
-def final_404(failover, relative, accept, fetched, mirror, slow):
+def final_404(failover, relative, accept, asked, fetched, mirror, slow):
     """A 404 that took longer than the timeout may come from a caching
     proxy still loading its project list (a cold devpi): it is asked
-    again, patiently, while its 404s stay slow."""
+    again, patiently, while its 404s stay slow.  A project page that
+    every mirror in *asked* lacks is told to ``failover.on_missing``."""
     for _ in range(WARMING_RETRIES if slow else 0):
         started = failover.book.clock()
         try:
@@ -27,6 +28,8 @@ def final_404(failover, relative, accept, fetched, mirror, slow):
         if again.status != 404 or \
                 failover.book.clock() - started <= failover.exchange.timeout:
             break  # an answer, or a quick 404: the project is missing
+    if fetched.status == 404 and relative.count("/") == 2:
+        failover.on_missing(relative.strip("/"), asked)
     return fetched
 
 
