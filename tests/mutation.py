@@ -192,6 +192,36 @@ MUTANTS = [
            '| getattr(os, "O_NOFOLLOW", 0), 0o600)', ", 0o600)",
            "tests/test_hostile_input.py::test_the_lock_file_is_never_followed"
            "_through_a_link"),
+    Mutant("a known private project asked of the pool",
+           "failover/private_route.py",
+           "        if owners is not None:\n",
+           "        if False:\n",
+           "tests/test_private.py::test_a_learned_project_never_goes_public"
+           "_while_its_index_is_down"),
+    Mutant("a private page's file looked up on the public mirrors",
+           "failover/fetch.py",
+           "        if self.private and self.private.projects.owns_file(url):",
+           "        if False:",
+           "tests/test_private.py::test_a_project_the_company_serves_comes"
+           "_from_the_company"),
+    Mutant("a project the company serves taken from the first public mirror",
+           "failover/private_route.py",
+           "        for index in self.projects.to_ask(project):",
+           "        for index in ():",
+           "tests/test_private.py::test_a_project_the_company_serves_comes"
+           "_from_the_company"),
+    Mutant("a page redirected off the mirror counted as its failure",
+           "failover/exchange.py",
+           '            if accept == "*/*":  # a file',
+           '            if True:  # a file',
+           "tests/test_pipproxy.py::test_a_page_redirected_off_the_mirror_is"
+           "_not_here_and_no_failure"),
+    Mutant("the index of working parts switched with no mirror to rebuild "
+           "them", "buildout/no_mirror.py",
+           "    if not wanting:\n",
+           "    if True:\n",
+           "tests/test_e2e_operators.py::test_a_wrong_mirror_url_and_a_new"
+           "_egg_leave_the_site_as_it_was"),
 ]
 
 

@@ -47,7 +47,7 @@ def go_on(extension, settings, selector, selection):
     dead += [(url, reason) for url, reason in selection.skipped]
     curated = [result.url for result in selection.results
                if result.curated]  # private indexes, no mirrors
-    ordered = keep_built_index(extension.section.get("installed"), selection,
+    ordered = keep_built_index(extension.buildout, selection,
                                slow + [url for url in settings.candidates
                                        if url not in slow + curated]
                                or curated)
@@ -64,22 +64,40 @@ def go_on(extension, settings, selector, selection):
                   results=selection.results)
 
 
-def keep_built_index(installed, selection, ordered):
+def keep_built_index(buildout, selection, ordered):
     """*ordered* with the index the installed parts were built with
     first, when it is listed: an index switch alone would reinstall
-    them.  When it is not listed any more (a mirror URL edited, say),
-    stop before zc.buildout uninstalls anything: there is nothing to
-    rebuild the parts from."""
-    built = set(installed_parts.indexes(installed).values())
+    them.  When it is not listed any more (a mirror URL edited, say) and
+    a part now asks for an egg it did not have, stop before zc.buildout
+    uninstalls anything: there is nothing to rebuild it from.  A part
+    that asks for nothing new is rebuilt from the eggs at hand, as plain
+    zc.buildout would."""
+    built = installed_parts.read(buildout["buildout"].get("installed"))
     if not built:
         return ordered
     listed = {urls.without_auth(url).rstrip("/"): url for url in ordered}
-    kept = [listed[index] for index in sorted(built) if index in listed]
+    kept = [listed[index] for index, _ in sorted(built.values())
+            if index in listed]
     if kept:
         return kept[:1] + [url for url in ordered if url != kept[0]]
+    wanting = sorted(part for part, (_, had) in built.items()
+                     if _eggs_now(buildout, part) - had)
+    if not wanting:
+        return ordered
     raise zc.buildout.UserError(
         "%s. The installed parts were built with %s, which is no longer "
-        "listed; switching would uninstall them with no mirror to "
-        "rebuild them from, so nothing was changed. Fix mirrors, or run "
-        "again once a mirror answers." % (
-            selection.summary(), " and ".join(sorted(built))))
+        "listed, and these ask for eggs they did not have: %s. Switching "
+        "would uninstall them with no mirror to download from, so nothing "
+        "was changed. Fix mirrors, or run again once a mirror answers." % (
+            selection.summary(), " and ".join(sorted(
+                {index for index, _ in built.values()})),
+            ", ".join(wanting)))
+
+
+def _eggs_now(buildout, part):
+    """The project names part *part* asks for in this run's configuration
+    (nothing, when it cannot be read before its recipe runs)."""
+    try:
+        return installed_parts.project_names(buildout[part].get("eggs", ""))
+    except Exception:  # a substitution only its recipe can make, ...
+        return set()
