@@ -202,8 +202,8 @@ MUTANTS = [
            "failover/fetch.py",
            "        if self.private and self.private.projects.owns_file(url):",
            "        if False:",
-           "tests/test_private.py::test_a_project_the_company_serves_comes"
-           "_from_the_company"),
+           "tests/test_private.py::test_a_private_file_that_fails_is_never"
+           "_looked_up_publicly"),
     Mutant("a project the company serves taken from the first public mirror",
            "failover/private_route.py",
            "        for index in self.projects.to_ask(project):",

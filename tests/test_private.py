@@ -288,3 +288,22 @@ def test_a_server_home_page_is_no_curated_index_and_a_missing_simple_is_named(
 def test_what_reads_as_an_index_root(root, text, lists):
     from buildout_mirrors.core import pages
     assert pages.lists_projects(text, root) is lists
+
+
+def test_a_private_file_that_fails_is_never_looked_up_publicly(public):
+    """The company lists its file but cannot send it: one error, and the
+    public mirror never hears the name (it would look the file up on
+    its own page)."""
+    serve = index(
+        {"acme-tools": page(("acme.tools-1.0.0.tar.gz", COMPANY_FILE))},
+        files={})  # listed, never served: 404
+    with servers.Answering(serve) as company:
+        engine, _ = failover(public, PrivateProjects([company.url]))
+        body_of(engine.fetch_page(public.url, "/acme-tools/"))
+        link = company.url.replace("/simple", "") + \
+            "/files/acme.tools-1.0.0.tar.gz#sha256=" + \
+            hashlib.sha256(COMPANY_FILE).hexdigest()
+        with pytest.raises(PrivateIndexDown, match="never taken from a "
+                           "public mirror"):
+            engine.fetch(link, "*/*")
+    assert not any("acme" in path for path in public.requests)
