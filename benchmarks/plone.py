@@ -57,18 +57,22 @@ def pins(directory):
     return "\n".join("%s = %s" % pin for pin in sorted(found.items()))
 
 
-def write_config(directory, pinned, index=None, mirrors=None):
+def write_config(directory, pinned, index=None, mirrors=None, part="plone",
+                 eggs=("Products.CMFPlone",), cache="none"):
+    """A fresh *directory* with a buildout.cfg of one zc.recipe.egg part:
+    plain (*index*) or with the extension (*mirrors*, state in *cache*)."""
     if directory.exists():
         shutil.rmtree(directory)
     directory.mkdir(parents=True)
-    lines = ["[buildout]", "parts = plone"]
+    lines = ["[buildout]", "parts = " + part]
     if mirrors:
         lines += ["extensions = buildout_mirrors", "mirrors = " + mirrors,
-                  "mirrors-cache = none"]
+                  "mirrors-cache = " + cache]
     else:
         lines.append("index = " + index)
-    lines += ["", "[versions]", pinned, "", "[plone]",
-              "recipe = zc.recipe.egg", "eggs = Products.CMFPlone"]
+    lines += ["", "[versions]", pinned, "", "[%s]" % part,
+              "recipe = zc.recipe.egg",
+              "eggs = " + "\n    ".join(("",) + tuple(eggs))]
     (directory / "buildout.cfg").write_text("\n".join(lines) + "\n")
 
 

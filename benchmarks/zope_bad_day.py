@@ -18,7 +18,6 @@ installed must be at its pinned version.
 
 import json
 import os
-import shutil
 import statistics
 import time
 from pathlib import Path
@@ -50,23 +49,8 @@ def stale_tree(served, directory):
 
 
 def write_config(directory, pinned, index=None, mirrors=None):
-    directory.mkdir(parents=True, exist_ok=True)
-    for name in ("eggs", "develop-eggs", "bin", "parts"):
-        path = directory / name
-        if path.exists():
-            shutil.rmtree(path)
-    for name in (".installed.cfg", "state.json"):
-        (directory / name).unlink(missing_ok=True)
-    lines = ["[buildout]", "parts = zope"]
-    if mirrors:
-        lines += ["extensions = buildout_mirrors", "mirrors = " + mirrors,
-                  "mirrors-cache = ${buildout:directory}/state.json"]
-    else:
-        lines.append("index = " + index)
-    lines += ["", "[versions]", pinned, "", "[zope]",
-              "recipe = zc.recipe.egg",
-              "eggs = " + "\n    ".join(("",) + EGGS)]
-    (directory / "buildout.cfg").write_text("\n".join(lines) + "\n")
+    plone.write_config(directory, pinned, index, mirrors, part="zope",
+                       eggs=EGGS, cache="${buildout:directory}/state.json")
 
 
 def wrong_versions(directory, pinned):

@@ -17,6 +17,17 @@ from faulty import FaultyMirror
 from deployments import PINS
 
 STATUS = [os.path.join(os.path.dirname(sys.executable), "buildout-mirrors")]
+ONE_PART = """
+[buildout]
+extensions = buildout_mirrors
+mirrors = %s
+mirrors-cache = ${buildout:directory}/state.json
+parts = py
+
+[py]
+recipe = zc.recipe.egg
+eggs = %s
+"""
 
 
 @pytest.fixture
@@ -228,17 +239,7 @@ eggs = {eggs}
 def test_a_failed_run_makes_the_next_one_probe_again(buildout_dir,
                                                      isolated_env,
                                                      pypi_mirror):
-    config = """
-[buildout]
-extensions = buildout_mirrors
-mirrors = %s
-mirrors-cache = ${buildout:directory}/state.json
-parts = py
-
-[py]
-recipe = zc.recipe.egg
-eggs = %s
-"""
+    config = ONE_PART
     write_buildout(buildout_dir, config % (pypi_mirror.url, "six"))
     code, output = run(buildout_command(), isolated_env, buildout_dir)
     assert code == 0, output
@@ -283,25 +284,14 @@ def test_a_wrong_mirror_url_and_a_new_egg_leave_the_site_as_it_was(
     """The URL loses its /+simple and an egg is added: no mirror answers,
     and switching the index would uninstall bin/py with nothing to
     rebuild it from.  One error with the fix; nothing touched."""
-    config = """
-[buildout]
-extensions = buildout_mirrors
-mirrors = %s
-mirrors-cache = ${buildout:directory}/state.json
-parts = py
-
-[py]
-recipe = zc.recipe.egg
-eggs = six%s
-interpreter = py
-"""
-    write_buildout(buildout_dir, config % (devpi_mirror.url, ""))
+    config = ONE_PART + "interpreter = py\n"
+    write_buildout(buildout_dir, config % (devpi_mirror.url, "six"))
     code, output = run(buildout_command(), isolated_env, buildout_dir)
     assert code == 0, output
     script = (buildout_dir / "bin" / "py").read_bytes()
     installed = (buildout_dir / ".installed.cfg").read_bytes()
     wrong = devpi_mirror.url[:-len("/+simple")]
-    write_buildout(buildout_dir, config % (wrong, "\n    docopt"))
+    write_buildout(buildout_dir, config % (wrong, "six\n    docopt"))
     code, output = run(buildout_command(), isolated_env, buildout_dir,
                        timeout=60, promise="a wrong URL stops at once")
     assert code != 0
