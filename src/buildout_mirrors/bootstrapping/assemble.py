@@ -1,34 +1,34 @@
 """Write bootstrap.py from the package: ``python -m
-buildout_mirrors.bootstrapping.assemble [--check] [PATH]``.
+buildout_mirrors.bootstrapping.assemble [--check] [--digest] [PATH]``.
 
 bootstrap.py is one file a user copies next to buildout.cfg, and it must
-run on a bare system Python.  So, as get-pip.py does for pip, it is a short
-script that carries a zip of what it runs: ``buildout_mirrors/core`` and
-``buildout_mirrors/bootstrapping``, the standard-library-only modules that
-the extension uses too.  Nothing is kept twice by hand.  The zip is
-reproducible (sorted names, fixed dates), so a test can regenerate
-bootstrap.py and fail when the committed one differs.
+run on a bare system Python.  So, as get-pip.py does for pip, it is a
+short script followed by what it runs: ``buildout_mirrors/core``,
+``failover`` and ``bootstrapping``, the standard-library-only modules that
+the extension uses too, carried as plain text (each line after ``#|``),
+so that a reviewer reads a change to them as the same change in
+bootstrap.py.  Nothing is kept twice by hand, and the output depends on
+the sources alone, so a test can regenerate bootstrap.py and fail when
+the committed one differs.  ``--digest`` prints the sha256 of what it
+carries, for CHANGES.rst.
 """
 
-import base64
 import hashlib
-import io
 import os
 import re
 import sys
-import zipfile
 
 PACKAGE = "buildout_mirrors"
 CARRIED = ("__init__.py", "core/", "failover/", "bootstrapping/", "data/")
 LEFT_OUT = ("bootstrapping/assemble.py",)  # writes bootstrap.py, runs not in it
-STAMP = (1980, 1, 1, 0, 0, 0)  # the earliest date a zip can hold
 
-STUB = '''#!/usr/bin/env python3
-"""Bootstrap a zc.buildout from whichever package index mirror is alive.
+STUB = """#!/usr/bin/env python3
+\"\"\"Bootstrap a zc.buildout from whichever package index mirror is alive.
 
     python3 bootstrap.py [-c buildout.cfg] [--mirror URL]... \\\\
         [--find-links PATH_OR_URL]... [--timeout S] \\\\
         [--buildout-version V] [--setuptools-version V] [--venv DIR] [-q]
+    python3 bootstrap.py --unpack DIR
 
 Standard library only (Python 3.9+).  It reads the mirrors, index,
 find-links and [versions] pins of the configuration (after
@@ -36,25 +36,43 @@ find-links and [versions] pins of the configuration (after
 candidates in parallel under one deadline as the buildout_mirrors
 extension does, makes a virtual environment (a distribution's "externally
 managed" Python is never touched, PEP 668), installs pip, setuptools,
-wheel, zc.buildout and buildout_mirrors into it from the chosen mirror
+wheel, zc.buildout and buildout_mirrors into it from the listed mirrors
 only, and writes bin/buildout.  Running it again is harmless.
 
 Generated from buildout_mirrors %(version)s by
-``python -m buildout_mirrors.bootstrapping.assemble``; do not edit.  The
-archive below is buildout_mirrors/core, failover and bootstrapping of
-that release, as get-pip.py carries pip; ``python3 bootstrap.py
---unpack DIR`` writes them out to be read.  Its sha256:
-%(digest)s
-"""
+``python -m buildout_mirrors.bootstrapping.assemble``; do not edit.  After
+the code below, it carries buildout_mirrors/core, failover and
+bootstrapping of that release as plain text, each line after ``#|``, as
+get-pip.py carries pip; ``--unpack DIR`` writes them out, and the sha256
+of what it carries (``python -m buildout_mirrors.bootstrapping.assemble
+--digest``) is published in CHANGES.rst with each release.
+\"\"\"
 
-import base64
 import os
 import sys
 import tempfile
 
-ARCHIVE = """
-%(archive)s
-"""
+HEADER, LINE = "# ---- ", "#|"
+
+
+def carried(path):
+    \"\"\"{relative path: text} of the modules carried after the code.\"\"\"
+    found, current = {}, None
+    with open(path, encoding="utf-8") as stream:
+        for line in stream:
+            if line.startswith(HEADER):
+                current = found.setdefault(line[len(HEADER):].strip(), [])
+            elif current is not None and line.startswith(LINE):
+                current.append(line[len(LINE):])
+    return {name: "".join(lines) for name, lines in found.items()}
+
+
+def unpack(directory):
+    for name, text in carried(os.path.abspath(__file__)).items():
+        target = os.path.join(directory, *name.split("/"))
+        os.makedirs(os.path.dirname(target), exist_ok=True)
+        with open(target, "w", encoding="utf-8", newline="\\n") as stream:
+            stream.write(text)
 
 
 def main():
@@ -63,30 +81,29 @@ def main():
                          "3.9 or newer; run bootstrap.py with a newer "
                          "python3.\\n")
         return 1
-    data = base64.b64decode(ARCHIVE)
     if len(sys.argv) == 3 and sys.argv[1] == "--unpack":
-        import io
-        import zipfile
-        zipfile.ZipFile(io.BytesIO(data)).extractall(sys.argv[2])
+        unpack(sys.argv[2])
         print("bootstrap: the modules it runs are in %%s" %% sys.argv[2])
         return 0
     with tempfile.TemporaryDirectory() as scratch:
-        archive = os.path.join(scratch, "buildout_mirrors.zip")
-        with open(archive, "wb") as stream:
-            stream.write(data)
-        sys.path.insert(0, archive)
+        unpack(scratch)
+        sys.path.insert(0, scratch)
         from buildout_mirrors.bootstrapping.main import main as bootstrap
         return bootstrap()
 
 
 if __name__ == "__main__":
     sys.exit(main())
-'''
 
 
-def archive(package_directory):
-    """The reproducible zip of the carried modules, as bytes."""
-    names = []
+# The modules it runs, as plain text (data, never executed as it stands):
+%(carried)s
+"""
+
+
+def carried(package_directory):
+    """{path under buildout_mirrors/: text} of the carried modules."""
+    found = {}
     for root, folders, files in os.walk(package_directory):
         folders[:] = sorted(name for name in folders
                             if name != "__pycache__")
@@ -95,33 +112,43 @@ def archive(package_directory):
                                        package_directory).replace(os.sep, "/")
             if relative.startswith(CARRIED) and relative not in LEFT_OUT and \
                     name.endswith((".py", ".txt")):
-                names.append(relative)
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as zipped:
-        for name in sorted(names):
-            info = zipfile.ZipInfo("%s/%s" % (PACKAGE, name), STAMP)
-            info.compress_type = zipfile.ZIP_DEFLATED
-            info.external_attr = 0o644 << 16
-            with open(os.path.join(package_directory, name), "rb") as stream:
-                zipped.writestr(info, stream.read())
-    return buffer.getvalue()
+                with open(os.path.join(package_directory, relative),
+                          encoding="utf-8", newline="") as stream:
+                    text = stream.read()
+                if text and not text.endswith("\n"):
+                    text += "\n"  # each carried line ends with one
+                found[relative] = text
+    return dict(sorted(found.items()))
+
+
+def digest(package_directory):
+    """The sha256 of what bootstrap.py carries (names and texts)."""
+    hashed = hashlib.sha256()
+    for name, text in carried(package_directory).items():
+        hashed.update(("%s\0%s\0" % (name, text)).encode("utf-8"))
+    return hashed.hexdigest()
 
 
 def bootstrap_script(checkout):
     """The text of bootstrap.py for the checkout at *checkout*."""
     package = os.path.join(checkout, "src", PACKAGE)
-    data = archive(package)
     with open(os.path.join(checkout, "setup.py"), encoding="utf-8") as stream:
         version = re.search(r"version=\"([^\"]+)\"", stream.read()).group(1)
-    encoded = base64.b64encode(data).decode("ascii")
-    lines = [encoded[start:start + 76]
-             for start in range(0, len(encoded), 76)]
-    return STUB % {"version": version, "archive": "\n".join(lines),
-                   "digest": hashlib.sha256(data).hexdigest()}
+    sections = []
+    for name, text in carried(package).items():
+        sections.append("# ---- %s/%s\n" % (PACKAGE, name) + "".join(
+            "#|" + line for line in text.splitlines(True)))
+    return STUB % {"version": version, "carried": "".join(sections).rstrip(
+        "\n")}
 
 
 def main(argv=None):
     argv = sys.argv[1:] if argv is None else argv
+    if "--digest" in argv:
+        checkout = os.path.abspath(os.path.join(os.path.dirname(__file__),
+                                                "..", "..", ".."))
+        print(digest(os.path.join(checkout, "src", PACKAGE)))
+        return 0
     check = "--check" in argv
     paths = [arg for arg in argv if arg != "--check"]
     checkout = os.path.abspath(os.path.join(os.path.dirname(__file__),

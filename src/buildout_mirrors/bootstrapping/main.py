@@ -38,6 +38,9 @@ def parser():
     parser.add_argument("--venv", default=".venv", help="the virtual "
                         "environment to create, relative to the buildout "
                         "(.venv)")
+    parser.add_argument("--unpack", metavar="DIR", help="write out the "
+                        "modules bootstrap.py runs (it carries them as "
+                        "plain text), to be read, and stop")
     parser.add_argument("-q", "--quiet", action="store_true",
                         help="no progress lines: errors, warnings and the "
                         "last line only")
