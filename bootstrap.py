@@ -76,9 +76,9 @@ if __name__ == "__main__":
 # ---- buildout_mirrors/__init__.py
 #|"""Pick a live, up-to-date package index for zc.buildout and fail over.
 #|
-#|The entry point is :mod:`buildout_mirrors.buildout.extension`.  Which modules may
-#|import zc.buildout, and which alone handle credentials and the state file,
-#|is in README.rst's Architecture section.
+#|The entry point is :mod:`buildout_mirrors.buildout.extension`.  Which
+#|modules may import zc.buildout, and which alone handle credentials and
+#|the state file, is in README.rst's Architecture section.
 #|"""
 # ---- buildout_mirrors/bootstrapping/__init__.py
 #|"""bootstrap.py, as a package: standard library only, and built on the
@@ -1593,7 +1593,7 @@ if __name__ == "__main__":
 #|
 #|
 #|def parse(body, content_type, page_url, headers=None):
-#|    """Return the :class:`ProjectPage` in *body* (bytes), or raise PageError."""
+#|    """The :class:`ProjectPage` in *body* (bytes), or PageError."""
 #|    headers = headers or {}
 #|    text = body.decode("utf-8", errors="replace")
 #|    if JSON_CONTENT_TYPE in (content_type or ""):
@@ -2066,8 +2066,8 @@ if __name__ == "__main__":
 #|
 #|def _reason(error, deadline, budget):
 #|    """A deadline that ran out is reported as the selection's deadline."""
-#|    if time.monotonic() >= deadline - 0.01 and (
-#|            error.slow or "timed out" in str(error) or "stalled" in str(error)):
+#|    if time.monotonic() >= deadline - 0.01 and (error.slow or any(
+#|            word in str(error) for word in ("timed out", "stalled"))):
 #|        return "timed out after %.1f s" % budget
 #|    return str(error)
 #|
@@ -2140,7 +2140,8 @@ if __name__ == "__main__":
 #|    file is no lag: company indexes and wheelhouses are curated.
 #|    """
 #|    healthy = [result for result in results if result.ok]
-#|    serials = [result.serial for result in healthy if result.serial is not None]
+#|    serials = [result.serial for result in healthy
+#|               if result.serial is not None]
 #|    newest_serial = max(serials) if serials else None
 #|    newest = _newest_releases(healthy)
 #|    devpi = _devpi_lags(healthy)
@@ -2224,8 +2225,9 @@ if __name__ == "__main__":
 #|        position = {url: index
 #|                    for index, url in enumerate(_sticky_first(order, sticky))}
 #|        return sorted((result for result in results if result.ok),
-#|                      key=lambda result: (bool(lags.get(result.url)),
-#|                                          position.get(result.url, len(order))))
+#|                      key=lambda result: (
+#|                          bool(lags.get(result.url)),
+#|                          position.get(result.url, len(order))))
 #|
 #|
 #|class FastestPolicy(_GraceWindow):
@@ -2319,7 +2321,8 @@ if __name__ == "__main__":
 #|        """One line a candidate, for ``-v``."""
 #|        for result in self.results:
 #|            if result.ok:
-#|                yield "Mirror %s answered in %d ms (serial %s, %d file(s)%s)" % (
+#|                yield "Mirror %s answered in %d ms (serial %s, %d " \
+#|                    "file(s)%s)" % (
 #|                    result.label, result.elapsed * 1000, result.serial,
 #|                    len(result.files),
 #|                    ", " + self.lags[result.url] if self.lags.get(result.url)
@@ -2346,8 +2349,8 @@ if __name__ == "__main__":
 #|
 #|
 #|class ConfiguredCandidates:
-#|    """Candidates as the validated :class:`~buildout_mirrors.core.options.Settings`
-#|    give them."""
+#|    """Candidates as the validated settings
+#|    (:class:`~buildout_mirrors.core.options.Settings`) give them."""
 #|
 #|    def __init__(self, settings):
 #|        self.settings = settings
@@ -2490,15 +2493,16 @@ if __name__ == "__main__":
 #|        for kind, url in jobs:
 #|            threading.Thread(target=self._run_probe,
 #|                             args=(answers, kind, url, deadline),
-#|                             name="buildout_mirrors probe", daemon=True).start()
+#|                             name="buildout_mirrors probe",
+#|                             daemon=True).start()
 #|        index_results, link_results = [], []
 #|        first_healthy_at = None
 #|        while len(index_results) + len(link_results) < len(jobs):
 #|            now = time.monotonic()
 #|            waited = now - first_healthy_at if first_healthy_at else 0.0
 #|            if first_healthy_at and len(link_results) == len(link_urls) and \
-#|                    not wait_for_all and \
-#|                    self.policy.done(index_urls, index_results, waited, sticky):
+#|                    not wait_for_all and self.policy.done(
+#|                        index_urls, index_results, waited, sticky):
 #|                break
 #|            wait = deadline - now
 #|            if first_healthy_at and not wait_for_all:
@@ -2754,7 +2758,8 @@ if __name__ == "__main__":
 #|        "mirror": urls.redact(chosen), "at": now,
 #|        "candidates": [urls.redact(url) for url in candidates],
 #|        "mirrors": records, "silent": {
-#|            urls.redact(url): reason for url, reason in (silent or {}).items()}}
+#|            urls.redact(url): reason
+#|            for url, reason in (silent or {}).items()}}
 #|
 #|
 #|def mark_dropped(state, mirror, reason, now):
@@ -2998,9 +3003,9 @@ if __name__ == "__main__":
 #|            if parts.scheme == "https" and target.startswith("http://"):
 #|                raise RedirectRefused("redirect from https to http refused")
 #|            if not redirect_ok(url, target):
-#|                raise RedirectRefused("redirects to %s (refused: not this mirror)"
-#|                                 % (urllib.parse.urlsplit(target).hostname
-#|                                    or "?"))
+#|                raise RedirectRefused(
+#|                    "redirects to %s (refused: not this mirror)"
+#|                    % (urllib.parse.urlsplit(target).hostname or "?"))
 #|            if urls.origin(url) == urls.origin(target):
 #|                target = urls.with_auth_of(target, [url])
 #|            else:  # credentials stay with the origin they were meant for
@@ -3240,7 +3245,7 @@ if __name__ == "__main__":
 #|
 #|
 #|def to_file_url(path, base_directory):
-#|    """Turn a local directory into a ``file:`` URL, relative to the buildout."""
+#|    """A local directory as a ``file:`` URL, relative to the buildout."""
 #|    path = os.path.join(base_directory, os.path.expanduser(path))
 #|    return "file://" + urllib.request.pathname2url(os.path.abspath(path))
 #|
@@ -3521,8 +3526,8 @@ if __name__ == "__main__":
 #|zc.buildout (15 s per URL, then failure).
 #|
 #|Plain code: the buildout hooks install it as a urllib handler
-#|(:mod:`buildout_mirrors.buildout.hook_urllib`) and serve it to pip through a local
-#|index (:mod:`buildout_mirrors.failover.pipproxy`).
+#|(:mod:`buildout_mirrors.buildout.hook_urllib`) and serve it to pip
+#|through a local index (:mod:`buildout_mirrors.failover.pipproxy`).
 #|"""
 #|
 #|import time
@@ -3910,8 +3915,9 @@ if __name__ == "__main__":
 #|            now, found = self.clock(), []
 #|            for mirror in self.candidates:
 #|                health = self.health[mirror]
-#|                if mirror not in self.dead and health.ejected_until is not None \
-#|                        and now >= health.ejected_until and not health.checking:
+#|                due = health.ejected_until is not None and \
+#|                    now >= health.ejected_until
+#|                if mirror not in self.dead and due and not health.checking:
 #|                    health.checking = True
 #|                    found.append(mirror)
 #|            return found

@@ -59,8 +59,10 @@ setup(
         ],
     },
     entry_points={
-        "zc.buildout.extension": ["default = buildout_mirrors.buildout.extension:load"],
-        "zc.buildout.unloadextension": ["default = buildout_mirrors.buildout.extension:unload"],
+        "zc.buildout.extension": [
+            "default = buildout_mirrors.buildout.extension:load"],
+        "zc.buildout.unloadextension": [
+            "default = buildout_mirrors.buildout.extension:unload"],
         "zc.buildout": [
             "default = buildout_mirrors.buildout.recipe:Recipe",
             "wheelhouse = buildout_mirrors.buildout.wheelhouse:Recipe",

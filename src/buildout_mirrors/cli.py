@@ -3,8 +3,9 @@
 ``status`` probes the candidates the way the extension does and prints a
 table (or ``--json``); its exit status makes it a monitoring check:
 0 when the chosen mirror is up to date, 1 when only stale mirrors are live
-(behind another, or last synced more than a day ago), 2 when none is.  ``explain`` reads the state file and tells what was chosen,
-when, and why the others were not.
+(behind another, or last synced more than a day ago), 2 when none is.
+``explain`` reads the state file and tells what was chosen, when, and why
+the others were not.
 """
 
 import argparse

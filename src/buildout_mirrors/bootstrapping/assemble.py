@@ -20,7 +20,8 @@ import sys
 
 PACKAGE = "buildout_mirrors"
 CARRIED = ("__init__.py", "core/", "failover/", "bootstrapping/", "data/")
-LEFT_OUT = ("bootstrapping/assemble.py",)  # writes bootstrap.py, runs not in it
+# assemble.py writes bootstrap.py; it does not run in it.
+LEFT_OUT = ("bootstrapping/assemble.py",)
 
 STUB = """#!/usr/bin/env python3
 \"\"\"Bootstrap a zc.buildout from whichever package index mirror is alive.

@@ -10,8 +10,8 @@ extension, it is loaded directly; anything else (another extension, a pin
 this environment does not satisfy, a develop egg of buildout_mirrors) goes
 zc.buildout's way.
 
-Also runnable as ``python -m buildout_mirrors.buildout.launcher [buildout args]``
-where ``buildout`` comes from pip (Plone's requirements.txt venvs).
+Also runnable as ``python -m buildout_mirrors.buildout.launcher [buildout
+args]`` where ``buildout`` comes from pip (Plone's requirements.txt venvs).
 """
 
 import os

@@ -18,7 +18,8 @@ KEY_LINES = 8
 
 def run_pip(generation, call, spec, args, kwargs, failures=lambda: ()):
     """``call(spec, *args, **kwargs)`` (buildout's ``call_pip_install`` or
-    ``develop``) through *generation* (:mod:`buildout_mirrors.buildout.generations`);
+    ``develop``) through *generation*
+    (:mod:`buildout_mirrors.buildout.generations`);
     *failures()* gives the (what, why) pairs the local failover index could
     not serve."""
     try:

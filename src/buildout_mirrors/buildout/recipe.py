@@ -33,8 +33,8 @@ class Recipe:
         options["find-links"] = "\n".join(urls.without_auth(link)
                                           for link in self.find_links)
         if "@" in options.get("mirrors", ""):
-            options["mirrors"] = " ".join(urls.redact(url)
-                                          for url in options["mirrors"].split())
+            options["mirrors"] = " ".join(
+                urls.redact(url) for url in options["mirrors"].split())
         directory = buildout["buildout"]["directory"]
         self.targets = {
             option: os.path.join(directory, os.path.expanduser(
@@ -53,8 +53,8 @@ class Recipe:
         # prints it.  (index and find-links stay: other parts use them.)
         section = self.buildout["buildout"]
         if "@" in section.get("mirrors", ""):
-            section["mirrors"] = " ".join(urls.redact(url)
-                                          for url in section["mirrors"].split())
+            section["mirrors"] = " ".join(
+                urls.redact(url) for url in section["mirrors"].split())
         selection = extension.selector_for(settings).select()
         if selection.chosen is None:
             fallback = settings.candidates[0]
@@ -69,8 +69,8 @@ class Recipe:
         """Write each configured file atomically; return their paths."""
         index, find_links = self.index, self.find_links
         # Credentials in the URL must not become world-readable.
-        mode = 0o600 if "@" in index or any("@" in link for link in find_links) \
-            else 0o644
+        private = "@" in index or any("@" in link for link in find_links)
+        mode = 0o600 if private else 0o644
         for option, path in self.targets.items():
             self._check_ours(option, path)
         for option, path in self.targets.items():

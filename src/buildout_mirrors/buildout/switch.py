@@ -34,7 +34,8 @@ def netloc_of(url):
 
 
 class IndexSwitch:
-    """``IndexSwitch(buildout)``: ``apply(index, find_links)``, ``restore()``."""
+    """``IndexSwitch(buildout)``: ``apply(index, find_links)``,
+    ``restore()``."""
 
     def __init__(self, buildout):
         self.buildout = buildout

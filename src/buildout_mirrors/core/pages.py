@@ -104,7 +104,7 @@ def header_serial(headers):
 
 
 def parse(body, content_type, page_url, headers=None):
-    """Return the :class:`ProjectPage` in *body* (bytes), or raise PageError."""
+    """The :class:`ProjectPage` in *body* (bytes), or PageError."""
     headers = headers or {}
     text = body.decode("utf-8", errors="replace")
     if JSON_CONTENT_TYPE in (content_type or ""):

@@ -32,7 +32,8 @@ def lags(results):
     file is no lag: company indexes and wheelhouses are curated.
     """
     healthy = [result for result in results if result.ok]
-    serials = [result.serial for result in healthy if result.serial is not None]
+    serials = [result.serial for result in healthy
+               if result.serial is not None]
     newest_serial = max(serials) if serials else None
     newest = _newest_releases(healthy)
     devpi = _devpi_lags(healthy)
@@ -116,8 +117,9 @@ class OrderedPolicy(_GraceWindow):
         position = {url: index
                     for index, url in enumerate(_sticky_first(order, sticky))}
         return sorted((result for result in results if result.ok),
-                      key=lambda result: (bool(lags.get(result.url)),
-                                          position.get(result.url, len(order))))
+                      key=lambda result: (
+                          bool(lags.get(result.url)),
+                          position.get(result.url, len(order))))
 
 
 class FastestPolicy(_GraceWindow):

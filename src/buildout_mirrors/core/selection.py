@@ -49,7 +49,8 @@ class Selection:
         """One line a candidate, for ``-v``."""
         for result in self.results:
             if result.ok:
-                yield "Mirror %s answered in %d ms (serial %s, %d file(s)%s)" % (
+                yield "Mirror %s answered in %d ms (serial %s, %d " \
+                    "file(s)%s)" % (
                     result.label, result.elapsed * 1000, result.serial,
                     len(result.files),
                     ", " + self.lags[result.url] if self.lags.get(result.url)

@@ -15,8 +15,8 @@ from buildout_mirrors.core.state import NoState, StateFile
 
 
 class ConfiguredCandidates:
-    """Candidates as the validated :class:`~buildout_mirrors.core.options.Settings`
-    give them."""
+    """Candidates as the validated settings
+    (:class:`~buildout_mirrors.core.options.Settings`) give them."""
 
     def __init__(self, settings):
         self.settings = settings
@@ -159,15 +159,16 @@ class MirrorSelector:
         for kind, url in jobs:
             threading.Thread(target=self._run_probe,
                              args=(answers, kind, url, deadline),
-                             name="buildout_mirrors probe", daemon=True).start()
+                             name="buildout_mirrors probe",
+                             daemon=True).start()
         index_results, link_results = [], []
         first_healthy_at = None
         while len(index_results) + len(link_results) < len(jobs):
             now = time.monotonic()
             waited = now - first_healthy_at if first_healthy_at else 0.0
             if first_healthy_at and len(link_results) == len(link_urls) and \
-                    not wait_for_all and \
-                    self.policy.done(index_urls, index_results, waited, sticky):
+                    not wait_for_all and self.policy.done(
+                        index_urls, index_results, waited, sticky):
                 break
             wait = deadline - now
             if first_healthy_at and not wait_for_all:

@@ -198,7 +198,8 @@ def record_choice(state, candidates, chosen, records, now, silent=None):
         "mirror": urls.redact(chosen), "at": now,
         "candidates": [urls.redact(url) for url in candidates],
         "mirrors": records, "silent": {
-            urls.redact(url): reason for url, reason in (silent or {}).items()}}
+            urls.redact(url): reason
+            for url, reason in (silent or {}).items()}}
 
 
 def mark_dropped(state, mirror, reason, now):

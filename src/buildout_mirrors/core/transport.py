@@ -114,9 +114,9 @@ def get(url, accept="*/*", limits=Limits(), context=None, headers=None,
             if parts.scheme == "https" and target.startswith("http://"):
                 raise RedirectRefused("redirect from https to http refused")
             if not redirect_ok(url, target):
-                raise RedirectRefused("redirects to %s (refused: not this mirror)"
-                                 % (urllib.parse.urlsplit(target).hostname
-                                    or "?"))
+                raise RedirectRefused(
+                    "redirects to %s (refused: not this mirror)"
+                    % (urllib.parse.urlsplit(target).hostname or "?"))
             if urls.origin(url) == urls.origin(target):
                 target = urls.with_auth_of(target, [url])
             else:  # credentials stay with the origin they were meant for

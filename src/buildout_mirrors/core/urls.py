@@ -129,7 +129,7 @@ def is_remote(url):
 
 
 def to_file_url(path, base_directory):
-    """Turn a local directory into a ``file:`` URL, relative to the buildout."""
+    """A local directory as a ``file:`` URL, relative to the buildout."""
     path = os.path.join(base_directory, os.path.expanduser(path))
     return "file://" + urllib.request.pathname2url(os.path.abspath(path))
 

@@ -10,8 +10,8 @@ on that mirror's project page.  Like Envoy and dnf/librepo, not like
 zc.buildout (15 s per URL, then failure).
 
 Plain code: the buildout hooks install it as a urllib handler
-(:mod:`buildout_mirrors.buildout.hook_urllib`) and serve it to pip through a local
-index (:mod:`buildout_mirrors.failover.pipproxy`).
+(:mod:`buildout_mirrors.buildout.hook_urllib`) and serve it to pip
+through a local index (:mod:`buildout_mirrors.failover.pipproxy`).
 """
 
 import time

@@ -129,8 +129,9 @@ class MirrorBook:
             now, found = self.clock(), []
             for mirror in self.candidates:
                 health = self.health[mirror]
-                if mirror not in self.dead and health.ejected_until is not None \
-                        and now >= health.ejected_until and not health.checking:
+                due = health.ejected_until is not None and \
+                    now >= health.ejected_until
+                if mirror not in self.dead and due and not health.checking:
                     health.checking = True
                     found.append(mirror)
             return found
