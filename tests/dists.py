@@ -11,6 +11,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+from locking import locked
+
 HERE = Path(__file__).resolve().parent
 CHECKOUT = HERE.parent
 CACHE = HERE / ".dists"
@@ -33,6 +35,11 @@ def requirements():
 
 
 def download():
+    with locked("dists"):
+        return _download()
+
+
+def _download():
     wanted = "\n".join(requirements())
     stamp = CACHE / "requirements.txt"
     if stamp.exists() and stamp.read_text() == wanted:
@@ -54,12 +61,13 @@ def packages_directory(directory):
     for dist in download().iterdir():
         if dist.name != "requirements.txt":
             shutil.copy(dist, directory)
-    # setuptools builds in the tree and may reuse a stale build/lib.
-    shutil.rmtree(CHECKOUT / "build", ignore_errors=True)
-    subprocess.run([sys.executable, "-m", "pip", "wheel", "-q", "--no-deps",
-                    "--no-build-isolation", "--disable-pip-version-check",
-                    "-w", str(directory), str(CHECKOUT)], check=True,
-                   capture_output=True)
+    with locked("checkout"):  # another worker may build in the tree too
+        # setuptools builds in the tree and may reuse a stale build/lib.
+        shutil.rmtree(CHECKOUT / "build", ignore_errors=True)
+        subprocess.run([sys.executable, "-m", "pip", "wheel", "-q",
+                        "--no-deps", "--no-build-isolation",
+                        "--disable-pip-version-check", "-w", str(directory),
+                        str(CHECKOUT)], check=True, capture_output=True)
     return directory
 
 

@@ -18,6 +18,8 @@ import shutil
 import subprocess
 from pathlib import Path
 
+from locking import locked
+
 HERE = Path(__file__).resolve().parent
 CACHE = HERE / ".stacks"
 
@@ -94,6 +96,23 @@ def _pip(python):
 def environment(stack, wheel):
     """A venv with the stack's exact pins and buildout_mirrors; returns
     the path of its ``buildout`` script."""
+    with locked("stack-" + stack.name):
+        return _environment(stack, wheel)
+
+
+def _source_key():
+    """A digest of this checkout's package source: a venv that holds it
+    is not reinstalled (another worker may be running buildout there)."""
+    digest = hashlib.sha256((HERE.parent / "setup.py").read_bytes())
+    for path in sorted((HERE.parent / "src").rglob("*")):
+        if path.is_file() and "__pycache__" not in path.parts and \
+                ".egg-info" not in str(path):
+            digest.update(str(path.relative_to(HERE.parent)).encode())
+            digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def _environment(stack, wheel):
     python = interpreter(stack.python)
     if python is None:
         raise RuntimeError("no Python %s (pyenv install %s)"
@@ -114,14 +133,22 @@ def environment(stack, wheel):
         _quiet(_pip(scripts / "python") + ["install"]
                + stack.environment_requirements() + [wheel])
         (venv / "ready").write_text("")
-    # This checkout's code, fresh each session.
-    _quiet(_pip(scripts / "python") + ["install", "--no-deps",
-                                       "--force-reinstall", wheel])
+    # This checkout's code, whenever it changed.
+    installed, key = venv / "installed-source", _source_key()
+    if not (installed.exists() and installed.read_text() == key):
+        _quiet(_pip(scripts / "python") + ["install", "--no-deps",
+                                           "--force-reinstall", wheel])
+        installed.write_text(key)
     return scripts / "buildout"
 
 
 def packages(stack, venv_python, extra=()):
     """The distributions a test mirror serves for *stack*."""
+    with locked("stack-" + stack.name):
+        return _packages(stack, venv_python)
+
+
+def _packages(stack, venv_python):
     directory = CACHE / ("%s-packages" % stack.name)
     stamp = directory / "requirements.txt"
     wanted = "\n".join(stack.requirements() + ["with dependencies"])
@@ -149,6 +176,10 @@ class ZopeRelease:
         needs on *stack*).  Downloaded once: the release's sdist for its
         pins, then the pinned distributions, with the stack's own pins
         winning where the two differ, as in the test's buildout."""
+        with locked("zope-%s-%s" % (self.version, stack.name)):
+            return self._files(stack, venv_python)
+
+    def _files(self, stack, venv_python):
         directory = CACHE / ("zope-%s-%s" % (self.version, stack.name))
         release, served = directory / "release", directory / "packages"
         wanted = repr((self, stack, "with the newest zope.interface"))
@@ -198,6 +229,11 @@ class ZopeRelease:
 def packages_for_python(version, requirements):
     """The distributions *requirements* need on Python *version* (pyenv's),
     resolved and downloaded once by that Python's own pip."""
+    with locked("python-%s-packages" % version):
+        return _packages_for_python(version, requirements)
+
+
+def _packages_for_python(version, requirements):
     python = interpreter(version)
     directory = CACHE / ("python-%s-packages" % version)
     stamp = directory / "requirements.txt"

@@ -15,6 +15,7 @@ import dists
 import servers
 import stacks
 from conftest import CHECKOUT, run, write_buildout
+from locking import locked
 from deployments import PINS
 
 VERSION = importlib.metadata.version("buildout_mirrors")
@@ -25,8 +26,9 @@ def release(tmp_path_factory):
     """The sdist, and the wheel built from it, as ``python -m build``
     makes them (no isolation: no index is asked for build tools)."""
     out = tmp_path_factory.mktemp("dist")
-    code, output = run([sys.executable, "-m", "build", "--no-isolation",
-                        "--outdir", out, CHECKOUT], None, CHECKOUT)
+    with locked("checkout"):  # another worker may build in the tree too
+        code, output = run([sys.executable, "-m", "build", "--no-isolation",
+                            "--outdir", out, CHECKOUT], None, CHECKOUT)
     assert code == 0, output
     sdist, = out.glob("*.tar.gz")
     wheel, = out.glob("*.whl")
