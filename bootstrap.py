@@ -2345,7 +2345,7 @@ if __name__ == "__main__":
 #|from buildout_mirrors.core import ranking, state as records, urls
 #|from buildout_mirrors.core.result import ProbeResult
 #|from buildout_mirrors.core.selection import Selection  # noqa: F401 (its result)
-#|from buildout_mirrors.core.state import NoState, StateFile
+#|from buildout_mirrors.core.state import NoState, StateFile, ValidatedStore
 #|
 #|
 #|class ConfiguredCandidates:
@@ -2370,7 +2370,7 @@ if __name__ == "__main__":
 #|
 #|def _state_store(settings):
 #|    if settings.state_factory:  # a plug-in's (mirrors-state-store)
-#|        return settings.state_factory(settings)
+#|        return ValidatedStore(settings.state_factory(settings))
 #|    return StateFile(settings.cache_path) if settings.cache_path else \
 #|        NoState()
 #|
@@ -2575,7 +2575,9 @@ if __name__ == "__main__":
 #|
 #|from buildout_mirrors.core import paths, urls
 #|from buildout_mirrors.core.files import atomic_write
-#|from buildout_mirrors.core.state_fields import FORMAT, validated
+#|# empty and validated are part of what state offers.
+#|from buildout_mirrors.core.state_fields import (  # noqa: F401
+#|    FORMAT, ValidatedStore, empty, validated)
 #|
 #|try:
 #|    import fcntl
@@ -2598,10 +2600,6 @@ if __name__ == "__main__":
 #|    """A stable key for one ordered candidate list, free of credentials."""
 #|    text = "\n".join(urls.redact(url) for url in candidates)
 #|    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
-#|
-#|
-#|def empty():
-#|    return {"format": FORMAT, "mirrors": {}, "choices": {}, "private": {}}
 #|
 #|
 #|class StateFile:
@@ -2886,6 +2884,31 @@ if __name__ == "__main__":
 #|            else:
 #|                dropped.append("%s: %s" % (section, urls.redact(str(label))))
 #|    return kept, dropped
+#|
+#|
+#|def empty():
+#|    return {"format": FORMAT, "mirrors": {}, "choices": {}, "private": {}}
+#|
+#|
+#|class ValidatedStore:
+#|    """A plug-in's IStateStore, seen through :func:`validated`: whatever
+#|    shape it returns (``{}``, an older format, bad entries), the selector
+#|    and the failover get a valid state, and *change* functions a valid
+#|    one to change."""
+#|
+#|    def __init__(self, store):
+#|        self.store = store
+#|
+#|    def load(self):
+#|        return validated(self.store.load())[0] or empty()
+#|
+#|    def update(self, change):
+#|        def valid_change(stored):
+#|            fixed = validated(stored)[0] or empty()
+#|            stored.clear()
+#|            stored.update(fixed)
+#|            change(stored)
+#|        return self.store.update(valid_change)
 # ---- buildout_mirrors/core/transport.py
 #|"""The one bounded HTTP GET: probes, failover, the wheelhouse, freshness.
 #|

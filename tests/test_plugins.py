@@ -76,6 +76,19 @@ class Shared:
         return True
 
 @implementer(IStateStore)
+class Careless:
+    """A store that keeps whatever it is given, and starts with {}."""
+    STORE = {}
+    def __init__(self, settings):
+        pass
+    def load(self):
+        return self.STORE.get("state", {})
+    def update(self, change):
+        state = self.STORE.setdefault("state", {})
+        change(state)
+        return True
+
+@implementer(IStateStore)
 class Unreachable(Shared):
     def __init__(self, settings):
         raise ConnectionError("the store is down")
@@ -98,6 +111,7 @@ undeclared = company_mirrors:Undeclared
 
 [buildout_mirrors.state_stores]
 shared = company_mirrors:Shared
+careless = company_mirrors:Careless
 unreachable = company_mirrors:Unreachable
 """
 
@@ -173,6 +187,21 @@ def test_prober_and_state_store_plug_ins(company_plugin):
     assert "down (health service)" in selection.summary()
     stored = company_mirrors.Shared.STORE["state"]
     assert stored["mirrors"]["https://pypi.org/simple"]["ok"] is False
+    assert MirrorSelector(settings).select().from_state
+
+
+def test_a_state_store_that_returns_an_empty_dict_works(company_plugin):
+    """A plug-in store need not know the state file's schema: {} (or
+    anything else) is read as no state, and what the run records is
+    kept in the store's dict, in the right shape."""
+    import company_mirrors
+    settings = parse(mirrors="https://pypi.org/simple "
+                     "https://devpi.eu.example.com/root/pypi/+simple",
+                     mirrors_prober="health", mirrors_state_store="careless")
+    selection = MirrorSelector(settings).select()
+    assert selection.chosen == "https://devpi.eu.example.com/root/pypi/+simple"
+    stored = company_mirrors.Careless.STORE["state"]
+    assert stored["format"] == 1 and stored["choices"]
     assert MirrorSelector(settings).select().from_state
 
 

@@ -11,7 +11,7 @@ import time
 from buildout_mirrors.core import ranking, state as records, urls
 from buildout_mirrors.core.result import ProbeResult
 from buildout_mirrors.core.selection import Selection  # noqa: F401 (its result)
-from buildout_mirrors.core.state import NoState, StateFile
+from buildout_mirrors.core.state import NoState, StateFile, ValidatedStore
 
 
 class ConfiguredCandidates:
@@ -36,7 +36,7 @@ def _policy(settings):
 
 def _state_store(settings):
     if settings.state_factory:  # a plug-in's (mirrors-state-store)
-        return settings.state_factory(settings)
+        return ValidatedStore(settings.state_factory(settings))
     return StateFile(settings.cache_path) if settings.cache_path else \
         NoState()
 

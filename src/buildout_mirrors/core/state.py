@@ -15,7 +15,9 @@ import os
 
 from buildout_mirrors.core import paths, urls
 from buildout_mirrors.core.files import atomic_write
-from buildout_mirrors.core.state_fields import FORMAT, validated
+# empty and validated are part of what state offers.
+from buildout_mirrors.core.state_fields import (  # noqa: F401
+    FORMAT, ValidatedStore, empty, validated)
 
 try:
     import fcntl
@@ -38,10 +40,6 @@ def candidates_key(candidates):
     """A stable key for one ordered candidate list, free of credentials."""
     text = "\n".join(urls.redact(url) for url in candidates)
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
-
-
-def empty():
-    return {"format": FORMAT, "mirrors": {}, "choices": {}, "private": {}}
 
 
 class StateFile:

@@ -87,3 +87,28 @@ def validated(state):
             else:
                 dropped.append("%s: %s" % (section, urls.redact(str(label))))
     return kept, dropped
+
+
+def empty():
+    return {"format": FORMAT, "mirrors": {}, "choices": {}, "private": {}}
+
+
+class ValidatedStore:
+    """A plug-in's IStateStore, seen through :func:`validated`: whatever
+    shape it returns (``{}``, an older format, bad entries), the selector
+    and the failover get a valid state, and *change* functions a valid
+    one to change."""
+
+    def __init__(self, store):
+        self.store = store
+
+    def load(self):
+        return validated(self.store.load())[0] or empty()
+
+    def update(self, change):
+        def valid_change(stored):
+            fixed = validated(stored)[0] or empty()
+            stored.clear()
+            stored.update(fixed)
+            change(stored)
+        return self.store.update(valid_change)
