@@ -2066,8 +2066,8 @@ if __name__ == "__main__":
 #|
 #|def _reason(error, deadline, budget):
 #|    """A deadline that ran out is reported as the selection's deadline."""
-#|    if time.monotonic() >= deadline - 0.01 and (error.slow or any(
-#|            word in str(error) for word in ("timed out", "stalled"))):
+#|    if time.monotonic() >= deadline - 0.01 and (
+#|            error.slow or error.kind in ("timeout", "stall")):
 #|        return "timed out after %.1f s" % budget
 #|    return str(error)
 #|
@@ -2948,11 +2948,14 @@ if __name__ == "__main__":
 #|class FetchError(Exception):
 #|    """This URL could not be fetched; the message says why, with no URL
 #|    in it (so no credentials).  ``slow`` is True when the server was only
-#|    slow to start answering, which is no verdict on its health."""
+#|    slow to start answering, which is no verdict on its health.  ``kind``
+#|    says which bound ran out, for code that decides by it (the message is
+#|    for people): ``timeout`` (connecting), ``silent`` (the first byte),
+#|    ``stall`` (the next byte), or ``failed``."""
 #|
-#|    def __init__(self, reason, slow=False):
+#|    def __init__(self, reason, slow=False, kind="failed"):
 #|        super().__init__(reason)
-#|        self.slow = slow
+#|        self.slow, self.kind = slow, kind
 #|
 #|
 #|class RedirectRefused(FetchError):
@@ -3018,7 +3021,9 @@ if __name__ == "__main__":
 #|        except FetchError:
 #|            raise
 #|        except Exception as error:
-#|            raise FetchError(describe(error, limits)) from None
+#|            reason = describe(error, limits)
+#|            raise FetchError(reason, kind="timeout" if reason == "timed out"
+#|                             else "failed") from None
 #|        if status in (301, 302, 303, 307, 308):
 #|            target = urllib.parse.urljoin(url, message.get("Location", ""))
 #|            if not target.startswith(("http://", "https://")):
@@ -3068,7 +3073,7 @@ if __name__ == "__main__":
 #|            connection.connect()
 #|        except (socket.timeout, TimeoutError):
 #|            raise FetchError("connection timed out after %.1f s"
-#|                             % timeout) from None
+#|                             % timeout, kind="timeout") from None
 #|        try:
 #|            # Kept: the connection forgets its socket when the answer
 #|            # says it will close, and the body is still read from it.
@@ -3079,15 +3084,16 @@ if __name__ == "__main__":
 #|        except (socket.timeout, TimeoutError):
 #|            # Connected, but no answer yet: slow, or hanging.
 #|            raise FetchError("no answer within %.1f s" % _waited(
-#|                limits.first_byte, limits.deadline, timeout), slow=True) \
-#|                from None
+#|                limits.first_byte, limits.deadline, timeout), slow=True,
+#|                kind="silent") from None
 #|        if response.status in (301, 302, 303, 307, 308):
 #|            return response.status, response.msg, None
 #|        try:
 #|            body = _read_body(response, sock, limits)
 #|        except (socket.timeout, TimeoutError):
 #|            raise FetchError("stalled: no byte for %.1f s" % _waited(
-#|                limits.stall, limits.deadline, limits.stall)) from None
+#|                limits.stall, limits.deadline, limits.stall),
+#|                kind="stall") from None
 #|        return response.status, response.msg, body
 #|    finally:
 #|        connection.close()

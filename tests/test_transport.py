@@ -100,3 +100,22 @@ def test_a_server_that_closes_after_each_answer_on_every_python(
         server.shutdown()
         server.server_close()
     assert result.stdout == "[versions]\nsix = 1.17.0\n\n", result.stderr
+
+
+def test_a_failure_says_which_bound_ran_out():
+    """Code decides by ``kind``, never by searching the message."""
+    import servers
+    with servers.FaultServer("hang") as hanging:
+        with pytest.raises(transport.FetchError) as silent:
+            transport.get(hanging.url, limits=transport.Limits(
+                first_byte=0.3))
+    assert silent.value.kind == "silent" and silent.value.slow
+    with servers.FaultServer("trickle") as trickling:
+        with pytest.raises(transport.FetchError) as stalled:
+            transport.get(trickling.url, limits=transport.Limits(
+                first_byte=2, stall=0.3))
+    assert stalled.value.kind == "stall"
+    with servers.reserved_port() as port:
+        with pytest.raises(transport.FetchError) as refused:
+            transport.get("http://127.0.0.1:%d/" % port)
+    assert refused.value.kind == "failed"

@@ -139,8 +139,8 @@ class HttpProber:
 
 def _reason(error, deadline, budget):
     """A deadline that ran out is reported as the selection's deadline."""
-    if time.monotonic() >= deadline - 0.01 and (error.slow or any(
-            word in str(error) for word in ("timed out", "stalled"))):
+    if time.monotonic() >= deadline - 0.01 and (
+            error.slow or error.kind in ("timeout", "stall")):
         return "timed out after %.1f s" % budget
     return str(error)
 
