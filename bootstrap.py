@@ -320,7 +320,7 @@ if __name__ == "__main__":
 #|    bootstrap; *pip_environ* what pip's environment needs for the guarded
 #|    index (its netrc, which also holds find-links' credentials)."""
 #|
-#|    def __init__(self, venv, scratch, ca_bundle=None, pip_environ=None):
+#|    def __init__(self, venv, scratch, *, ca_bundle=None, pip_environ=None):
 #|        self.venv, self.scratch, self.ca_bundle = venv, scratch, ca_bundle
 #|        self.pip_environ = dict(pip_environ or {})
 #|        self.netrc = None
@@ -668,7 +668,8 @@ if __name__ == "__main__":
 #|            guarded.pip_index(selection, settings) as (index, pip_environ):
 #|        index_args = index_arguments(selection, directory, index)
 #|        environment = Environment(os.path.join(directory, args.venv), scratch,
-#|                                  ca_bundle, pip_environ)
+#|                                  ca_bundle=ca_bundle,
+#|                                  pip_environ=pip_environ)
 #|        pip_args = ["--isolated", "--disable-pip-version-check"] + [
 #|            environment.pip_url(arg) for arg in index_args] + (
 #|            ["--cert", ca_bundle] if ca_bundle else [])
@@ -3440,11 +3441,11 @@ if __name__ == "__main__":
 #|
 #|
 #|class Exchange:
-#|    """``Exchange(candidates, timeout, stall, verify, allowed_hosts)``;
+#|    """``Exchange(candidates, *, timeout, stall, verify, allowed_hosts)``;
 #|    ``get(url, accept, patient)`` returns a transport Response or raises
 #|    :class:`FetchError` (5xx included)."""
 #|
-#|    def __init__(self, candidates, timeout=2.0, stall=DEFAULT_STALL,
+#|    def __init__(self, candidates, *, timeout=2.0, stall=DEFAULT_STALL,
 #|                 verify=True, allowed_hosts=()):
 #|        self.candidates = candidates
 #|        self.timeout, self.stall = timeout, max(stall, timeout)
@@ -3594,15 +3595,17 @@ if __name__ == "__main__":
 #|    like zc.buildout's own socket timeout, and no rate floor.
 #|    """
 #|
-#|    def __init__(self, candidates, timeout=2.0, verify=True,
+#|    def __init__(self, candidates, *, timeout=2.0, verify=True,
 #|                 allowed_hosts=(), on_takeover=None, on_drop=None,
 #|                 stall=DEFAULT_STALL, silent=(), clock=time.monotonic,
 #|                 link_credentials=(), answered=(), private=None):
-#|        self.book = MirrorBook(candidates, silent, on_takeover, on_drop,
+#|        self.book = MirrorBook(candidates, silent=silent,
+#|                               on_takeover=on_takeover, on_drop=on_drop,
 #|                               clock=clock)
 #|        self.candidates = self.book.candidates
-#|        self.exchange = Exchange(self.candidates, timeout, stall, verify,
-#|                                 allowed_hosts)
+#|        self.exchange = Exchange(self.candidates, timeout=timeout,
+#|                                 stall=stall, verify=verify,
+#|                                 allowed_hosts=allowed_hosts)
 #|        self.book.known_live.update(answered)  # may give second opinions
 #|        self.latencies = Latencies()
 #|        self.routes = Routes(self.book, link_credentials)
@@ -3616,7 +3619,8 @@ if __name__ == "__main__":
 #|        # A company's projects: asked of its index first, never of the
 #|        # pool once known (core.private_projects).
 #|        self.private = PrivateRoute(private, Exchange(
-#|            private.indexes, timeout, stall, verify)) if private else None
+#|            private.indexes, timeout=timeout, stall=stall,
+#|            verify=verify)) if private else None
 #|
 #|    # The book's state, read by the session and the tests.
 #|    dropped = property(lambda self: self.book.dropped)
@@ -3869,7 +3873,7 @@ if __name__ == "__main__":
 #|    each ejection.
 #|    """
 #|
-#|    def __init__(self, candidates, silent=(), on_takeover=None,
+#|    def __init__(self, candidates, *, silent=(), on_takeover=None,
 #|                 on_drop=None, clock=time.monotonic):
 #|        self.candidates = list(candidates)
 #|        self.silent = set(silent)

@@ -31,7 +31,7 @@ class Environment:
     bootstrap; *pip_environ* what pip's environment needs for the guarded
     index (its netrc, which also holds find-links' credentials)."""
 
-    def __init__(self, venv, scratch, ca_bundle=None, pip_environ=None):
+    def __init__(self, venv, scratch, *, ca_bundle=None, pip_environ=None):
         self.venv, self.scratch, self.ca_bundle = venv, scratch, ca_bundle
         self.pip_environ = dict(pip_environ or {})
         self.netrc = None

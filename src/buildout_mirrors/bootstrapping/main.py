@@ -76,7 +76,8 @@ def bootstrap(args):
             guarded.pip_index(selection, settings) as (index, pip_environ):
         index_args = index_arguments(selection, directory, index)
         environment = Environment(os.path.join(directory, args.venv), scratch,
-                                  ca_bundle, pip_environ)
+                                  ca_bundle=ca_bundle,
+                                  pip_environ=pip_environ)
         pip_args = ["--isolated", "--disable-pip-version-check"] + [
             environment.pip_url(arg) for arg in index_args] + (
             ["--cert", ca_bundle] if ca_bundle else [])

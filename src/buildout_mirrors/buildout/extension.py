@@ -150,7 +150,8 @@ class Extension:
         if urls.is_remote(chosen):
             session = FailoverSession(
                 [chosen] + list(backups), settings, selector.state,
-                getattr(self.buildout, "_allow_hosts", ()), silent=silent,
+                allowed_hosts=getattr(self.buildout, "_allow_hosts", ()),
+                silent=silent,
                 dead=dead, link_credentials=find_links, answered=answered,
                 private=private_projects.for_run(
                     settings, results, state.private_indexes(

@@ -19,7 +19,7 @@ logger = logging.getLogger("buildout_mirrors")
 
 class FailoverSession:
 
-    def __init__(self, candidates, settings, store, allowed_hosts=(),
+    def __init__(self, candidates, settings, store, *, allowed_hosts=(),
                  silent=(), dead=(), link_credentials=(), answered=(),
                  private=None):
         self.store = store

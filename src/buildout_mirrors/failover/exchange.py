@@ -14,11 +14,11 @@ DEFAULT_STALL = 15.0             # zc.buildout's own socket timeout
 
 
 class Exchange:
-    """``Exchange(candidates, timeout, stall, verify, allowed_hosts)``;
+    """``Exchange(candidates, *, timeout, stall, verify, allowed_hosts)``;
     ``get(url, accept, patient)`` returns a transport Response or raises
     :class:`FetchError` (5xx included)."""
 
-    def __init__(self, candidates, timeout=2.0, stall=DEFAULT_STALL,
+    def __init__(self, candidates, *, timeout=2.0, stall=DEFAULT_STALL,
                  verify=True, allowed_hosts=()):
         self.candidates = candidates
         self.timeout, self.stall = timeout, max(stall, timeout)

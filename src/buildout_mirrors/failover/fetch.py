@@ -49,15 +49,17 @@ class Failover:
     like zc.buildout's own socket timeout, and no rate floor.
     """
 
-    def __init__(self, candidates, timeout=2.0, verify=True,
+    def __init__(self, candidates, *, timeout=2.0, verify=True,
                  allowed_hosts=(), on_takeover=None, on_drop=None,
                  stall=DEFAULT_STALL, silent=(), clock=time.monotonic,
                  link_credentials=(), answered=(), private=None):
-        self.book = MirrorBook(candidates, silent, on_takeover, on_drop,
+        self.book = MirrorBook(candidates, silent=silent,
+                               on_takeover=on_takeover, on_drop=on_drop,
                                clock=clock)
         self.candidates = self.book.candidates
-        self.exchange = Exchange(self.candidates, timeout, stall, verify,
-                                 allowed_hosts)
+        self.exchange = Exchange(self.candidates, timeout=timeout,
+                                 stall=stall, verify=verify,
+                                 allowed_hosts=allowed_hosts)
         self.book.known_live.update(answered)  # may give second opinions
         self.latencies = Latencies()
         self.routes = Routes(self.book, link_credentials)
@@ -71,7 +73,8 @@ class Failover:
         # A company's projects: asked of its index first, never of the
         # pool once known (core.private_projects).
         self.private = PrivateRoute(private, Exchange(
-            private.indexes, timeout, stall, verify)) if private else None
+            private.indexes, timeout=timeout, stall=stall,
+            verify=verify)) if private else None
 
     # The book's state, read by the session and the tests.
     dropped = property(lambda self: self.book.dropped)

@@ -54,7 +54,7 @@ class MirrorBook:
     each ejection.
     """
 
-    def __init__(self, candidates, silent=(), on_takeover=None,
+    def __init__(self, candidates, *, silent=(), on_takeover=None,
                  on_drop=None, clock=time.monotonic):
         self.candidates = list(candidates)
         self.silent = set(silent)
