@@ -305,8 +305,8 @@ if __name__ == "__main__":
 #|
 #|from buildout_mirrors.bootstrapping.console import BootstrapError, \
 #|    heartbeat, say
-#|from buildout_mirrors.core import (index_client, pages, probe, transport,
-#|                                   urls, versions)
+#|from buildout_mirrors.core import (connection, index_client, pages, probe,
+#|                                   transport, urls, versions)
 #|
 #|PIP_WHEEL_TIMEOUT = 60.0
 #|# pip's lines worth passing on: what it fetches, builds and installs.
@@ -353,7 +353,7 @@ if __name__ == "__main__":
 #|        if not mirror:
 #|            raise BootstrapError("this Python has no ensurepip and no mirror "
 #|                                 "is reachable; install python3-venv")
-#|        context = transport.LazyContext(self.ca_bundle or True)
+#|        context = connection.LazyContext(self.ca_bundle or True)
 #|        files = _project_files(mirror, "pip", context)
 #|        wheels = sorted((name for name in files
 #|                         if name.endswith("-py3-none-any.whl")),
@@ -606,7 +606,8 @@ if __name__ == "__main__":
 #|from buildout_mirrors.bootstrapping.console import BootstrapError, say, \
 #|    set_quiet
 #|from buildout_mirrors.bootstrapping.environment import Environment
-#|from buildout_mirrors.core import options, ranking, urls, versions
+#|from buildout_mirrors.core import (candidates, options, ranking, urls,
+#|                                   versions)
 #|from buildout_mirrors.core.errors import ConfigError
 #|from buildout_mirrors.core.selector import MirrorSelector
 #|from buildout_mirrors.core.state import NoState
@@ -727,7 +728,7 @@ if __name__ == "__main__":
 #|            raw[option] = ""
 #|    environ = dict(os.environ)
 #|    if args.mirror:
-#|        environ[options.ENVIRONMENT_OVERRIDE] = " ".join(args.mirror)
+#|        environ[candidates.ENVIRONMENT_OVERRIDE] = " ".join(args.mirror)
 #|    return options.parse(raw, environ, directory)
 #|
 #|
@@ -1130,13 +1131,13 @@ if __name__ == "__main__":
 #|    """Age in seconds of a bandersnatch mirror's last sync, or None."""
 #|    if not index_url.startswith(("http://", "https://")):
 #|        return None
-#|    from buildout_mirrors.core import transport
+#|    from buildout_mirrors.core import connection, transport
 #|    bound = min(timeout, 2.0)
 #|    try:
 #|        response = transport.get(
 #|            last_modified_url(index_url), "text/plain",
 #|            transport.Limits(first_byte=bound, stall=bound, max_bytes=64),
-#|            transport.ssl_context(verify))
+#|            connection.ssl_context(verify))
 #|    except transport.FetchError:
 #|        return None
 #|    with response.body:
@@ -1263,9 +1264,7 @@ if __name__ == "__main__":
 #|
 #|from buildout_mirrors.core import candidates as candidates_from
 #|from buildout_mirrors.core import paths, ranking
-#|# Part of what options offers its callers:
-#|from buildout_mirrors.core.candidates import (  # noqa: F401
-#|    ENVIRONMENT_OVERRIDE, builtin_mirrors)
+#|from buildout_mirrors.core.candidates import ENVIRONMENT_OVERRIDE
 #|from buildout_mirrors.core.errors import ConfigError
 #|from buildout_mirrors.core.ranking import GRACE_SECONDS as DEFAULT_GRACE
 #|
@@ -1929,7 +1928,7 @@ if __name__ == "__main__":
 #|"""Probe one mirror over HTTP, bounded by an absolute deadline.
 #|
 #|Every probe returns a :class:`ProbeResult`, never raises; failures are
-#|classified by :func:`buildout_mirrors.core.transport.describe` (refused, timed
+#|classified by :func:`buildout_mirrors.core.connection.describe` (refused, timed
 #|out, TLS, proxy ...) so that the log line says why a mirror was skipped.
 #|A mirror that accepted the connection but had not answered by the deadline
 #|is marked ``slow``: slow is not dead.
@@ -1941,7 +1940,8 @@ if __name__ == "__main__":
 #|import urllib.parse
 #|import urllib.request
 #|
-#|from buildout_mirrors.core import index_client, pages, transport, urls
+#|from buildout_mirrors.core import (connection, index_client, pages,
+#|                                   transport, urls)
 #|from buildout_mirrors.core.result import ProbeResult
 #|
 #|MAX_PAGE_BYTES = 32 * 1024 * 1024  # a garbage stream must not eat memory
@@ -1956,7 +1956,7 @@ if __name__ == "__main__":
 #|    """
 #|
 #|    def __init__(self, verify=True):
-#|        self.context = transport.LazyContext(verify)
+#|        self.context = connection.LazyContext(verify)
 #|
 #|    def probe_index(self, url, projects, deadline):
 #|        started = time.monotonic()
@@ -1982,7 +1982,7 @@ if __name__ == "__main__":
 #|                                                      budget),
 #|                                slow=error.slow)
 #|        except OSError as error:
-#|            return self._failed(url, started, transport.describe(error))
+#|            return self._failed(url, started, connection.describe(error))
 #|        serial = serials[0] if len(serials) == 1 else (
 #|            sum(serials) if None not in serials else None)
 #|        return ProbeResult(url, True, time.monotonic() - started,
@@ -2936,9 +2936,7 @@ if __name__ == "__main__":
 #|import urllib.error
 #|import urllib.parse
 #|
-#|# LazyContext, ssl_context and describe are part of what transport offers.
-#|from buildout_mirrors.core.connection import (  # noqa: F401
-#|    LazyContext, connect, describe, ssl_context)
+#|from buildout_mirrors.core.connection import connect, describe
 #|from buildout_mirrors.core import urls
 #|
 #|SPOOL_BYTES = 8 * 1024 * 1024  # bodies larger than this go to disk
@@ -3433,7 +3431,7 @@ if __name__ == "__main__":
 #|import io
 #|import threading
 #|
-#|from buildout_mirrors.core import pages, transport, urls
+#|from buildout_mirrors.core import connection, pages, transport, urls
 #|from buildout_mirrors.core.transport import FetchError
 #|
 #|MIN_BYTES_PER_SECOND = 8 * 1024  # below this, after the stall limit: a tarpit
@@ -3449,7 +3447,7 @@ if __name__ == "__main__":
 #|                 verify=True, allowed_hosts=()):
 #|        self.candidates = candidates
 #|        self.timeout, self.stall = timeout, max(stall, timeout)
-#|        self.context = transport.LazyContext(verify)
+#|        self.context = connection.LazyContext(verify)
 #|        self.allowed_hosts = tuple(allowed_hosts)
 #|
 #|    def limits(self, patient, first_byte=None):
@@ -3567,18 +3565,14 @@ if __name__ == "__main__":
 #|    recheck_in_background
 #|from buildout_mirrors.failover import patience
 #|from buildout_mirrors.failover.latency import Latencies
-#|from buildout_mirrors.failover.mirror_book import MAX_FAILURES, MirrorBook, \
-#|    NoMirrorLeft
-#|from buildout_mirrors.failover.private_route import PrivateIndexDown, \
-#|    PrivateRoute
+#|from buildout_mirrors.failover.mirror_book import MirrorBook
+#|from buildout_mirrors.failover.private_route import PrivateRoute
 #|from buildout_mirrors.failover.routes import Routes
 #|from buildout_mirrors.core.transport import FetchError
-#|from buildout_mirrors.failover.second_opinion import IntegrityError, \
-#|    SecondOpinion
+#|from buildout_mirrors.failover.second_opinion import SecondOpinion
 #|from buildout_mirrors.failover.verified import VerifiedFiles
 #|
-#|__all__ = ["Failover", "FetchError", "IntegrityError", "NoMirrorLeft",
-#|           "MAX_FAILURES", "PrivateIndexDown"]
+#|__all__ = ["Failover"]
 #|
 #|
 #|class Failover:
@@ -4129,8 +4123,9 @@ if __name__ == "__main__":
 #|import urllib.parse
 #|
 #|from buildout_mirrors.core import pages, urls
-#|from buildout_mirrors.failover.fetch import FetchError, IntegrityError, \
-#|    PrivateIndexDown
+#|from buildout_mirrors.core.transport import FetchError
+#|from buildout_mirrors.failover.private_route import PrivateIndexDown
+#|from buildout_mirrors.failover.second_opinion import IntegrityError
 #|
 #|_HREF = re.compile(r"""(href\s*=\s*["'])([^"']+)(["'])""", re.IGNORECASE)
 #|_PROJECT_PAGE = re.compile(r"/simple/([a-z0-9]+(?:-[a-z0-9]+)*)/\Z")

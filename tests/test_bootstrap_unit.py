@@ -57,8 +57,8 @@ def test_the_carried_built_in_mirrors_are_readable_once_unpacked(tmp_path):
                     "--unpack", str(tmp_path)], check=True,
                    capture_output=True)
     script = ("import sys; sys.path.insert(0, sys.argv[1]); "
-              "from buildout_mirrors.core import options; "
-              "print(options.builtin_mirrors()[0])")
+              "from buildout_mirrors.core import candidates; "
+              "print(candidates.builtin_mirrors()[0])")
     output = subprocess.run([sys.executable, "-I", "-c", script,
                              str(tmp_path)], capture_output=True, text=True)
     assert output.stdout.strip() == "https://pypi.org/simple", output.stderr
@@ -91,10 +91,10 @@ def test_config_reading_follows_extends_and_plus_equals(tmp_path, monkeypatch):
 
 def test_names_from_a_malicious_page_are_one_segment(pypi_mirror):
     from faulty import FaultyMirror
-    from buildout_mirrors.core import transport
+    from buildout_mirrors.core import connection
     with FaultyMirror(pypi_mirror.url, "malicious-names") as malicious:
         files = environment._project_files(malicious.url, "pip",
-                                           transport.LazyContext())
+                                           connection.LazyContext())
     assert files and all("/" not in name and not name.startswith(".")
                          for name in files)
 

@@ -13,7 +13,7 @@ import pytest
 import servers
 from buildout_mirrors.bootstrapping import environment
 from buildout_mirrors.bootstrapping.console import BootstrapError
-from buildout_mirrors.core import pages, transport, urls
+from buildout_mirrors.core import connection, pages, urls
 from buildout_mirrors.core.probe import HttpProber
 from buildout_mirrors.failover.fetch import Failover
 from buildout_mirrors.failover.pipproxy import PipProxy
@@ -98,7 +98,7 @@ def test_a_file_whose_listing_mirror_was_dropped_comes_from_another():
 
 def test_bootstraps_pip_wheel_with_a_wrong_hash_is_refused(tmp_path):
     with JsonIndex(listed_hash="0" * 64) as index:
-        context = transport.LazyContext()
+        context = connection.LazyContext()
         files = environment._project_files(index.url, "six", context)
         with pytest.raises(BootstrapError) as error:
             environment._download(files[WHEEL_NAME],
@@ -108,7 +108,7 @@ def test_bootstraps_pip_wheel_with_a_wrong_hash_is_refused(tmp_path):
 
 def test_bootstraps_pip_wheel_with_the_right_hash_is_saved(tmp_path):
     with JsonIndex() as index:
-        context = transport.LazyContext()
+        context = connection.LazyContext()
         files = environment._project_files(index.url, "six", context)
         environment._download(files[WHEEL_NAME], str(tmp_path / WHEEL_NAME),
                               context)

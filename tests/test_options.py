@@ -2,7 +2,7 @@
 
 import pytest
 
-from buildout_mirrors.core import options, paths
+from buildout_mirrors.core import candidates, options, paths
 from buildout_mirrors.core.errors import ConfigError
 
 
@@ -15,14 +15,14 @@ def parse(environ=None, **raw):
 def test_defaults_are_index_then_builtin_mirrors():
     settings = parse(index="https://devpi.example/root/pypi/+simple/")
     assert settings.candidates[0] == "https://devpi.example/root/pypi/+simple"
-    assert settings.candidates[1:] == options.builtin_mirrors()
+    assert settings.candidates[1:] == candidates.builtin_mirrors()
     assert (settings.timeout, settings.policy, settings.probe_projects) == (
         2.0, "ordered", ("zc.buildout",))
 
 
 def test_builtin_mirrors_start_with_pypi():
-    assert options.builtin_mirrors()[0] == "https://pypi.org/simple"
-    assert parse().candidates == options.builtin_mirrors()
+    assert candidates.builtin_mirrors()[0] == "https://pypi.org/simple"
+    assert parse().candidates == candidates.builtin_mirrors()
 
 
 def test_mirrors_keep_order_and_drop_duplicates():

@@ -7,7 +7,7 @@ import threading
 import pytest
 import trustme
 
-from buildout_mirrors.core import transport
+from buildout_mirrors.core import connection, transport
 from servers import FaultServer
 
 
@@ -46,7 +46,7 @@ def test_https_never_redirects_down_to_http(tls_redirecting, monkeypatch):
     url, ca = tls_redirecting
     with pytest.raises(transport.FetchError, match="from https to http"):
         transport.get(url, limits=transport.Limits(2, 2),
-                      context=transport.ssl_context(ca))
+                      context=connection.ssl_context(ca))
 
 
 def test_a_server_that_accepts_and_never_answers_is_slow_not_dead(

@@ -16,7 +16,7 @@ import sys
 import time
 
 from buildout_mirrors import plugins
-from buildout_mirrors.core import freshness, options, state, urls
+from buildout_mirrors.core import candidates, freshness, options, state, urls
 from buildout_mirrors.core.errors import ConfigError
 from buildout_mirrors.core.selector import MirrorSelector
 
@@ -64,7 +64,7 @@ def load_settings(config, mirrors):
         raise ConfigError("-c: %s does not exist" % config)
     if mirrors:
         raw["mirrors"] = " ".join(mirrors)
-        os.environ.pop(options.ENVIRONMENT_OVERRIDE, None)
+        os.environ.pop(candidates.ENVIRONMENT_OVERRIDE, None)
     return options.parse(raw, base_directory=directory, plugins=plugins)
 
 

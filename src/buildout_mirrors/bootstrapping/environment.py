@@ -16,8 +16,8 @@ import urllib.request
 
 from buildout_mirrors.bootstrapping.console import BootstrapError, \
     heartbeat, say
-from buildout_mirrors.core import (index_client, pages, probe, transport,
-                                   urls, versions)
+from buildout_mirrors.core import (connection, index_client, pages, probe,
+                                   transport, urls, versions)
 
 PIP_WHEEL_TIMEOUT = 60.0
 # pip's lines worth passing on: what it fetches, builds and installs.
@@ -64,7 +64,7 @@ class Environment:
         if not mirror:
             raise BootstrapError("this Python has no ensurepip and no mirror "
                                  "is reachable; install python3-venv")
-        context = transport.LazyContext(self.ca_bundle or True)
+        context = connection.LazyContext(self.ca_bundle or True)
         files = _project_files(mirror, "pip", context)
         wheels = sorted((name for name in files
                          if name.endswith("-py3-none-any.whl")),

@@ -14,7 +14,8 @@ from buildout_mirrors.bootstrapping import config, guarded, install
 from buildout_mirrors.bootstrapping.console import BootstrapError, say, \
     set_quiet
 from buildout_mirrors.bootstrapping.environment import Environment
-from buildout_mirrors.core import options, ranking, urls, versions
+from buildout_mirrors.core import (candidates, options, ranking, urls,
+                                   versions)
 from buildout_mirrors.core.errors import ConfigError
 from buildout_mirrors.core.selector import MirrorSelector
 from buildout_mirrors.core.state import NoState
@@ -135,7 +136,7 @@ def read_settings(args, buildout, directory):
             raw[option] = ""
     environ = dict(os.environ)
     if args.mirror:
-        environ[options.ENVIRONMENT_OVERRIDE] = " ".join(args.mirror)
+        environ[candidates.ENVIRONMENT_OVERRIDE] = " ".join(args.mirror)
     return options.parse(raw, environ, directory)
 
 

@@ -14,8 +14,10 @@ import urllib.response
 import zc.buildout
 
 from buildout_mirrors.core.errors import OVERRIDE_HINT
-from buildout_mirrors.failover.fetch import FetchError, IntegrityError, \
-    NoMirrorLeft, PrivateIndexDown
+from buildout_mirrors.core.transport import FetchError
+from buildout_mirrors.failover.mirror_book import NoMirrorLeft
+from buildout_mirrors.failover.private_route import PrivateIndexDown
+from buildout_mirrors.failover.second_opinion import IntegrityError
 from buildout_mirrors.core.pages import file_name
 from buildout_mirrors.core.urls import without_auth
 

@@ -26,7 +26,7 @@ from buildout_mirrors.buildout import generations, pip_errors
 from buildout_mirrors.buildout.ledger import Ledger
 from buildout_mirrors.core import urls
 from buildout_mirrors.core.errors import OVERRIDE_HINT
-from buildout_mirrors.failover.fetch import NoMirrorLeft
+from buildout_mirrors.failover.mirror_book import NoMirrorLeft
 
 def netloc_of(url):
     """``host:port`` without credentials, as buildout's allow-hosts sees it."""

@@ -14,7 +14,8 @@ from packaging.utils import (InvalidSdistFilename, InvalidWheelFilename,
                              canonicalize_version, parse_sdist_filename,
                              parse_wheel_filename)
 
-from buildout_mirrors.core import index_client, pages, transport, urls
+from buildout_mirrors.core import (connection, index_client, pages,
+                                   transport, urls)
 from buildout_mirrors.core.files import atomic_write
 
 logger = logging.getLogger("buildout_mirrors")
@@ -85,7 +86,7 @@ class Wheelhouse:
         plain, _, fragment = url.partition("#")
         try:
             response = transport.get(plain, "*/*", PATIENCE,
-                                     transport.ssl_context(self.verify))
+                                     connection.ssl_context(self.verify))
         except transport.FetchError as error:
             raise zc.buildout.UserError("Wheelhouse: cannot fetch %s from %s"
                                         " (%s)" % (name, urls.redact(plain),
@@ -167,7 +168,7 @@ def read_page(source, project, verify=True):
                                   else "file://" + os.path.abspath(source),
                                   project)
     return index_client.read_project(source, project, PATIENCE,
-                                     transport.ssl_context(verify))
+                                     connection.ssl_context(verify))
 
 
 def file_version(name):

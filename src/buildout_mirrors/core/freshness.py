@@ -41,13 +41,13 @@ def last_sync_age(index_url, timeout, verify=True):
     """Age in seconds of a bandersnatch mirror's last sync, or None."""
     if not index_url.startswith(("http://", "https://")):
         return None
-    from buildout_mirrors.core import transport
+    from buildout_mirrors.core import connection, transport
     bound = min(timeout, 2.0)
     try:
         response = transport.get(
             last_modified_url(index_url), "text/plain",
             transport.Limits(first_byte=bound, stall=bound, max_bytes=64),
-            transport.ssl_context(verify))
+            connection.ssl_context(verify))
     except transport.FetchError:
         return None
     with response.body:

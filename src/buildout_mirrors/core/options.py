@@ -14,9 +14,7 @@ import re
 
 from buildout_mirrors.core import candidates as candidates_from
 from buildout_mirrors.core import paths, ranking
-# Part of what options offers its callers:
-from buildout_mirrors.core.candidates import (  # noqa: F401
-    ENVIRONMENT_OVERRIDE, builtin_mirrors)
+from buildout_mirrors.core.candidates import ENVIRONMENT_OVERRIDE
 from buildout_mirrors.core.errors import ConfigError
 from buildout_mirrors.core.ranking import GRACE_SECONDS as DEFAULT_GRACE
 

@@ -1,7 +1,7 @@
 """Probe one mirror over HTTP, bounded by an absolute deadline.
 
 Every probe returns a :class:`ProbeResult`, never raises; failures are
-classified by :func:`buildout_mirrors.core.transport.describe` (refused, timed
+classified by :func:`buildout_mirrors.core.connection.describe` (refused, timed
 out, TLS, proxy ...) so that the log line says why a mirror was skipped.
 A mirror that accepted the connection but had not answered by the deadline
 is marked ``slow``: slow is not dead.
@@ -13,7 +13,8 @@ import time
 import urllib.parse
 import urllib.request
 
-from buildout_mirrors.core import index_client, pages, transport, urls
+from buildout_mirrors.core import (connection, index_client, pages,
+                                   transport, urls)
 from buildout_mirrors.core.result import ProbeResult
 
 MAX_PAGE_BYTES = 32 * 1024 * 1024  # a garbage stream must not eat memory
@@ -28,7 +29,7 @@ class HttpProber:
     """
 
     def __init__(self, verify=True):
-        self.context = transport.LazyContext(verify)
+        self.context = connection.LazyContext(verify)
 
     def probe_index(self, url, projects, deadline):
         started = time.monotonic()
@@ -54,7 +55,7 @@ class HttpProber:
                                                       budget),
                                 slow=error.slow)
         except OSError as error:
-            return self._failed(url, started, transport.describe(error))
+            return self._failed(url, started, connection.describe(error))
         serial = serials[0] if len(serials) == 1 else (
             sum(serials) if None not in serials else None)
         return ProbeResult(url, True, time.monotonic() - started,

@@ -23,9 +23,7 @@ import time
 import urllib.error
 import urllib.parse
 
-# LazyContext, ssl_context and describe are part of what transport offers.
-from buildout_mirrors.core.connection import (  # noqa: F401
-    LazyContext, connect, describe, ssl_context)
+from buildout_mirrors.core.connection import connect, describe
 from buildout_mirrors.core import urls
 
 SPOOL_BYTES = 8 * 1024 * 1024  # bodies larger than this go to disk

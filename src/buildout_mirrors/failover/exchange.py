@@ -6,7 +6,7 @@ import http.client
 import io
 import threading
 
-from buildout_mirrors.core import pages, transport, urls
+from buildout_mirrors.core import connection, pages, transport, urls
 from buildout_mirrors.core.transport import FetchError
 
 MIN_BYTES_PER_SECOND = 8 * 1024  # below this, after the stall limit: a tarpit
@@ -22,7 +22,7 @@ class Exchange:
                  verify=True, allowed_hosts=()):
         self.candidates = candidates
         self.timeout, self.stall = timeout, max(stall, timeout)
-        self.context = transport.LazyContext(verify)
+        self.context = connection.LazyContext(verify)
         self.allowed_hosts = tuple(allowed_hosts)
 
     def limits(self, patient, first_byte=None):

@@ -21,18 +21,14 @@ from buildout_mirrors.failover.exchange import DEFAULT_STALL, Exchange, \
     recheck_in_background
 from buildout_mirrors.failover import patience
 from buildout_mirrors.failover.latency import Latencies
-from buildout_mirrors.failover.mirror_book import MAX_FAILURES, MirrorBook, \
-    NoMirrorLeft
-from buildout_mirrors.failover.private_route import PrivateIndexDown, \
-    PrivateRoute
+from buildout_mirrors.failover.mirror_book import MirrorBook
+from buildout_mirrors.failover.private_route import PrivateRoute
 from buildout_mirrors.failover.routes import Routes
 from buildout_mirrors.core.transport import FetchError
-from buildout_mirrors.failover.second_opinion import IntegrityError, \
-    SecondOpinion
+from buildout_mirrors.failover.second_opinion import SecondOpinion
 from buildout_mirrors.failover.verified import VerifiedFiles
 
-__all__ = ["Failover", "FetchError", "IntegrityError", "NoMirrorLeft",
-           "MAX_FAILURES", "PrivateIndexDown"]
+__all__ = ["Failover"]
 
 
 class Failover:

@@ -31,8 +31,9 @@ import threading
 import urllib.parse
 
 from buildout_mirrors.core import pages, urls
-from buildout_mirrors.failover.fetch import FetchError, IntegrityError, \
-    PrivateIndexDown
+from buildout_mirrors.core.transport import FetchError
+from buildout_mirrors.failover.private_route import PrivateIndexDown
+from buildout_mirrors.failover.second_opinion import IntegrityError
 
 _HREF = re.compile(r"""(href\s*=\s*["'])([^"']+)(["'])""", re.IGNORECASE)
 _PROJECT_PAGE = re.compile(r"/simple/([a-z0-9]+(?:-[a-z0-9]+)*)/\Z")
