@@ -20,7 +20,7 @@ from buildout_mirrors.core.errors import ConfigError
 from buildout_mirrors.core.selector import MirrorSelector
 from buildout_mirrors.buildout import no_mirror
 from buildout_mirrors.buildout.session import FailoverSession
-from buildout_mirrors.buildout.run import Run, RunGuard
+from buildout_mirrors.buildout.run import RUNS, Run, RunGuard
 from buildout_mirrors.buildout.switch import IndexSwitch
 
 logger = logging.getLogger("buildout_mirrors")
@@ -31,7 +31,6 @@ CHOICE_ENVIRON = "BUILDOUT_MIRRORS_CHOICE"
 PROJECT = "buildout_mirrors"
 
 
-_runs = {}  # id(buildout) -> Run
 
 
 def load(buildout):
@@ -42,9 +41,7 @@ def load(buildout):
 def unload(buildout):
     """``zc.buildout.unloadextension`` entry point (called on success
     only): undo what load did."""
-    run = _runs.pop(id(buildout), None)
-    if run is not None:
-        run.end()
+    RUNS.end(buildout)
 
 
 def settings_for(buildout, overrides=None):
@@ -75,17 +72,6 @@ def is_listed(buildout):
     names = buildout["buildout"].get("extensions", "").split()
     return any(re.split(r"[<>=!~\[ ;]", name, maxsplit=1)[0].replace(
         "-", "_").lower() == PROJECT for name in names)
-
-
-def is_active(buildout):
-    return id(buildout) in _runs
-
-
-def chosen_for(buildout):
-    """The mirror this run uses, credentials included (the ``index``
-    option has them removed), or None."""
-    run = _runs.get(id(buildout))
-    return run.session.index if run and run.session else None
 
 
 class Extension:
@@ -182,7 +168,7 @@ class Extension:
 
     def started(self, run):
         """*run* is what this buildout's unload undoes."""
-        _runs[id(self.buildout)] = run
+        RUNS.started(self.buildout, run)
 
     def _inherited_choice(self, settings):
         """The choice of the parent buildout, in the process zc.buildout

@@ -12,6 +12,7 @@ import os
 import zc.buildout
 
 from buildout_mirrors.buildout import clientconfig, extension
+from buildout_mirrors.buildout.run import RUNS
 
 from buildout_mirrors.core import urls
 from buildout_mirrors.core.files import atomic_write
@@ -44,9 +45,9 @@ class Recipe:
 
     def _choice(self):
         section = self.buildout["buildout"]
-        if extension.is_active(self.buildout):
+        if RUNS.active(self.buildout):
             # The index option has no credentials; the files need them.
-            return extension.chosen_for(self.buildout) or section.get(
+            return RUNS.chosen(self.buildout) or section.get(
                 "index", ""), section.get("find-links", "").split()
         settings = extension.settings_for(self.buildout, self.options)
         # Without the extension nothing redacts [buildout] mirrors: -vv

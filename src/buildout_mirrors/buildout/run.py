@@ -24,6 +24,34 @@ class Run:
             self.guard.succeeded = True
 
 
+class Runs:
+    """The runs the extension started, one a buildout: what ``unload``
+    ends, and what the recipe asks (the mirror this run uses)."""
+
+    def __init__(self):
+        self._runs = {}  # id(buildout) -> Run
+
+    def started(self, buildout, run):
+        self._runs[id(buildout)] = run
+
+    def end(self, buildout):
+        """End *buildout*'s run, if one was started."""
+        run = self._runs.pop(id(buildout), None)
+        if run is not None:
+            run.end()
+
+    def active(self, buildout):
+        return id(buildout) in self._runs
+
+    def chosen(self, buildout):
+        """The mirror *buildout* uses, credentials included, or None."""
+        run = self._runs.get(id(buildout))
+        return run.session.index if run and run.session else None
+
+
+RUNS = Runs()  # every buildout of this process
+
+
 class RunGuard:
     """Distrust a reused choice after a failed run.
 

@@ -16,7 +16,8 @@ import os
 import pkg_resources
 from packaging.utils import canonicalize_name
 
-from buildout_mirrors.buildout.extension import chosen_for, settings_for
+from buildout_mirrors.buildout.extension import settings_for
+from buildout_mirrors.buildout.run import RUNS
 from buildout_mirrors.buildout.wheelhouse_index import Wheelhouse
 
 logger = logging.getLogger("buildout_mirrors")
@@ -38,9 +39,9 @@ class Recipe:
         wheelhouse is worth keeping."""
         wheelhouse = Wheelhouse(self.options["directory"],
                                 verify=settings_for(self.buildout).verify)
-        # chosen_for: the index option has no credentials when the
+        # RUNS.chosen: the index option has no credentials when the
         # extension chose it.
-        sources = [chosen_for(self.buildout)
+        sources = [RUNS.chosen(self.buildout)
                    or self.buildout["buildout"].get("index")
                    or "https://pypi.org/simple"]
         sources += self.buildout["buildout"].get("find-links", "").split()
