@@ -606,8 +606,8 @@ if __name__ == "__main__":
 #|from buildout_mirrors.bootstrapping.console import BootstrapError, say, \
 #|    set_quiet
 #|from buildout_mirrors.bootstrapping.environment import Environment
-#|from buildout_mirrors.core import (candidates, options, ranking, urls,
-#|                                   versions)
+#|from buildout_mirrors.core import (candidates, option_names, options,
+#|                                   ranking, urls, versions)
 #|from buildout_mirrors.core.errors import ConfigError
 #|from buildout_mirrors.core.selector import MirrorSelector
 #|from buildout_mirrors.core.state import NoState
@@ -708,7 +708,7 @@ if __name__ == "__main__":
 #|    line (``--mirror`` first, as BUILDOUT_MIRRORS is for the extension).
 #|    Plug-ins live in the buildout's environment, which does not exist yet:
 #|    bootstrap.py chooses with the built-in parts."""
-#|    raw = options.raw_options(buildout)
+#|    raw = option_names.raw_options(buildout)
 #|    raw["find-links"] = " ".join(args.find_links + (
 #|        raw["find-links"] or "").split())
 #|    if args.timeout is not None:
@@ -764,6 +764,82 @@ if __name__ == "__main__":
 #|and the extension, the recipe and the ``buildout-mirrors`` command use them
 #|as they are.
 #|"""
+# ---- buildout_mirrors/core/bodies.py
+#|"""Where an answer's body is kept while buildout reads it, and reading it
+#|in within the bounds of a core.transport Limits.
+#|
+#|Bodies are kept in memory up to ``SPOOL_BYTES``, on disk beyond.  The
+#|look-ahead (failover.lookahead) fetches files long before buildout reads
+#|them, so in its threads (:func:`on_disk`) every body goes straight to an
+#|unnamed temporary file: private to the user (mode 0600, no name another
+#|process could open) and gone with the process, whatever ends it.
+#|"""
+#|
+#|import contextlib
+#|import http.client
+#|import tempfile
+#|import threading
+#|import time
+#|
+#|from buildout_mirrors.core.errors import FetchError
+#|
+#|SPOOL_BYTES = 8 * 1024 * 1024  # bodies larger than this go to disk
+#|_THREAD = threading.local()
+#|
+#|
+#|@contextlib.contextmanager
+#|def on_disk():
+#|    """Bodies read by this thread within the block go to disk at once."""
+#|    _THREAD.on_disk = True
+#|    try:
+#|        yield
+#|    finally:
+#|        _THREAD.on_disk = False
+#|
+#|
+#|def _new_body():
+#|    if getattr(_THREAD, "on_disk", False):
+#|        return tempfile.TemporaryFile()
+#|    return tempfile.SpooledTemporaryFile(max_size=SPOOL_BYTES)
+#|
+#|
+#|def read_body(response, sock, limits, remaining):
+#|    """Read the whole body within the stall, floor and deadline limits;
+#|    fail on a body shorter than its Content-Length."""
+#|    body = _new_body()
+#|    started, size = time.monotonic(), 0
+#|    read = getattr(response, "read1", None) or response.read
+#|    try:
+#|        # A response that closes its connection (HTTP/1.0, "Connection:
+#|        # close") closes it, socket included, once its body is read; from
+#|        # Python 3.13 the socket then refuses settimeout (EBADF).
+#|        while not response.isclosed():
+#|            sock.settimeout(remaining(limits.stall, limits.deadline))
+#|            try:
+#|                chunk = read(65536)
+#|            except http.client.IncompleteRead:
+#|                raise FetchError("truncated: the connection closed after "
+#|                                 "%d bytes" % size) from None
+#|            if not chunk:
+#|                break
+#|            body.write(chunk)
+#|            size += len(chunk)
+#|            if limits.max_bytes is not None and size > limits.max_bytes:
+#|                raise FetchError("answer larger than %d bytes"
+#|                                 % limits.max_bytes)
+#|            elapsed = time.monotonic() - started
+#|            if limits.floor and elapsed > limits.stall and \
+#|                    size / elapsed < limits.floor:
+#|                raise FetchError("too slow (%d bytes in %.1f s)"
+#|                                 % (size, elapsed))
+#|        expected = response.msg.get("Content-Length", "")
+#|        if expected.strip().isdigit() and size < int(expected):
+#|            raise FetchError("truncated: %d of %s bytes" % (size, expected))
+#|    except BaseException:
+#|        body.close()
+#|        raise
+#|    body.seek(0)
+#|    return body
 # ---- buildout_mirrors/core/candidates.py
 #|"""Where the candidate mirrors and find-links come from, in order of
 #|precedence: ``BUILDOUT_MIRRORS``, else ``mirrors``, else ``index`` before
@@ -1006,6 +1082,132 @@ if __name__ == "__main__":
 #|    if isinstance(reason, OSError):
 #|        return "cannot read (%s)" % (reason.strerror or type(reason).__name__)
 #|    return "failed (%s)" % type(reason).__name__
+# ---- buildout_mirrors/core/dist_requirements.py
+#|"""What a distribution file needs: its requirements, read from the file
+#|itself (a wheel's ``METADATA``; an sdist's ``PKG-INFO`` or its
+#|``*.egg-info/requires.txt``), with their environment markers evaluated
+#|for this interpreter, as pkg_resources does for zc.buildout.
+#|
+#|Only the look-ahead (failover.lookahead) asks, and only to guess what
+#|buildout will ask next: a file it cannot read needs nothing.  Members are
+#|read up to ``MAX_METADATA`` bytes, so a hostile archive costs no more.
+#|
+#|``packaging`` is imported when first needed, from wherever the running
+#|buildout has it (itself, pip's or setuptools' copy): the core imports on
+#|the standard library alone (bootstrap.py carries it).
+#|"""
+#|
+#|import email.parser
+#|import io
+#|import tarfile
+#|import zipfile
+#|
+#|MAX_METADATA = 1024 * 1024
+#|MAX_MEMBERS = 5000  # an sdist's files looked at for its metadata
+#|
+#|
+#|def packaging(module):
+#|    """``packaging.<module>``, from the first place that has it."""
+#|    import importlib
+#|    for prefix in ("", "pip._vendor.", "setuptools._vendor."):
+#|        try:
+#|            return importlib.import_module(prefix + "packaging." + module)
+#|        except ImportError:
+#|            continue
+#|    raise ImportError("packaging." + module)
+#|
+#|
+#|def requirements(fileobj, filename):
+#|    """The names (as written) this distribution requires here, extras
+#|    left out; [] for a file that cannot be read."""
+#|    try:
+#|        lines = _requirement_lines(fileobj, filename)
+#|        return _applicable(lines)
+#|    except Exception:  # any archive, any metadata: a guess, never an error
+#|        return []
+#|    finally:
+#|        fileobj.seek(0)
+#|
+#|
+#|def _requirement_lines(fileobj, filename):
+#|    if filename.endswith(".whl"):
+#|        with zipfile.ZipFile(fileobj) as archive:
+#|            member = next(name for name in archive.namelist()
+#|                          if name.count("/") == 1 and
+#|                          name.endswith(".dist-info/METADATA"))
+#|            return _requires_dist(_read_zip(archive, member))
+#|    if filename.endswith(".zip"):
+#|        with zipfile.ZipFile(fileobj) as archive:
+#|            names = archive.namelist()[:MAX_MEMBERS]
+#|            return _from_sdist(names, lambda name: _read_zip(archive, name))
+#|    with tarfile.open(fileobj=fileobj, mode="r:*") as archive:
+#|        members = {}
+#|        for number, member in enumerate(archive):
+#|            if number >= MAX_MEMBERS:
+#|                break
+#|            if member.isfile() and member.size <= MAX_METADATA:
+#|                members[member.name] = member
+#|        return _from_sdist(list(members), lambda name: archive.extractfile(
+#|            members[name]).read())
+#|
+#|
+#|def _read_zip(archive, name):
+#|    if archive.getinfo(name).file_size > MAX_METADATA:
+#|        raise ValueError("metadata too large")
+#|    return archive.read(name)
+#|
+#|
+#|def _from_sdist(names, read):
+#|    """PKG-INFO's Requires-Dist (metadata 2.2 and later sdists), else the
+#|    egg-info's requires.txt (what setuptools wrote before)."""
+#|    info = [name for name in names if name.count("/") == 1 and
+#|            name.endswith("/PKG-INFO")]
+#|    if info:
+#|        found = _requires_dist(read(info[0]))
+#|        if found:
+#|            return found
+#|    requires = [name for name in names if name.count("/") == 2 and
+#|                name.endswith(".egg-info/requires.txt")]
+#|    return _requires_txt(read(requires[0])) if requires else []
+#|
+#|
+#|def _requires_dist(data):
+#|    message = email.parser.Parser().parsestr(
+#|        data.decode("utf-8", "replace"), headersonly=True)
+#|    return message.get_all("Requires-Dist") or []
+#|
+#|
+#|def _requires_txt(data):
+#|    """requires.txt's lines as Requires-Dist lines: ``[:marker]`` sections
+#|    carry a marker, ``[extra]`` sections are extras (left out)."""
+#|    lines, marker = [], None
+#|    for line in io.StringIO(data.decode("utf-8", "replace")):
+#|        line = line.strip()
+#|        if not line or line.startswith("#"):
+#|            continue
+#|        if line.startswith("["):
+#|            section = line.strip("[]")
+#|            marker = section[1:] if section.startswith(":") else (
+#|                "extra" if section else None)
+#|            continue
+#|        if marker == "extra":
+#|            continue
+#|        lines.append(line + ("; " + marker if marker else ""))
+#|    return lines
+#|
+#|
+#|def _applicable(lines):
+#|    requirement_class = packaging("requirements").Requirement
+#|    names = []
+#|    for line in lines:
+#|        try:
+#|            requirement = requirement_class(line)
+#|        except Exception:
+#|            continue
+#|        if requirement.marker is None or requirement.marker.evaluate(
+#|                {"extra": ""}):
+#|            names.append(requirement.name)
+#|    return names
 # ---- buildout_mirrors/core/errors.py
 #|"""Exceptions of buildout_mirrors.
 #|
@@ -1021,6 +1223,19 @@ if __name__ == "__main__":
 #|# The one way out when no listed mirror works, named in every such message.
 #|OVERRIDE_HINT = ("Name a reachable mirror in the BUILDOUT_MIRRORS environment "
 #|                 "variable or the mirrors option.")
+#|
+#|
+#|class FetchError(Exception):
+#|    """This URL could not be fetched; the message says why, with no URL
+#|    in it (so no credentials).  ``slow`` is True when the server was only
+#|    slow to start answering, which is no verdict on its health.  ``kind``
+#|    says which bound ran out, for code that decides by it (the message is
+#|    for people): ``timeout`` (connecting), ``silent`` (the first byte),
+#|    ``stall`` (the next byte), or ``failed``."""
+#|
+#|    def __init__(self, reason, slow=False, kind="failed"):
+#|        super().__init__(reason)
+#|        self.slow, self.kind = slow, kind
 # ---- buildout_mirrors/core/extends_copies.py
 #|"""Where the copies of remote ``extends`` files are kept, and how long a
 #|host is waited for: shared by bin/buildout (buildout.extends_guard) and
@@ -1247,33 +1462,95 @@ if __name__ == "__main__":
 #|            raise FetchError("%s mismatch (the file differs from the index "
 #|                             "page)" % algorithm)
 #|        return
-# ---- buildout_mirrors/core/options.py
-#|"""The one place that reads, validates and types every option.
+# ---- buildout_mirrors/core/keepalive.py
+#|"""Keep-alive: one connection per mirror host, not one per file.
 #|
-#|Modelled on bandersnatch's ``configuration.py``: raw strings go in (from
-#|``[buildout]``, a part, or bootstrap's command line), a frozen
-#|:class:`Settings` comes out, and every message names the option and what
-#|is allowed.
+#|zc.buildout and urllib open a fresh connection for every page and file: a
+#|TCP (and TLS) handshake each time, which a mirror across an ocean makes
+#|cost more than the answer.  :class:`ConnectionPool` keeps the connections
+#|whose answers said they may stay open, per (scheme, host and port), for
+#|the next request to the same host; core.transport takes one before it
+#|connects and gives it back once the whole body is read.
+#|
+#|A kept connection is only reused while it is young and quiet: one the
+#|server has closed (it reads as ready: EOF) or one idle for longer than
+#|``MAX_IDLE`` (a firewall may have dropped it silently, and a silent
+#|connection would read as a hanging mirror) is closed instead, as
+#|urllib3's pool does.
 #|"""
 #|
-#|import dataclasses
+#|import select
+#|import threading
+#|import time
+#|
+#|MAX_IDLE = 10.0     # seconds; servers keep idle connections 5 s to 75 s
+#|PER_HOST = 8        # the look-ahead's concurrency
+#|
+#|
+#|class ConnectionPool:
+#|    """``ConnectionPool()``: ``take(key)`` an idle connection or None,
+#|    ``give(key, connection)`` it back, ``close()`` them all."""
+#|
+#|    def __init__(self, per_host=PER_HOST, max_idle=MAX_IDLE,
+#|                 clock=time.monotonic):
+#|        self.per_host, self.max_idle, self.clock = per_host, max_idle, clock
+#|        self._idle = {}  # key -> [(connection, idle since)]
+#|        self._lock = threading.Lock()
+#|        self.reused = 0  # for tests and benchmarks
+#|
+#|    def take(self, key):
+#|        """An idle connection to *key* that still looks usable, or None."""
+#|        while True:
+#|            with self._lock:
+#|                idle = self._idle.get(key)
+#|                if not idle:
+#|                    return None
+#|                connection, since = idle.pop()
+#|            if self.clock() - since <= self.max_idle and \
+#|                    not _dropped(connection):
+#|                with self._lock:
+#|                    self.reused += 1
+#|                return connection
+#|            connection.close()
+#|
+#|    def give(self, key, connection):
+#|        """Keep *connection* (its answer read to the end) for *key*."""
+#|        if connection.sock is None:  # the answer closed it
+#|            return
+#|        with self._lock:
+#|            idle = self._idle.setdefault(key, [])
+#|            if len(idle) < self.per_host:
+#|                idle.append((connection, self.clock()))
+#|                return
+#|        connection.close()
+#|
+#|    def close(self):
+#|        with self._lock:
+#|            idle, self._idle = self._idle, {}
+#|        for connections in idle.values():
+#|            for connection, _ in connections:
+#|                connection.close()
+#|
+#|
+#|def _dropped(connection):
+#|    """True when an idle connection can be read: the server closed it (or
+#|    sent something unasked), either way it is not reusable."""
+#|    sock = connection.sock
+#|    if sock is None:
+#|        return True
+#|    try:
+#|        return bool(select.select([sock], [], [], 0)[0])
+#|    except (OSError, ValueError):
+#|        return True
+# ---- buildout_mirrors/core/option_names.py
+#|"""The names of this package's options, and the check that stops a name
+#|that looks like one of them but is not (``mirror =`` would otherwise
+#|silently fall back to the built-in public list).  core.options types
+#|their values."""
+#|
 #|import difflib
-#|import math
-#|import os
-#|import re
 #|
-#|from buildout_mirrors.core import candidates as candidates_from
-#|from buildout_mirrors.core import paths, ranking
-#|from buildout_mirrors.core.candidates import ENVIRONMENT_OVERRIDE
 #|from buildout_mirrors.core.errors import ConfigError
-#|from buildout_mirrors.core.ranking import GRACE_SECONDS as DEFAULT_GRACE
-#|
-#|DEFAULT_TIMEOUT = 2.0
-#|DEFAULT_TTL = 600.0
-#|DEFAULT_PROBE = ("zc.buildout",)
-#|DEFAULT_STALL = 15.0  # zc.buildout's own socket timeout
-#|FALLBACKS = ("none", "pypi")
-#|PYPI = "https://pypi.org/simple"
 #|
 #|# Every option this package understands, so that the hooks can mark them
 #|# as used and buildout does not warn about them.
@@ -1282,8 +1559,9 @@ if __name__ == "__main__":
 #|    "mirrors-cache", "mirrors-ttl", "mirrors-allow-http", "mirrors-ca-bundle",
 #|    "mirrors-grace", "mirrors-stall-limit", "mirrors-fallback",
 #|    "mirrors-candidates", "mirrors-prober", "mirrors-state-store",
-#|    "mirrors-private", "mirrors-private-projects",
+#|    "mirrors-private", "mirrors-private-projects", "mirrors-lookahead",
 #|)
+#|
 #|
 #|def raw_options(section):
 #|    """This package's options, and ``index`` and ``find-links``, from a
@@ -1317,7 +1595,34 @@ if __name__ == "__main__":
 #|                    "; did you mean %s?" % suggestion if suggestion else
 #|                    "; this package's options are: %s" % ", ".join(
 #|                        OPTION_NAMES)))
+# ---- buildout_mirrors/core/options.py
+#|"""The one place that reads, validates and types every option.
 #|
+#|Modelled on bandersnatch's ``configuration.py``: raw strings go in (from
+#|``[buildout]``, a part, or bootstrap's command line), a frozen
+#|:class:`Settings` comes out, and every message names the option and what
+#|is allowed.
+#|"""
+#|
+#|import dataclasses
+#|import math
+#|import os
+#|import re
+#|
+#|from buildout_mirrors.core import candidates as candidates_from
+#|from buildout_mirrors.core import paths, ranking
+#|from buildout_mirrors.core.candidates import ENVIRONMENT_OVERRIDE
+#|from buildout_mirrors.core.errors import ConfigError
+#|from buildout_mirrors.core.ranking import GRACE_SECONDS as DEFAULT_GRACE
+#|
+#|DEFAULT_TIMEOUT = 2.0
+#|DEFAULT_TTL = 600.0
+#|DEFAULT_PROBE = ("zc.buildout",)
+#|DEFAULT_STALL = 15.0  # zc.buildout's own socket timeout
+#|DEFAULT_LOOKAHEAD = 8
+#|MAX_LOOKAHEAD = 32
+#|FALLBACKS = ("none", "pypi")
+#|PYPI = "https://pypi.org/simple"
 #|
 #|_PROJECT_NAME = re.compile(r"^[A-Za-z0-9]([A-Za-z0-9._-]*[A-Za-z0-9])?$")
 #|
@@ -1343,6 +1648,7 @@ if __name__ == "__main__":
 #|    fallback: str = "none"   # "pypi": the 1.0 behaviour when all are dead
 #|    private: tuple = ()      # a company's indexes: its projects from there
 #|    private_projects: tuple = ()  # names or globs declared private
+#|    lookahead: int = DEFAULT_LOOKAHEAD  # downloads ahead at once; 0: none
 #|    warnings: tuple = ()     # one-line warnings about ignored input
 #|
 #|
@@ -1366,7 +1672,7 @@ if __name__ == "__main__":
 #|    mirrors-ca-bundle, else the one the user gave pip or requests, else
 #|    (True) the system trust store, which honours SSL_CERT_FILE/DIR."""
 #|    if option:
-#|        path = os.path.join(base_directory, os.path.expanduser(option))
+#|        path = _path("mirrors-ca-bundle", option, base_directory)
 #|        if not os.path.isfile(path):
 #|            raise ConfigError("mirrors-ca-bundle = %r: no such file; name a "
 #|                              "PEM file of trusted CA certificates" % option)
@@ -1416,6 +1722,7 @@ if __name__ == "__main__":
 #|        fallback=_fallback(get("mirrors-fallback").strip().lower() or "none"),
 #|        prober_factory=_plug_in("mirrors-prober", get, plugins),
 #|        state_factory=_plug_in("mirrors-state-store", get, plugins),
+#|        lookahead=_lookahead(get("mirrors-lookahead").strip()),
 #|    )
 #|    settings = _with_private(settings, get, allow_http, base_directory)
 #|    plugged = get("mirrors-candidates").strip()
@@ -1476,8 +1783,24 @@ if __name__ == "__main__":
 #|    if cache.lower() in ("none", "off", "false"):
 #|        return ""
 #|    if cache:
-#|        return os.path.join(base_directory, os.path.expanduser(cache))
+#|        return _path("mirrors-cache", cache, base_directory)
 #|    return paths.default_cache_path()
+#|
+#|
+#|def _path(option, value, base_directory):
+#|    """*value* as a path under *base_directory*, ``~`` expanded."""
+#|    if "\x00" in value:  # no file system takes it; expanduser raises
+#|        raise ConfigError("%s = %r is not a path" % (option, value))
+#|    return os.path.join(base_directory, os.path.expanduser(value))
+#|
+#|
+#|def _lookahead(raw):
+#|    if not raw:
+#|        return DEFAULT_LOOKAHEAD
+#|    if not re.match(r"[0-9]{1,2}\Z", raw) or int(raw) > MAX_LOOKAHEAD:
+#|        raise ConfigError("mirrors-lookahead = %r is not a number from 0 "
+#|                          "(no downloads ahead) to %d" % (raw, MAX_LOOKAHEAD))
+#|    return int(raw)
 #|
 #|
 #|def _fallback(fallback):
@@ -1805,6 +2128,72 @@ if __name__ == "__main__":
 #|                "it, or set mirrors-cache to a file in a folder of your own."
 #|                % directory)
 #|    return ""
+# ---- buildout_mirrors/core/pinned_file.py
+#|"""Which file of a project page zc.buildout will download for a pinned
+#|version, so that the look-ahead fetches that one and no other.
+#|
+#|zc.buildout (``easy_install.Installer._obtain``) keeps the distributions
+#|of the best version that setuptools' package index found on the page,
+#|then takes the last of them in pkg_resources' order: by precedence (a
+#|wheel, then an egg, then an sdist) and then by location, the link's URL.
+#|setuptools lists a wheel only when one of its tags is supported here.
+#|An ``.egg`` on the page makes the guess unsure: nothing is picked.
+#|"""
+#|
+#|from buildout_mirrors.core.dist_requirements import packaging
+#|
+#|SDIST_SUFFIXES = (".tar.gz", ".zip", ".tar.bz2", ".tgz")
+#|WHEEL, SDIST = 4, 1  # pkg_resources: EGG_DIST + 1 for wheels, SOURCE_DIST
+#|
+#|
+#|def pick(files, project, version):
+#|    """The URL of *files* ({file name: URL}) that buildout downloads for
+#|    *project* at *version*, or None when it cannot be told."""
+#|    utils = packaging("utils")
+#|    wanted_name = utils.canonicalize_name(project)
+#|    try:
+#|        wanted = packaging("version").Version(version)
+#|    except ValueError:  # a pin that is no version: buildout's to judge
+#|        return None
+#|    supported = _supported_tags()
+#|    found = []
+#|    for name, url in files.items():
+#|        lowered = name.lower()
+#|        try:
+#|            if lowered.endswith(".whl"):
+#|                parsed = utils.parse_wheel_filename(name)
+#|                if supported.isdisjoint(parsed[3]):
+#|                    continue
+#|                project_name, found_version, precedence = \
+#|                    parsed[0], parsed[1], WHEEL
+#|            elif lowered.endswith(SDIST_SUFFIXES):
+#|                stem = name[:-len(next(suffix for suffix in SDIST_SUFFIXES
+#|                                       if lowered.endswith(suffix)))]
+#|                project_name, text = stem.rsplit("-", 1)
+#|                found_version, precedence = packaging("version").Version(
+#|                    text), SDIST
+#|            elif lowered.endswith(".egg"):
+#|                if utils.canonicalize_name(name.split("-")[0]) == \
+#|                        wanted_name:
+#|                    return None
+#|                continue
+#|            else:
+#|                continue
+#|        except (ValueError, TypeError, StopIteration):  # not a dist name
+#|            continue
+#|        if utils.canonicalize_name(project_name) == wanted_name and \
+#|                found_version == wanted:
+#|            found.append((precedence, url))
+#|    return max(found)[1] if found else None
+#|
+#|
+#|_TAGS = []
+#|
+#|
+#|def _supported_tags():
+#|    if not _TAGS:
+#|        _TAGS.append(frozenset(packaging("tags").sys_tags()))
+#|    return _TAGS[0]
 # ---- buildout_mirrors/core/private_projects.py
 #|"""Which projects belong to a company's (authoritative) index.
 #|
@@ -2578,7 +2967,7 @@ if __name__ == "__main__":
 #|from buildout_mirrors.core.files import atomic_write
 #|# empty and validated are part of what state offers.
 #|from buildout_mirrors.core.state_fields import (  # noqa: F401
-#|    FORMAT, ValidatedStore, empty, validated)
+#|    FORMAT, MAX_PRIVATE_NAMES, ValidatedStore, empty, validated)
 #|
 #|try:
 #|    import fcntl
@@ -2795,6 +3184,20 @@ if __name__ == "__main__":
 #|    """*index* is private and served *names*."""
 #|    known = state["private"].setdefault(urls.redact(index), [])
 #|    known.extend(sorted(set(names) - set(known)))
+#|
+#|
+#|
+#|def downloads(state, place):
+#|    """The projects the buildout at *place* downloaded before."""
+#|    return state["downloads"].get(candidates_key([place]), [])
+#|
+#|
+#|def remember_downloads(state, place, names):
+#|    """*names* (normalised) first, then the older ones, up to a bound."""
+#|    key, names = candidates_key([place]), sorted(set(names))
+#|    older = state["downloads"].get(key, [])
+#|    state["downloads"][key] = (names + [name for name in older if name not
+#|                                        in names])[:MAX_PRIVATE_NAMES]
 # ---- buildout_mirrors/core/state_fields.py
 #|"""What each record of the state file may hold: name -> check.  Values
 #|are checked one by one, for type and for size: the file is JSON that any
@@ -2870,12 +3273,12 @@ if __name__ == "__main__":
 #|        return None, ()
 #|    dropped = []
 #|    kept = {"format": FORMAT}
-#|    # "private" came later: a state written before it has none.
+#|    # "private" and "downloads" came later: older states have none.
 #|    for section, check in (
 #|            ("mirrors", lambda record: valid(record, MIRROR_FIELDS)),
 #|            ("choices", lambda record: valid(record, CHOICE_FIELDS,
 #|                                             OPTIONAL_CHOICE_FIELDS)),
-#|            ("private", private_names)):
+#|            ("private", private_names), ("downloads", private_names)):
 #|        records = state.get(section, {})
 #|        kept[section] = {}
 #|        for label, record in (records.items() if isinstance(records, dict)
@@ -2888,7 +3291,8 @@ if __name__ == "__main__":
 #|
 #|
 #|def empty():
-#|    return {"format": FORMAT, "mirrors": {}, "choices": {}, "private": {}}
+#|    return {"format": FORMAT, "mirrors": {}, "choices": {}, "private": {},
+#|            "downloads": {}}
 #|
 #|
 #|class ValidatedStore:
@@ -2936,25 +3340,13 @@ if __name__ == "__main__":
 #|import urllib.error
 #|import urllib.parse
 #|
+#|from buildout_mirrors.core.bodies import read_body
+#|from buildout_mirrors.core.errors import FetchError
 #|from buildout_mirrors.core.connection import connect, describe
 #|from buildout_mirrors.core import urls
 #|
-#|SPOOL_BYTES = 8 * 1024 * 1024  # bodies larger than this go to disk
 #|MAX_REDIRECTS = 5
 #|USER_AGENT = "buildout_mirrors"
-#|
-#|
-#|class FetchError(Exception):
-#|    """This URL could not be fetched; the message says why, with no URL
-#|    in it (so no credentials).  ``slow`` is True when the server was only
-#|    slow to start answering, which is no verdict on its health.  ``kind``
-#|    says which bound ran out, for code that decides by it (the message is
-#|    for people): ``timeout`` (connecting), ``silent`` (the first byte),
-#|    ``stall`` (the next byte), or ``failed``."""
-#|
-#|    def __init__(self, reason, slow=False, kind="failed"):
-#|        super().__init__(reason)
-#|        self.slow, self.kind = slow, kind
 #|
 #|
 #|class RedirectRefused(FetchError):
@@ -3005,18 +3397,19 @@ if __name__ == "__main__":
 #|
 #|
 #|def get(url, accept="*/*", limits=Limits(), context=None, headers=None,
-#|        redirect_ok=same_host_redirects):
+#|        redirect_ok=same_host_redirects, pool=None):
 #|    """GET *url* within *limits*; return a complete :class:`Response` (any
 #|    status) or raise :class:`FetchError`.  Credentials in the URL become a
 #|    Basic header; *headers* add to the request.  *redirect_ok(source,
-#|    target)* decides which redirects to follow (never https to http)."""
+#|    target)* decides which redirects to follow (never https to http).
+#|    With a core.keepalive *pool*, connections are kept and reused."""
 #|    for _ in range(MAX_REDIRECTS + 1):
 #|        parts = urllib.parse.urlsplit(url)
 #|        if parts.scheme not in ("http", "https"):
 #|            raise FetchError("not an http(s) URL")
 #|        try:
 #|            status, message, body = _exchange(parts, accept, limits,
-#|                                              context, headers or {})
+#|                                              context, headers or {}, pool)
 #|        except FetchError:
 #|            raise
 #|        except Exception as error:
@@ -3054,93 +3447,89 @@ if __name__ == "__main__":
 #|    return min(limit, left)
 #|
 #|
-#|def _exchange(parts, accept, limits, context, extra_headers):
-#|    """One request on a fresh connection: (status, headers, body)."""
-#|    request_headers = {"Accept": accept, "User-Agent": USER_AGENT,
-#|                       "Accept-Encoding": "identity"}
-#|    if urls.credentials(parts):
-#|        request_headers["Authorization"] = urls.basic_auth(
-#|            *urls.credentials(parts))
-#|    request_headers.update(extra_headers)
+#|def _exchange(parts, accept, limits, context, extra_headers, pool):
+#|    """One request, on a kept connection from *pool* or a fresh one:
+#|    (status, headers, body)."""
+#|    request_headers = _request_headers(parts, accept, extra_headers)
 #|    path = urllib.parse.urlunsplit(("", "", parts.path or "/", parts.query,
 #|                                    ""))
 #|    timeout = _remaining(limits.first_byte, limits.deadline)
-#|    connection, path = connect(parts, path, timeout, context,
-#|                               request_headers)
+#|    fresh, path = connect(parts, path, timeout, context, request_headers)
+#|    key = (parts.scheme, urls.hostport(parts))
+#|    connection = pool.take(key) if pool is not None else None
+#|    kept = False
 #|    try:
-#|        try:
-#|            connection.connect()
-#|        except (socket.timeout, TimeoutError):
-#|            raise FetchError("connection timed out after %.1f s"
-#|                             % timeout, kind="timeout") from None
-#|        try:
-#|            # Kept: the connection forgets its socket when the answer
-#|            # says it will close, and the body is still read from it.
-#|            sock = connection.sock
-#|            sock.settimeout(_remaining(limits.first_byte, limits.deadline))
-#|            connection.request("GET", path, headers=request_headers)
-#|            response = connection.getresponse()
-#|        except (socket.timeout, TimeoutError):
-#|            # Connected, but no answer yet: slow, or hanging.
-#|            raise FetchError("no answer within %.1f s" % _waited(
-#|                limits.first_byte, limits.deadline, timeout), slow=True,
-#|                kind="silent") from None
+#|        if connection is not None:
+#|            try:
+#|                response, sock = _ask(connection, path, request_headers,
+#|                                      limits, timeout)
+#|            except _STALE:
+#|                # The server closed the kept connection as we reused it:
+#|                # no verdict on the mirror, ask again on a fresh one.
+#|                connection.close()
+#|                connection = None
+#|        if connection is None:
+#|            connection = fresh
+#|            try:
+#|                connection.connect()
+#|            except (socket.timeout, TimeoutError):
+#|                raise FetchError("connection timed out after %.1f s"
+#|                                 % timeout, kind="timeout") from None
+#|            response, sock = _ask(connection, path, request_headers, limits,
+#|                                  timeout)
 #|        if response.status in (301, 302, 303, 307, 308):
 #|            return response.status, response.msg, None
 #|        try:
-#|            body = _read_body(response, sock, limits)
+#|            body = read_body(response, sock, limits, _remaining)
 #|        except (socket.timeout, TimeoutError):
 #|            raise FetchError("stalled: no byte for %.1f s" % _waited(
 #|                limits.stall, limits.deadline, limits.stall),
 #|                kind="stall") from None
+#|        # Read to its Content-Length, the answer is not closed yet; the
+#|        # connection takes no next request until it is.
+#|        response.close()
+#|        kept = pool is not None and not response.will_close
 #|        return response.status, response.msg, body
 #|    finally:
-#|        connection.close()
+#|        if kept:
+#|            pool.give(key, connection)
+#|        else:
+#|            (connection or fresh).close()
+#|
+#|
+#|def _request_headers(parts, accept, extra_headers):
+#|    headers = {"Accept": accept, "User-Agent": USER_AGENT,
+#|               "Accept-Encoding": "identity"}
+#|    if urls.credentials(parts):
+#|        headers["Authorization"] = urls.basic_auth(*urls.credentials(parts))
+#|    headers.update(extra_headers)
+#|    return headers
+#|
+#|
+#|# What a server's closing of an idle kept connection looks like.
+#|_STALE = (http.client.RemoteDisconnected, ConnectionResetError,
+#|          BrokenPipeError, ConnectionAbortedError)
+#|
+#|
+#|def _ask(connection, path, request_headers, limits, timeout):
+#|    """Send the GET; (response, socket) once the status line is in."""
+#|    try:
+#|        # Kept: the connection forgets its socket when the answer says it
+#|        # will close, and the body is still read from it.
+#|        sock = connection.sock
+#|        sock.settimeout(_remaining(limits.first_byte, limits.deadline))
+#|        connection.request("GET", path, headers=request_headers)
+#|        return connection.getresponse(), sock
+#|    except (socket.timeout, TimeoutError):
+#|        # Connected, but no answer yet: slow, or hanging.
+#|        raise FetchError("no answer within %.1f s" % _waited(
+#|            limits.first_byte, limits.deadline, timeout), slow=True,
+#|            kind="silent") from None
 #|
 #|
 #|def _waited(limit, deadline, fallback):
 #|    """The bound that ran out, for the message."""
 #|    return limit if deadline is None else min(limit, fallback)
-#|
-#|
-#|def _read_body(response, sock, limits):
-#|    """Read the whole body within the stall, floor and deadline limits;
-#|    fail on a body shorter than its Content-Length."""
-#|    import tempfile  # only when a body is read: most reruns read none
-#|    body = tempfile.SpooledTemporaryFile(max_size=SPOOL_BYTES)
-#|    started, size = time.monotonic(), 0
-#|    read = getattr(response, "read1", None) or response.read
-#|    try:
-#|        # A response that closes its connection (HTTP/1.0, "Connection:
-#|        # close") closes it, socket included, once its body is read; from
-#|        # Python 3.13 the socket then refuses settimeout (EBADF).
-#|        while not response.isclosed():
-#|            sock.settimeout(_remaining(limits.stall, limits.deadline))
-#|            try:
-#|                chunk = read(65536)
-#|            except http.client.IncompleteRead:
-#|                raise FetchError("truncated: the connection closed after "
-#|                                 "%d bytes" % size) from None
-#|            if not chunk:
-#|                break
-#|            body.write(chunk)
-#|            size += len(chunk)
-#|            if limits.max_bytes is not None and size > limits.max_bytes:
-#|                raise FetchError("answer larger than %d bytes"
-#|                                 % limits.max_bytes)
-#|            elapsed = time.monotonic() - started
-#|            if limits.floor and elapsed > limits.stall and \
-#|                    size / elapsed < limits.floor:
-#|                raise FetchError("too slow (%d bytes in %.1f s)"
-#|                                 % (size, elapsed))
-#|        expected = response.msg.get("Content-Length", "")
-#|        if expected.strip().isdigit() and size < int(expected):
-#|            raise FetchError("truncated: %d of %s bytes" % (size, expected))
-#|    except BaseException:
-#|        body.close()
-#|        raise
-#|    body.seek(0)
-#|    return body
 # ---- buildout_mirrors/core/urls.py
 #|"""Mirror URLs: validate and normalise them, and handle the credentials
 #|they carry.  This module alone reads, strips, redacts or re-attaches a
@@ -3432,6 +3821,7 @@ if __name__ == "__main__":
 #|import threading
 #|
 #|from buildout_mirrors.core import connection, pages, transport, urls
+#|from buildout_mirrors.core.keepalive import ConnectionPool
 #|from buildout_mirrors.core.transport import FetchError
 #|
 #|MIN_BYTES_PER_SECOND = 8 * 1024  # below this, after the stall limit: a tarpit
@@ -3441,7 +3831,8 @@ if __name__ == "__main__":
 #|class Exchange:
 #|    """``Exchange(candidates, *, timeout, stall, verify, allowed_hosts)``;
 #|    ``get(url, accept, patient)`` returns a transport Response or raises
-#|    :class:`FetchError` (5xx included)."""
+#|    :class:`FetchError` (5xx included).  Connections are kept alive per
+#|    host until ``close()``."""
 #|
 #|    def __init__(self, candidates, *, timeout=2.0, stall=DEFAULT_STALL,
 #|                 verify=True, allowed_hosts=()):
@@ -3449,6 +3840,10 @@ if __name__ == "__main__":
 #|        self.timeout, self.stall = timeout, max(stall, timeout)
 #|        self.context = connection.LazyContext(verify)
 #|        self.allowed_hosts = tuple(allowed_hosts)
+#|        self.pool = ConnectionPool()
+#|
+#|    def close(self):
+#|        self.pool.close()
 #|
 #|    def limits(self, patient, first_byte=None):
 #|        """Impatient while another mirror could serve: the first byte
@@ -3471,7 +3866,8 @@ if __name__ == "__main__":
 #|                                    self.context,
 #|                                    headers=_netrc_header(url),
 #|                                    redirect_ok=self._file_redirect_ok
-#|                                    if files_elsewhere else self._redirect_ok)
+#|                                    if files_elsewhere else self._redirect_ok,
+#|                                    pool=self.pool)
 #|        except transport.RedirectRefused:
 #|            if accept == "*/*":  # a file: the next mirror may serve it
 #|                raise
@@ -3610,6 +4006,7 @@ if __name__ == "__main__":
 #|        self.files = VerifiedFiles(self.get, self.opinion)
 #|        self.conflicts = self.files.conflicts  # file name -> message
 #|        self.on_missing = lambda project, asked: None  # every mirror: 404
+#|        self.lookahead = None  # a failover.lookahead.LookAhead, if any
 #|        # A company's projects: asked of its index first, never of the
 #|        # pool once known (core.private_projects).
 #|        self.private = PrivateRoute(private, Exchange(
@@ -3638,6 +4035,26 @@ if __name__ == "__main__":
 #|        return self.book.none_left()
 #|
 #|    def fetch(self, url, accept="text/html"):
+#|        """*url* for buildout: from what the look-ahead fetched, if it
+#|        did, else from the mirrors now."""
+#|        if self.lookahead is not None:
+#|            ahead = self.lookahead.claim(url, accept)
+#|            if ahead is not None:
+#|                return ahead
+#|        fetched = self._fetch(url, accept)
+#|        if self.lookahead is not None:
+#|            self.lookahead.arrived(url, fetched)
+#|        return fetched
+#|
+#|    def close(self):
+#|        """Stop fetching ahead; close the connections kept alive."""
+#|        if self.lookahead is not None:
+#|            self.lookahead.close()
+#|        self.exchange.close()
+#|        if self.private is not None:
+#|            self.private.exchange.close()
+#|
+#|    def _fetch(self, url, accept):
 #|        mirror = self.owner(url)
 #|        plain = urls.without_auth(url.split("#", 1)[0])
 #|        if mirror is not None and not pages.DIST_SUFFIXES_RE.search(plain):
@@ -3810,6 +4227,190 @@ if __name__ == "__main__":
 #|            if self._count.get(mirror, 0) < SAMPLES:
 #|                return timeout
 #|            return min(timeout, max(FLOOR, FACTOR * self._average[mirror]))
+# ---- buildout_mirrors/failover/lookahead.py
+#|"""Look-ahead: fetch what buildout will ask next while it installs.
+#|
+#|zc.buildout asks for one page or file at a time and waits for each, so a
+#|mirror 100 ms away costs 100 ms per request, ~460 times for a Plone site.
+#|But once a distribution's file has come, what buildout will ask next is
+#|known: the requirements it declares, at the versions ``[versions]`` pins.
+#|:class:`LookAhead` fetches those pages and the files buildout will pick
+#|(core.pinned_file) in a few threads, through the same
+#|:class:`~buildout_mirrors.failover.fetch.Failover` as buildout's own
+#|requests (failover, hash checks and credentials rules alike), into bodies
+#|on disk (core.bodies: private to the user, gone with the process).
+#|Buildout's request is then answered from what came, or waits for what is
+#|on its way; one still queued is given up and fetched at once.
+#|
+#|Only pinned versions of declared requirements are fetched, and only of
+#|projects not installed already: nothing the build will not use.
+#|"""
+#|
+#|import concurrent.futures
+#|import logging
+#|import queue
+#|import re
+#|import threading
+#|import time
+#|
+#|from buildout_mirrors.core import bodies, pages, pinned_file, urls
+#|from buildout_mirrors.core.dist_requirements import requirements
+#|
+#|logger = logging.getLogger("buildout_mirrors")
+#|WORKERS = 8
+#|BUILDOUT_ACCEPT = "text/html"  # what buildout's urllib requests ask for
+#|_PAGE_PATH = re.compile(r"/([A-Za-z0-9][A-Za-z0-9._-]*)/\Z")
+#|
+#|
+#|class LookAhead:
+#|    """``LookAhead(failover, index, pins, have)``: *pins* maps project
+#|    names to the versions buildout will install; ``have(project,
+#|    version)`` is True when buildout will not download it (installed)."""
+#|
+#|    def __init__(self, failover, index, pins, have=lambda name, version:
+#|                 False, workers=WORKERS):
+#|        self.canonical = pages.normalize_project
+#|        self.failover, self.index = failover, index
+#|        self.prefix = urls.without_auth(index).rstrip("/")
+#|        self.pins = {self.canonical(name): version for name, version in
+#|                     pins.items()}
+#|        self.have = have
+#|        self.workers = workers
+#|        self.downloaded = set()  # projects whose file came this run
+#|        self.asked = self.served = 0  # buildout's files; those come ahead
+#|        self.waited = 0.0  # seconds buildout waited for what was on its way
+#|        self._pages = {}  # project -> Future of the page's Response
+#|        self._files = {}  # URL, no fragment -> (fragment, Future)
+#|        self._seen, self._threads = set(), []
+#|        self._queue = queue.Queue()
+#|        self._lock = threading.Lock()
+#|        self._closed = False
+#|
+#|    def want(self, names):
+#|        """Fetch ahead the pinned pages and files of *names*."""
+#|        for name in names:
+#|            key = self.canonical(name)
+#|            with self._lock:
+#|                if self._closed or key in self._seen or key not in self.pins:
+#|                    continue
+#|                self._seen.add(key)
+#|            if self.have(name, self.pins[key]):
+#|                continue
+#|            with self._lock:
+#|                future = self._pages[key] = concurrent.futures.Future()
+#|                if len(self._threads) < self.workers:
+#|                    self._start_worker()
+#|            self._queue.put((name, key, future))
+#|
+#|    def claim(self, url, accept):
+#|        """What came ahead for buildout's request of *url* (a Response),
+#|        or None: buildout's request then goes out as usual."""
+#|        plain, _, fragment = urls.without_auth(url).partition("#")
+#|        is_file = pages.DIST_SUFFIXES_RE.search(plain) is not None
+#|        with self._lock:
+#|            self.asked += is_file
+#|            entry = self._files.pop(plain, None)
+#|            page = None
+#|            if entry is None and not is_file and \
+#|                    accept == BUILDOUT_ACCEPT and \
+#|                    plain.startswith(self.prefix):
+#|                match = _PAGE_PATH.match(plain[len(self.prefix):])
+#|                page = match and self._pages.pop(
+#|                    self.canonical(match.group(1)), None)
+#|        if entry is not None:
+#|            if fragment and fragment != entry[0]:
+#|                return None  # another hash expected: fetched as asked
+#|            return self._served(entry[1], True)
+#|        if page and not page.cancel():  # under way or done: wait for it
+#|            return self._served(page)
+#|        return None
+#|
+#|    def arrived(self, url, fetched):
+#|        """Buildout fetched *url* itself: read what the file requires."""
+#|        name = pages.file_name(url.split("#", 1)[0])
+#|        if fetched.status == 200 and pages.DIST_SUFFIXES_RE.search(name):
+#|            self.downloaded.add(self.canonical(pages.project_of(name)))
+#|            self.want(requirements(fetched.body, name))
+#|
+#|    def close(self):
+#|        """Stop fetching ahead; what came and was not asked is dropped."""
+#|        with self._lock:
+#|            self._closed = True
+#|            left = list(self._pages.values()) + [
+#|                future for _, future in self._files.values()]
+#|            self._pages, self._files = {}, {}
+#|        for future in left:
+#|            if not future.cancel() and future.done() and \
+#|                    future.exception() is None and future.result():
+#|                future.result().close()
+#|        for _ in self._threads:
+#|            self._queue.put(None)
+#|
+#|    def _served(self, future, is_file=False):
+#|        started = time.monotonic()
+#|        fetched = future.result()  # None when the fetch ahead failed
+#|        self.waited += time.monotonic() - started
+#|        with self._lock:
+#|            self.served += is_file and fetched is not None
+#|        return fetched
+#|
+#|    def _start_worker(self):
+#|        thread = threading.Thread(target=self._work, daemon=True,
+#|                                  name="buildout_mirrors look-ahead")
+#|        self._threads.append(thread)
+#|        thread.start()
+#|
+#|    def _work(self):
+#|        while True:
+#|            job = self._queue.get()
+#|            if job is None:
+#|                return
+#|            name, key, future = job
+#|            if not future.set_running_or_notify_cancel():
+#|                continue  # buildout asked first: it fetched the page itself
+#|            try:
+#|                with bodies.on_disk():
+#|                    self._fetch_ahead(name, key, future)
+#|            except Exception as error:  # the fetch ahead is a guess
+#|                logger.debug("Look-ahead for %s failed: %s", name, error)
+#|                if not future.done():
+#|                    future.set_result(None)
+#|
+#|    def _fetch_ahead(self, name, key, page_future):
+#|        # The normalised name (PEP 503): the one page URL no index
+#|        # redirects, whichever spelling buildout asks by.
+#|        page = self.failover.fetch_page(self.index, "/%s/" % key,
+#|                                        BUILDOUT_ACCEPT)
+#|        chosen = None
+#|        if page.status == 200:
+#|            try:
+#|                listed = pages.parse(page.read_all(), page.headers.get(
+#|                    "Content-Type", ""), urls.without_auth(page.url)).files
+#|            except pages.PageError:  # buildout will say what it makes of it
+#|                listed = {}
+#|            chosen = pinned_file.pick(listed, name, self.pins[key])
+#|        file_future = concurrent.futures.Future()
+#|        if chosen is not None:
+#|            plain, _, fragment = chosen.partition("#")
+#|            with self._lock:
+#|                if not self._closed:
+#|                    self._files[plain] = (fragment, file_future)
+#|            file_future.set_running_or_notify_cancel()
+#|        # The page is handed over only now: the file buildout will ask
+#|        # next is already known to be under way.
+#|        page_future.set_result(page)
+#|        if chosen is None:
+#|            return
+#|        try:
+#|            fetched = self.failover.fetch_file(
+#|                self.failover.with_auth(chosen))
+#|        except Exception:
+#|            file_future.set_result(None)
+#|            raise
+#|        self.downloaded.add(key)
+#|        wanted = requirements(fetched.body, pages.file_name(plain))
+#|        file_future.set_result(fetched)
+#|        self.want(wanted)
 # ---- buildout_mirrors/failover/mirror_book.py
 #|"""The failover's policy: which mirrors are asked, in which order, and
 #|which are left out for a while.  No network here, and a clock that tests

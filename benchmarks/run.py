@@ -29,6 +29,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent / "tests"))
 
 import dists  # noqa: E402
+import faster  # noqa: E402
 from faulty import FaultyMirror  # noqa: E402
 import isolation  # noqa: E402
 import plone  # noqa: E402
@@ -643,10 +644,15 @@ def main():
     parser.add_argument("--zope-rounds", type=int, metavar="N",
                         help="rounds of the Zope-flavoured bad day (3; "
                         "none with --quick)")
-    parser.add_argument("--only", choices=("small", "zope", "plone"),
+    parser.add_argument("--faster-rounds", type=int, metavar="N",
+                        help="rounds of the Plone-sized builds at 0 and "
+                        "100 ms a request (2; none with --quick)")
+    parser.add_argument("--only", choices=("small", "zope", "plone",
+                                           "faster"),
                         action="append", help="only these parts (repeat "
                         "for more): the 8-egg buildout's measurements, the "
-                        "Zope-flavoured bad day, the Plone-sized builds")
+                        "Zope-flavoured bad day, the Plone-sized builds, "
+                        "the Plone-sized builds behind a latency relay")
     parser.add_argument("--rerun-rounds", type=int, metavar="N",
                         help="rounds of the reruns (7; 3 with --quick)")
     parser.add_argument("--fresh-rounds", type=int, metavar="N",
@@ -661,7 +667,9 @@ def main():
         0 if args.quick else 3)
     zope_rounds = args.zope_rounds if args.zope_rounds is not None else (
         0 if args.quick else 3)
-    only = set(args.only or ("small", "zope", "plone"))
+    faster_rounds = args.faster_rounds if args.faster_rounds is not None \
+        else (0 if args.quick else 2)
+    only = set(args.only or ("small", "zope", "plone", "faster"))
     # pip compiles an installed package's modules at install time; this
     # checkout is installed in develop mode, and the runs set
     # PYTHONDONTWRITEBYTECODE: compile it as pip would, or every run pays
@@ -686,6 +694,8 @@ def main():
                 zope_bad_day.bench_zope(table, env, hanging.url, zope_rounds, scratch)
             if rounds and "plone" in only:
                 plone.bench_plone(table, env, hanging.url, rounds, scratch)
+            if faster_rounds and "faster" in only:
+                faster.bench_faster(table, env, faster_rounds, scratch)
             if leak.requests:
                 raise SystemExit("traffic left 127.0.0.1: %r" % leak.requests)
     finally:
@@ -777,6 +787,16 @@ Reading the numbers
   second mirror, which also gives its second opinion on every file
   while both live.  Peak RSS sums every process of the buildout tree,
   sampled each 0.1 s.
+- Faster than plain: the Plone-sized build behind a latency relay
+  (``tests/latency_relay.py``) that delays every request by 0 or 100 ms
+  and every new connection by as much again (the handshakes of a far
+  mirror), and counts both.  Plain zc.buildout (urllib) opens a
+  connection for every request; the extension keeps one per host alive
+  and fetches the pinned requirements of each file that comes, 8 at a
+  time, while buildout installs.  Every build must install the same eggs
+  as plain's.  At 0 ms the relay still costs pypiserver's own answer time
+  (it scans its directory on every request), which the look-ahead also
+  hides.
 - Zope-flavoured bad day: eight Zope eggs (19 distributions with their
   requirements, pinned) from the Plone benchmark's files.  Four mirrors
   are listed: "pypi.org" accepts and never answers; the first mirror is

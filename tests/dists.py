@@ -100,3 +100,44 @@ def tiny_wheel(directory, project, version, marker):
             archive.writestr(name, text)
         archive.writestr(info + "/RECORD", "\n".join(record) + "\n")
     return path
+
+
+# A small tree of pure-Python wheels that no environment has installed,
+# for builds that must download every egg: project -> requirements.
+TREE = {
+    "la-root": ["la-alpha", "la-beta>=1", "la-gamma; python_version < '3'"],
+    "la-alpha": ["la-delta", "la-epsilon"],
+    "la-beta": ["la-delta"],
+    "la-gamma": [],
+    "la-delta": ["la-zeta"],
+    "la-epsilon": [],
+    "la-zeta": [],
+}
+TREE_VERSION = "1.0"
+
+
+def tree_wheels(directory):
+    """Write TREE's wheels (installable: METADATA, WHEEL, RECORD and a
+    module each) into *directory*; return it."""
+    import zipfile
+    directory = Path(directory)
+    directory.mkdir(parents=True, exist_ok=True)
+    for project, requires in TREE.items():
+        module = project.replace("-", "_")
+        stem = "%s-%s" % (module, TREE_VERSION)
+        info = stem + ".dist-info/"
+        files = {
+            module + ".py": "NAME = %r\n" % project,
+            info + "METADATA": "Metadata-Version: 2.1\nName: %s\n"
+            "Version: %s\n%s" % (project, TREE_VERSION, "".join(
+                "Requires-Dist: %s\n" % line for line in requires)),
+            info + "WHEEL": "Wheel-Version: 1.0\nGenerator: tests\n"
+            "Root-Is-Purelib: true\nTag: py3-none-any\n",
+        }
+        files[info + "RECORD"] = "".join(
+            "%s,,\n" % name for name in list(files) + [info + "RECORD"])
+        with zipfile.ZipFile(directory / (stem + "-py3-none-any.whl"),
+                             "w") as archive:
+            for name, text in files.items():
+                archive.writestr(name, text)
+    return directory

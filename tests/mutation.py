@@ -155,7 +155,7 @@ MUTANTS = [
            "return timeout",
            "tests/test_mirror_book.py::test_the_first_byte_limit_is_learned"
            "_from_a_mirrors_answers"),
-    Mutant("a typo'd option passes silently", "core/options.py",
+    Mutant("a typo'd option passes silently", "core/option_names.py",
            "    check_names(section.keys())\n", "",
            "tests/test_options.py::test_an_option_that_looks_like_ours_stops"
            "_with_a_suggestion tests/test_e2e_operators.py::test_a_typod"
@@ -222,6 +222,27 @@ MUTANTS = [
            "    if True:\n",
            "tests/test_e2e_operators.py::test_a_wrong_mirror_url_and_a_new"
            "_egg_leave_the_site_as_it_was"),
+    Mutant("connections never kept alive", "core/transport.py",
+           "kept = pool is not None and not response.will_close",
+           "kept = False",
+           "tests/test_lookahead.py::test_keep_alive_uses_one_connection_per"
+           "_host"),
+    Mutant("a kept connection the server closed fails the request",
+           "core/transport.py", "            except _STALE:",
+           "            except ():",
+           "tests/test_lookahead.py::test_a_connection_the_server_closed"
+           "_costs_nothing"),
+    Mutant("an installed project fetched ahead anyway",
+           "failover/lookahead.py",
+           "            if self.have(name, self.pins[key]):\n"
+           "                continue\n", "",
+           "tests/test_lookahead.py::test_a_distribution_brings_its_pinned"
+           "_requirements_ahead"),
+    Mutant("a page still queued waited for", "failover/lookahead.py",
+           "        if page and not page.cancel():",
+           "        if page and not False:",
+           "tests/test_lookahead.py::test_a_page_still_queued_is_given_up"
+           "_and_fetched_at_once"),
 ]
 
 

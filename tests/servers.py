@@ -530,14 +530,23 @@ class Answering(InBackground):
     ``with Answering(answer) as server: server.url`` (``/simple``).
     *answer(path)* returns (status, {header: value}, body); header names
     are sent as given (lower case, if a test wants a gateway's).
-    ``requests`` records each path asked."""
+    ``requests`` records each path asked, ``connections`` counts them.
+    With *keep_alive*, it speaks HTTP/1.1 and keeps connections open."""
 
-    def __init__(self, answer):
+    def __init__(self, answer, keep_alive=False):
         import http.server
         self.requests = []
+        self.connections = 0
         owner = self
 
         class Handler(http.server.BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1" if keep_alive else "HTTP/1.0"
+            timeout = 30
+
+            def setup(self):
+                super().setup()
+                owner.connections += 1
+
             def do_GET(self):
                 owner.requests.append(self.path)
                 status, headers, body = answer(self.path)

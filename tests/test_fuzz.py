@@ -15,7 +15,8 @@ from hypothesis import HealthCheck, given, settings, strategies as st
 
 from buildout_mirrors.bootstrapping import config
 from buildout_mirrors.bootstrapping.console import BootstrapError
-from buildout_mirrors.core import options, pages, state, urls, versions
+from buildout_mirrors.core import (option_names, options, pages, state,
+                                   urls, versions)
 from buildout_mirrors.core.errors import ConfigError
 
 EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "1000"))
@@ -130,7 +131,7 @@ OPTION_VALUES = st.lists(st.sampled_from(
 
 @FUZZ
 @given(raw=st.dictionaries(st.sampled_from(
-    options.OPTION_NAMES + ("index", "find-links")), OPTION_VALUES,
+    option_names.OPTION_NAMES + ("index", "find-links")), OPTION_VALUES,
     max_size=6))
 def test_every_option_is_a_setting_or_one_config_error(raw):
     try:
@@ -150,9 +151,11 @@ def test_any_state_file_loads(content):
         with open(path, "wb") as stream:
             stream.write(content)
         loaded = state.StateFile(path).load()
-    assert set(loaded) == {"format", "mirrors", "choices", "private"}
+    assert set(loaded) == {"format", "mirrors", "choices", "private",
+                           "downloads"}
     # What is kept is what the run may use: names, never anything else.
-    for names in loaded["private"].values():
+    for names in list(loaded["private"].values()) + list(
+            loaded["downloads"].values()):
         assert all(isinstance(name, str) and name == name.lower()
                    for name in names)
 

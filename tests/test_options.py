@@ -2,7 +2,7 @@
 
 import pytest
 
-from buildout_mirrors.core import candidates, options, paths
+from buildout_mirrors.core import candidates, option_names, options, paths
 from buildout_mirrors.core.errors import ConfigError
 
 
@@ -161,6 +161,10 @@ def test_find_links_that_are_no_url_nor_path_are_left_out(tmp_path):
     ("mirrors-stall-limit", "0", "mirrors-stall-limit = '0' is not"),
     ("mirrors-fallback", "anywhere", "mirrors-fallback = 'anywhere' is "
      "unknown"),
+    ("mirrors-lookahead", "33", "mirrors-lookahead = '33' is not a number "
+     "from 0"),
+    ("mirrors-lookahead", "\u00b2", "mirrors-lookahead = '\u00b2' is not"),
+    ("mirrors-lookahead", "-1", "mirrors-lookahead = '-1' is not"),
 ])
 def test_new_options_are_validated(option, value, message):
     with pytest.raises(ConfigError, match=message):
@@ -185,13 +189,19 @@ def test_user_cache_dir_follows_xdg(monkeypatch, tmp_path):
 def test_an_option_that_looks_like_ours_stops_with_a_suggestion(name,
                                                                  suggestion):
     with pytest.raises(ConfigError) as error:
-        options.raw_options({name: "https://m.example/simple",
+        option_names.raw_options({name: "https://m.example/simple",
                              "parts": "", "newest": "false"})
     assert str(error.value) == "[buildout] %s: unknown option; did you " \
         "mean %s?" % (name, suggestion)
 
 
 def test_buildouts_own_options_pass():
-    options.raw_options({name: "x" for name in (
+    option_names.raw_options({name: "x" for name in (
         "parts", "extensions", "index", "find-links", "allow-hosts",
         "versions", "newest", "eggs-directory", "mirrors", "mirrors-ttl")})
+
+
+@pytest.mark.parametrize("raw, workers", [("", 8), ("0", 0), ("32", 32)])
+def test_lookahead_is_how_many_downloads_go_ahead(raw, workers):
+    assert options.parse({"mirrors-lookahead": raw},
+                         environ={}).lookahead == workers

@@ -307,3 +307,33 @@ def test_a_private_file_that_fails_is_never_looked_up_publicly(public):
                            "public mirror"):
             engine.fetch(link, "*/*")
     assert not any("acme" in path for path in public.requests)
+
+
+def test_the_look_ahead_keeps_the_first_index_rule(company, public):
+    """A page fetched ahead goes the way buildout's own request goes: a
+    project the company serves is asked of the company, and the public
+    mirror never hears its name, ahead of time or not."""
+    from buildout_mirrors.failover.lookahead import LookAhead
+    projects = PrivateProjects([company.url])
+    engine, learned = failover(public, projects)
+    look = engine.lookahead = LookAhead(
+        engine, public.url, {"acme.tools": "1.0.0", "six": "1.16.0"})
+    try:
+        look.want(["acme.tools", "six"])
+        for name in ("acme-tools", "six"):
+            look._pages[name].result(timeout=10)
+        with look._lock:
+            files = [future for _, future in look._files.values()]
+        for future in files:
+            future.result(timeout=10)
+        answer = engine.fetch(public.url + "/acme.tools/", "text/html")
+        assert b"acme.tools-1.0.0" in body_of(answer)
+        link = company.url.replace("/simple", "") + \
+            "/files/acme.tools-1.0.0.tar.gz#sha256=" + \
+            hashlib.sha256(COMPANY_FILE).hexdigest()
+        assert body_of(engine.fetch(link, "*/*")) == COMPANY_FILE
+        assert look.served == 1
+        assert not any("acme" in path for path in public.requests)
+        assert "/simple/six/" in public.requests
+    finally:
+        engine.close()

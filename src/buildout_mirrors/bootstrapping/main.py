@@ -14,8 +14,8 @@ from buildout_mirrors.bootstrapping import config, guarded, install
 from buildout_mirrors.bootstrapping.console import BootstrapError, say, \
     set_quiet
 from buildout_mirrors.bootstrapping.environment import Environment
-from buildout_mirrors.core import (candidates, options, ranking, urls,
-                                   versions)
+from buildout_mirrors.core import (candidates, option_names, options,
+                                   ranking, urls, versions)
 from buildout_mirrors.core.errors import ConfigError
 from buildout_mirrors.core.selector import MirrorSelector
 from buildout_mirrors.core.state import NoState
@@ -116,7 +116,7 @@ def read_settings(args, buildout, directory):
     line (``--mirror`` first, as BUILDOUT_MIRRORS is for the extension).
     Plug-ins live in the buildout's environment, which does not exist yet:
     bootstrap.py chooses with the built-in parts."""
-    raw = options.raw_options(buildout)
+    raw = option_names.raw_options(buildout)
     raw["find-links"] = " ".join(args.find_links + (
         raw["find-links"] or "").split())
     if args.timeout is not None:

@@ -11,7 +11,7 @@ import tempfile
 import zc.buildout
 import zc.buildout.buildout
 
-from buildout_mirrors.core import options
+from buildout_mirrors.core import option_names
 from buildout_mirrors.core.errors import ConfigError
 
 
@@ -32,7 +32,7 @@ def read_buildout_section(config):
                     ("buildout", "eggs-directory", eggs),
                     ("buildout", "log-level", "WARNING")])
             section = buildout["buildout"]
-            return options.raw_options(section), section["directory"]
+            return option_names.raw_options(section), section["directory"]
     except zc.buildout.UserError as error:
         raise ConfigError(str(error)) from None
     finally:

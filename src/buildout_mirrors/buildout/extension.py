@@ -15,10 +15,10 @@ import zc.buildout
 
 from buildout_mirrors import plugins
 from buildout_mirrors.core import options as mirror_options
-from buildout_mirrors.core import private_projects, state, urls
+from buildout_mirrors.core import option_names, private_projects, state, urls
 from buildout_mirrors.core.errors import ConfigError
 from buildout_mirrors.core.selector import MirrorSelector
-from buildout_mirrors.buildout import no_mirror
+from buildout_mirrors.buildout import lookahead_inputs, no_mirror
 from buildout_mirrors.buildout.session import FailoverSession
 from buildout_mirrors.buildout.run import RUNS, Run, RunGuard
 from buildout_mirrors.buildout.switch import IndexSwitch
@@ -49,9 +49,9 @@ def settings_for(buildout, overrides=None):
     or a ``zc.buildout.UserError`` that names the option to fix."""
     section = buildout["buildout"]
     try:
-        raw = mirror_options.raw_options(section)
+        raw = option_names.raw_options(section)
         raw.update({name: value for name, value in (overrides or {}).items()
-                    if name in mirror_options.OPTION_NAMES and value})
+                    if name in option_names.OPTION_NAMES and value})
         return mirror_options.parse(raw, base_directory=section["directory"],
                                     plugins=plugins)
     except ConfigError as error:
@@ -141,7 +141,8 @@ class Extension:
                 dead=dead, link_credentials=find_links, answered=answered,
                 private=private_projects.for_run(
                     settings, results, state.private_indexes(
-                        selector.state.load())))
+                        selector.state.load())),
+                ahead=lookahead_inputs.Inputs(self.buildout))
             for url, seconds in (answer_times or {}).items():
                 session.failover.latencies.record(url, seconds)
             # Like the index: buildout stores find-links in every part

@@ -21,7 +21,7 @@ class FailoverSession:
 
     def __init__(self, candidates, settings, store, *, allowed_hosts=(),
                  silent=(), dead=(), link_credentials=(), answered=(),
-                 private=None):
+                 private=None, ahead=None):
         self.store = store
         self.failover = Failover(
             candidates, timeout=settings.timeout, verify=settings.verify,
@@ -41,6 +41,18 @@ class FailoverSession:
         self.opener = failover_opener(self.failover)
         self.index = candidates[0]
         self.proxy = None
+        self.ahead = ahead
+        if ahead is not None and settings.lookahead:
+            self._look_ahead(settings.lookahead)
+
+    def _look_ahead(self, workers):
+        """Fetch ahead what buildout will ask next; start with what this
+        buildout downloaded last time (a changed pin: at once)."""
+        from buildout_mirrors.failover.lookahead import LookAhead
+        look = self.failover.lookahead = LookAhead(
+            self.failover, self.index, self.ahead.pins, self.ahead.have,
+            workers=workers)
+        look.want(state.downloads(self.store.load(), self.ahead.place))
 
     def pip_index(self):
         """(URL, environment) of the local failover index for pip,
@@ -60,6 +72,14 @@ class FailoverSession:
     def close(self):
         if self.proxy is not None:
             self.proxy.stop()
+        look = self.failover.lookahead
+        self.failover.close()
+        if look is not None and look.downloaded:
+            logger.info("Fetched ahead: %d of the %d files buildout "
+                        "downloaded (it waited %.1f s for them).",
+                        look.served, look.asked, look.waited)
+            self.store.update(lambda stored: state.remember_downloads(
+                stored, self.ahead.place, look.downloaded))
 
     def _missing(self, project, asked):
         """Every mirror answered 404: one line, once, before buildout's

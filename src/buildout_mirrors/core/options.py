@@ -7,7 +7,6 @@ is allowed.
 """
 
 import dataclasses
-import difflib
 import math
 import os
 import re
@@ -22,52 +21,10 @@ DEFAULT_TIMEOUT = 2.0
 DEFAULT_TTL = 600.0
 DEFAULT_PROBE = ("zc.buildout",)
 DEFAULT_STALL = 15.0  # zc.buildout's own socket timeout
+DEFAULT_LOOKAHEAD = 8
+MAX_LOOKAHEAD = 32
 FALLBACKS = ("none", "pypi")
 PYPI = "https://pypi.org/simple"
-
-# Every option this package understands, so that the hooks can mark them
-# as used and buildout does not warn about them.
-OPTION_NAMES = (
-    "mirrors", "mirrors-timeout", "mirrors-policy", "mirrors-probe",
-    "mirrors-cache", "mirrors-ttl", "mirrors-allow-http", "mirrors-ca-bundle",
-    "mirrors-grace", "mirrors-stall-limit", "mirrors-fallback",
-    "mirrors-candidates", "mirrors-prober", "mirrors-state-store",
-    "mirrors-private", "mirrors-private-projects",
-)
-
-def raw_options(section):
-    """This package's options, and ``index`` and ``find-links``, from a
-    ``[buildout]``-like mapping; ConfigError for a name that looks like
-    one of ours but is not (``mirror =`` would otherwise silently fall
-    back to the built-in public list)."""
-    check_names(section.keys())
-    return {name: section.get(name)
-            for name in OPTION_NAMES + ("index", "find-links")}
-
-
-def check_names(names):
-    """ConfigError naming the first option in *names* that looks like one
-    of this package's (a typo, ``_`` for ``-``, ``mirror`` for
-    ``mirrors``) and the name it should be."""
-    known = OPTION_NAMES + ("index", "find-links")
-    for name in names:
-        if name in known:
-            continue
-        spelled = name.strip().lower().replace("_", "-")
-        if spelled.startswith("mirror-"):
-            spelled = "mirrors-" + spelled[len("mirror-"):]
-        close = [spelled] if spelled in known else difflib.get_close_matches(
-            spelled, OPTION_NAMES + ("mirror",), n=1, cutoff=0.85)
-        if close or spelled.startswith(("mirror", "mirrors-")):
-            suggestion = "mirrors" if close == ["mirror"] else (
-                close[0] if close else None)
-            raise ConfigError(
-                "[buildout] %s: unknown option%s" % (
-                    " ".join(name.split()),
-                    "; did you mean %s?" % suggestion if suggestion else
-                    "; this package's options are: %s" % ", ".join(
-                        OPTION_NAMES)))
-
 
 _PROJECT_NAME = re.compile(r"^[A-Za-z0-9]([A-Za-z0-9._-]*[A-Za-z0-9])?$")
 
@@ -93,6 +50,7 @@ class Settings:
     fallback: str = "none"   # "pypi": the 1.0 behaviour when all are dead
     private: tuple = ()      # a company's indexes: its projects from there
     private_projects: tuple = ()  # names or globs declared private
+    lookahead: int = DEFAULT_LOOKAHEAD  # downloads ahead at once; 0: none
     warnings: tuple = ()     # one-line warnings about ignored input
 
 
@@ -116,7 +74,7 @@ def _ca_bundle(option, environ, base_directory):
     mirrors-ca-bundle, else the one the user gave pip or requests, else
     (True) the system trust store, which honours SSL_CERT_FILE/DIR."""
     if option:
-        path = os.path.join(base_directory, os.path.expanduser(option))
+        path = _path("mirrors-ca-bundle", option, base_directory)
         if not os.path.isfile(path):
             raise ConfigError("mirrors-ca-bundle = %r: no such file; name a "
                               "PEM file of trusted CA certificates" % option)
@@ -166,6 +124,7 @@ def parse(options, environ=None, base_directory=".", plugins=None):
         fallback=_fallback(get("mirrors-fallback").strip().lower() or "none"),
         prober_factory=_plug_in("mirrors-prober", get, plugins),
         state_factory=_plug_in("mirrors-state-store", get, plugins),
+        lookahead=_lookahead(get("mirrors-lookahead").strip()),
     )
     settings = _with_private(settings, get, allow_http, base_directory)
     plugged = get("mirrors-candidates").strip()
@@ -226,8 +185,24 @@ def _cache_path(cache, base_directory):
     if cache.lower() in ("none", "off", "false"):
         return ""
     if cache:
-        return os.path.join(base_directory, os.path.expanduser(cache))
+        return _path("mirrors-cache", cache, base_directory)
     return paths.default_cache_path()
+
+
+def _path(option, value, base_directory):
+    """*value* as a path under *base_directory*, ``~`` expanded."""
+    if "\x00" in value:  # no file system takes it; expanduser raises
+        raise ConfigError("%s = %r is not a path" % (option, value))
+    return os.path.join(base_directory, os.path.expanduser(value))
+
+
+def _lookahead(raw):
+    if not raw:
+        return DEFAULT_LOOKAHEAD
+    if not re.match(r"[0-9]{1,2}\Z", raw) or int(raw) > MAX_LOOKAHEAD:
+        raise ConfigError("mirrors-lookahead = %r is not a number from 0 "
+                          "(no downloads ahead) to %d" % (raw, MAX_LOOKAHEAD))
+    return int(raw)
 
 
 def _fallback(fallback):

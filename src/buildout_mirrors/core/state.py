@@ -17,7 +17,7 @@ from buildout_mirrors.core import paths, urls
 from buildout_mirrors.core.files import atomic_write
 # empty and validated are part of what state offers.
 from buildout_mirrors.core.state_fields import (  # noqa: F401
-    FORMAT, ValidatedStore, empty, validated)
+    FORMAT, MAX_PRIVATE_NAMES, ValidatedStore, empty, validated)
 
 try:
     import fcntl
@@ -234,3 +234,17 @@ def learn_private(state, index, names=()):
     """*index* is private and served *names*."""
     known = state["private"].setdefault(urls.redact(index), [])
     known.extend(sorted(set(names) - set(known)))
+
+
+
+def downloads(state, place):
+    """The projects the buildout at *place* downloaded before."""
+    return state["downloads"].get(candidates_key([place]), [])
+
+
+def remember_downloads(state, place, names):
+    """*names* (normalised) first, then the older ones, up to a bound."""
+    key, names = candidates_key([place]), sorted(set(names))
+    older = state["downloads"].get(key, [])
+    state["downloads"][key] = (names + [name for name in older if name not
+                                        in names])[:MAX_PRIVATE_NAMES]

@@ -72,12 +72,12 @@ def validated(state):
         return None, ()
     dropped = []
     kept = {"format": FORMAT}
-    # "private" came later: a state written before it has none.
+    # "private" and "downloads" came later: older states have none.
     for section, check in (
             ("mirrors", lambda record: valid(record, MIRROR_FIELDS)),
             ("choices", lambda record: valid(record, CHOICE_FIELDS,
                                              OPTIONAL_CHOICE_FIELDS)),
-            ("private", private_names)):
+            ("private", private_names), ("downloads", private_names)):
         records = state.get(section, {})
         kept[section] = {}
         for label, record in (records.items() if isinstance(records, dict)
@@ -90,7 +90,8 @@ def validated(state):
 
 
 def empty():
-    return {"format": FORMAT, "mirrors": {}, "choices": {}, "private": {}}
+    return {"format": FORMAT, "mirrors": {}, "choices": {}, "private": {},
+            "downloads": {}}
 
 
 class ValidatedStore:

@@ -23,25 +23,13 @@ import time
 import urllib.error
 import urllib.parse
 
+from buildout_mirrors.core.bodies import read_body
+from buildout_mirrors.core.errors import FetchError
 from buildout_mirrors.core.connection import connect, describe
 from buildout_mirrors.core import urls
 
-SPOOL_BYTES = 8 * 1024 * 1024  # bodies larger than this go to disk
 MAX_REDIRECTS = 5
 USER_AGENT = "buildout_mirrors"
-
-
-class FetchError(Exception):
-    """This URL could not be fetched; the message says why, with no URL
-    in it (so no credentials).  ``slow`` is True when the server was only
-    slow to start answering, which is no verdict on its health.  ``kind``
-    says which bound ran out, for code that decides by it (the message is
-    for people): ``timeout`` (connecting), ``silent`` (the first byte),
-    ``stall`` (the next byte), or ``failed``."""
-
-    def __init__(self, reason, slow=False, kind="failed"):
-        super().__init__(reason)
-        self.slow, self.kind = slow, kind
 
 
 class RedirectRefused(FetchError):
@@ -92,18 +80,19 @@ def same_host_redirects(source, target):
 
 
 def get(url, accept="*/*", limits=Limits(), context=None, headers=None,
-        redirect_ok=same_host_redirects):
+        redirect_ok=same_host_redirects, pool=None):
     """GET *url* within *limits*; return a complete :class:`Response` (any
     status) or raise :class:`FetchError`.  Credentials in the URL become a
     Basic header; *headers* add to the request.  *redirect_ok(source,
-    target)* decides which redirects to follow (never https to http)."""
+    target)* decides which redirects to follow (never https to http).
+    With a core.keepalive *pool*, connections are kept and reused."""
     for _ in range(MAX_REDIRECTS + 1):
         parts = urllib.parse.urlsplit(url)
         if parts.scheme not in ("http", "https"):
             raise FetchError("not an http(s) URL")
         try:
             status, message, body = _exchange(parts, accept, limits,
-                                              context, headers or {})
+                                              context, headers or {}, pool)
         except FetchError:
             raise
         except Exception as error:
@@ -141,90 +130,86 @@ def _remaining(limit, deadline):
     return min(limit, left)
 
 
-def _exchange(parts, accept, limits, context, extra_headers):
-    """One request on a fresh connection: (status, headers, body)."""
-    request_headers = {"Accept": accept, "User-Agent": USER_AGENT,
-                       "Accept-Encoding": "identity"}
-    if urls.credentials(parts):
-        request_headers["Authorization"] = urls.basic_auth(
-            *urls.credentials(parts))
-    request_headers.update(extra_headers)
+def _exchange(parts, accept, limits, context, extra_headers, pool):
+    """One request, on a kept connection from *pool* or a fresh one:
+    (status, headers, body)."""
+    request_headers = _request_headers(parts, accept, extra_headers)
     path = urllib.parse.urlunsplit(("", "", parts.path or "/", parts.query,
                                     ""))
     timeout = _remaining(limits.first_byte, limits.deadline)
-    connection, path = connect(parts, path, timeout, context,
-                               request_headers)
+    fresh, path = connect(parts, path, timeout, context, request_headers)
+    key = (parts.scheme, urls.hostport(parts))
+    connection = pool.take(key) if pool is not None else None
+    kept = False
     try:
-        try:
-            connection.connect()
-        except (socket.timeout, TimeoutError):
-            raise FetchError("connection timed out after %.1f s"
-                             % timeout, kind="timeout") from None
-        try:
-            # Kept: the connection forgets its socket when the answer
-            # says it will close, and the body is still read from it.
-            sock = connection.sock
-            sock.settimeout(_remaining(limits.first_byte, limits.deadline))
-            connection.request("GET", path, headers=request_headers)
-            response = connection.getresponse()
-        except (socket.timeout, TimeoutError):
-            # Connected, but no answer yet: slow, or hanging.
-            raise FetchError("no answer within %.1f s" % _waited(
-                limits.first_byte, limits.deadline, timeout), slow=True,
-                kind="silent") from None
+        if connection is not None:
+            try:
+                response, sock = _ask(connection, path, request_headers,
+                                      limits, timeout)
+            except _STALE:
+                # The server closed the kept connection as we reused it:
+                # no verdict on the mirror, ask again on a fresh one.
+                connection.close()
+                connection = None
+        if connection is None:
+            connection = fresh
+            try:
+                connection.connect()
+            except (socket.timeout, TimeoutError):
+                raise FetchError("connection timed out after %.1f s"
+                                 % timeout, kind="timeout") from None
+            response, sock = _ask(connection, path, request_headers, limits,
+                                  timeout)
         if response.status in (301, 302, 303, 307, 308):
             return response.status, response.msg, None
         try:
-            body = _read_body(response, sock, limits)
+            body = read_body(response, sock, limits, _remaining)
         except (socket.timeout, TimeoutError):
             raise FetchError("stalled: no byte for %.1f s" % _waited(
                 limits.stall, limits.deadline, limits.stall),
                 kind="stall") from None
+        # Read to its Content-Length, the answer is not closed yet; the
+        # connection takes no next request until it is.
+        response.close()
+        kept = pool is not None and not response.will_close
         return response.status, response.msg, body
     finally:
-        connection.close()
+        if kept:
+            pool.give(key, connection)
+        else:
+            (connection or fresh).close()
+
+
+def _request_headers(parts, accept, extra_headers):
+    headers = {"Accept": accept, "User-Agent": USER_AGENT,
+               "Accept-Encoding": "identity"}
+    if urls.credentials(parts):
+        headers["Authorization"] = urls.basic_auth(*urls.credentials(parts))
+    headers.update(extra_headers)
+    return headers
+
+
+# What a server's closing of an idle kept connection looks like.
+_STALE = (http.client.RemoteDisconnected, ConnectionResetError,
+          BrokenPipeError, ConnectionAbortedError)
+
+
+def _ask(connection, path, request_headers, limits, timeout):
+    """Send the GET; (response, socket) once the status line is in."""
+    try:
+        # Kept: the connection forgets its socket when the answer says it
+        # will close, and the body is still read from it.
+        sock = connection.sock
+        sock.settimeout(_remaining(limits.first_byte, limits.deadline))
+        connection.request("GET", path, headers=request_headers)
+        return connection.getresponse(), sock
+    except (socket.timeout, TimeoutError):
+        # Connected, but no answer yet: slow, or hanging.
+        raise FetchError("no answer within %.1f s" % _waited(
+            limits.first_byte, limits.deadline, timeout), slow=True,
+            kind="silent") from None
 
 
 def _waited(limit, deadline, fallback):
     """The bound that ran out, for the message."""
     return limit if deadline is None else min(limit, fallback)
-
-
-def _read_body(response, sock, limits):
-    """Read the whole body within the stall, floor and deadline limits;
-    fail on a body shorter than its Content-Length."""
-    import tempfile  # only when a body is read: most reruns read none
-    body = tempfile.SpooledTemporaryFile(max_size=SPOOL_BYTES)
-    started, size = time.monotonic(), 0
-    read = getattr(response, "read1", None) or response.read
-    try:
-        # A response that closes its connection (HTTP/1.0, "Connection:
-        # close") closes it, socket included, once its body is read; from
-        # Python 3.13 the socket then refuses settimeout (EBADF).
-        while not response.isclosed():
-            sock.settimeout(_remaining(limits.stall, limits.deadline))
-            try:
-                chunk = read(65536)
-            except http.client.IncompleteRead:
-                raise FetchError("truncated: the connection closed after "
-                                 "%d bytes" % size) from None
-            if not chunk:
-                break
-            body.write(chunk)
-            size += len(chunk)
-            if limits.max_bytes is not None and size > limits.max_bytes:
-                raise FetchError("answer larger than %d bytes"
-                                 % limits.max_bytes)
-            elapsed = time.monotonic() - started
-            if limits.floor and elapsed > limits.stall and \
-                    size / elapsed < limits.floor:
-                raise FetchError("too slow (%d bytes in %.1f s)"
-                                 % (size, elapsed))
-        expected = response.msg.get("Content-Length", "")
-        if expected.strip().isdigit() and size < int(expected):
-            raise FetchError("truncated: %d of %s bytes" % (size, expected))
-    except BaseException:
-        body.close()
-        raise
-    body.seek(0)
-    return body

@@ -7,6 +7,7 @@ import io
 import threading
 
 from buildout_mirrors.core import connection, pages, transport, urls
+from buildout_mirrors.core.keepalive import ConnectionPool
 from buildout_mirrors.core.transport import FetchError
 
 MIN_BYTES_PER_SECOND = 8 * 1024  # below this, after the stall limit: a tarpit
@@ -16,7 +17,8 @@ DEFAULT_STALL = 15.0             # zc.buildout's own socket timeout
 class Exchange:
     """``Exchange(candidates, *, timeout, stall, verify, allowed_hosts)``;
     ``get(url, accept, patient)`` returns a transport Response or raises
-    :class:`FetchError` (5xx included)."""
+    :class:`FetchError` (5xx included).  Connections are kept alive per
+    host until ``close()``."""
 
     def __init__(self, candidates, *, timeout=2.0, stall=DEFAULT_STALL,
                  verify=True, allowed_hosts=()):
@@ -24,6 +26,10 @@ class Exchange:
         self.timeout, self.stall = timeout, max(stall, timeout)
         self.context = connection.LazyContext(verify)
         self.allowed_hosts = tuple(allowed_hosts)
+        self.pool = ConnectionPool()
+
+    def close(self):
+        self.pool.close()
 
     def limits(self, patient, first_byte=None):
         """Impatient while another mirror could serve: the first byte
@@ -46,7 +52,8 @@ class Exchange:
                                     self.context,
                                     headers=_netrc_header(url),
                                     redirect_ok=self._file_redirect_ok
-                                    if files_elsewhere else self._redirect_ok)
+                                    if files_elsewhere else self._redirect_ok,
+                                    pool=self.pool)
         except transport.RedirectRefused:
             if accept == "*/*":  # a file: the next mirror may serve it
                 raise

@@ -66,6 +66,7 @@ class Failover:
         self.files = VerifiedFiles(self.get, self.opinion)
         self.conflicts = self.files.conflicts  # file name -> message
         self.on_missing = lambda project, asked: None  # every mirror: 404
+        self.lookahead = None  # a failover.lookahead.LookAhead, if any
         # A company's projects: asked of its index first, never of the
         # pool once known (core.private_projects).
         self.private = PrivateRoute(private, Exchange(
@@ -94,6 +95,26 @@ class Failover:
         return self.book.none_left()
 
     def fetch(self, url, accept="text/html"):
+        """*url* for buildout: from what the look-ahead fetched, if it
+        did, else from the mirrors now."""
+        if self.lookahead is not None:
+            ahead = self.lookahead.claim(url, accept)
+            if ahead is not None:
+                return ahead
+        fetched = self._fetch(url, accept)
+        if self.lookahead is not None:
+            self.lookahead.arrived(url, fetched)
+        return fetched
+
+    def close(self):
+        """Stop fetching ahead; close the connections kept alive."""
+        if self.lookahead is not None:
+            self.lookahead.close()
+        self.exchange.close()
+        if self.private is not None:
+            self.private.exchange.close()
+
+    def _fetch(self, url, accept):
         mirror = self.owner(url)
         plain = urls.without_auth(url.split("#", 1)[0])
         if mirror is not None and not pages.DIST_SUFFIXES_RE.search(plain):

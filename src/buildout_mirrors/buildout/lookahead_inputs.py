@@ -1,0 +1,81 @@
+"""What the look-ahead (failover.lookahead) needs to know of a buildout:
+the versions it pins, and whether a project is there already (then
+buildout downloads nothing for it).  Both are read lazily: a rerun that
+downloads nothing pays for neither."""
+
+import importlib.metadata
+import os
+
+from buildout_mirrors.core.pages import normalize_project
+
+
+def pins(buildout):
+    """{project: version} of ``[versions]`` (or the section ``versions``
+    names), as written: core.pinned_file skips what is no version."""
+    section = buildout["buildout"].get("versions", "versions")
+    try:
+        return {name: value.strip() for name, value in
+                dict(buildout[section]).items() if value.strip()}
+    except KeyError:
+        return {}
+
+
+class Installed:
+    """``Installed(buildout)(project, version)``: True when buildout finds
+    *project* at *version* without downloading it: an egg in
+    eggs-directory, a develop egg, or a distribution beside zc.buildout
+    itself (its own environment is on the path of every working set)."""
+
+    def __init__(self, buildout):
+        section = buildout["buildout"]
+        self.eggs_directory = section.get("eggs-directory", "")
+        self.develop_directory = section.get("develop-eggs-directory", "")
+        self._eggs = None
+
+    def __call__(self, project, version):
+        if self._eggs is None:
+            self._eggs = self._read()
+        key = normalize_project(project)
+        if key in self._eggs["develop"] or \
+                (key, _plain(version)) in self._eggs["eggs"]:
+            return True
+        try:
+            return _plain(importlib.metadata.version(project)) == \
+                _plain(version)
+        except (importlib.metadata.PackageNotFoundError, ValueError,
+                TypeError):
+            return False
+
+    def _read(self):
+        eggs, develop = set(), set()
+        for entry in _listing(self.eggs_directory):
+            if entry.endswith(".egg") and entry.count("-") >= 2:
+                name, version = entry.split("-")[:2]
+                eggs.add((normalize_project(name), _plain(version)))
+        for entry in _listing(self.develop_directory):
+            if entry.endswith((".egg-link", ".egg")):
+                develop.add(normalize_project(
+                    entry.split("-")[0].rsplit(".egg", 1)[0]))
+        return {"eggs": eggs, "develop": develop}
+
+
+def _plain(version):
+    """A version to compare by text: egg names write ``-`` as ``_``."""
+    return (version or "").strip().lower().replace("_", "-")
+
+
+def _listing(directory):
+    try:
+        return os.listdir(directory) if directory else []
+    except OSError:
+        return []
+
+
+class Inputs:
+    """``Inputs(buildout)``: ``pins``, ``have`` and ``place`` (the
+    buildout's directory, under which the state remembers downloads)."""
+
+    def __init__(self, buildout):
+        self.pins = pins(buildout)
+        self.have = Installed(buildout)
+        self.place = buildout["buildout"].get("directory", "")
