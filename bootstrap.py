@@ -95,6 +95,8 @@ if __name__ == "__main__":
 #|an earlier run saved (core.extends_copies) is used.
 #|"""
 #|
+#|from __future__ import annotations
+#|
 #|import configparser
 #|import os
 #|import re
@@ -110,7 +112,7 @@ if __name__ == "__main__":
 #|
 #|def read_config(config_path):
 #|    """({[buildout] option: value}, {normalised project: pin}, directory)."""
-#|    sections = {}
+#|    sections: dict[str, dict[str, str]] = {}
 #|    default = os.path.join(os.path.expanduser("~"), ".buildout", "default.cfg")
 #|    if os.path.isfile(default):
 #|        _merge(sections, _read(default, set()))
@@ -139,7 +141,7 @@ if __name__ == "__main__":
 #|    seen.add(location)
 #|    parser = configparser.RawConfigParser(strict=False,
 #|                                          inline_comment_prefixes=None)
-#|    parser.optionxform = str
+#|    parser.optionxform = str  # type: ignore[assignment, method-assign]
 #|    try:
 #|        parser.read_string(_fetch(location) if remote else
 #|                           _read_local(location),
@@ -147,7 +149,7 @@ if __name__ == "__main__":
 #|    except configparser.Error as error:
 #|        raise BootstrapError("cannot parse %s: %s" % (
 #|            urls.redact(location), str(error).splitlines()[0]))
-#|    result = {}
+#|    result: dict[str, dict[str, str]] = {}
 #|    for parent in parser.get("buildout", "extends", fallback="").split():
 #|        if "://" in parent:
 #|            target = parent
@@ -376,9 +378,10 @@ if __name__ == "__main__":
 #|        self.netrc = os.path.join(self.scratch, "netrc")
 #|        handle = os.open(self.netrc, os.O_WRONLY | os.O_CREAT | os.O_TRUNC,
 #|                         0o600)
+#|        user, password = urls.credentials(url) or ("", "")
 #|        with os.fdopen(handle, "w") as stream:
 #|            stream.write("machine %s\nlogin %s\npassword %s\n" % (
-#|                (urls.host_of(url),) + urls.credentials(url)))
+#|                urls.host_of(url), user, password))
 #|        return urls.without_auth(url)
 #|
 #|    def run(self, command, doing, echo=False):
@@ -399,7 +402,7 @@ if __name__ == "__main__":
 #|                command, stdout=subprocess.PIPE, env=env,
 #|                stderr=subprocess.STDOUT, universal_newlines=True,
 #|                errors="replace") as process:
-#|            for line in process.stdout:
+#|            for line in process.stdout or ():
 #|                lines.append(line.rstrip())
 #|                if echo:
 #|                    print(line.rstrip(), flush=True)
@@ -716,7 +719,7 @@ if __name__ == "__main__":
 #|    if (raw["mirrors-policy"] or "").strip() not in ("",) + tuple(
 #|            ranking.POLICIES):
 #|        say("mirrors-policy = %s is a plug-in; bootstrap.py chooses by the "
-#|            "ordered policy" % raw["mirrors-policy"].strip())
+#|            "ordered policy" % (raw["mirrors-policy"] or "").strip())
 #|        raw["mirrors-policy"] = "ordered"
 #|    for option, instead in (
 #|            ("mirrors-candidates", "takes the candidates from mirrors and "
@@ -724,7 +727,7 @@ if __name__ == "__main__":
 #|            ("mirrors-state-store", "keeps the state file")):
 #|        if (raw[option] or "").strip():
 #|            say("%s = %s is a plug-in; bootstrap.py %s" % (
-#|                option, raw[option].strip(), instead))
+#|                option, (raw[option] or "").strip(), instead))
 #|            raw[option] = ""
 #|    environ = dict(os.environ)
 #|    if args.mirror:
@@ -775,11 +778,15 @@ if __name__ == "__main__":
 #|process could open) and gone with the process, whatever ends it.
 #|"""
 #|
+#|from __future__ import annotations
+#|
 #|import contextlib
 #|import http.client
+#|import socket
 #|import tempfile
 #|import threading
 #|import time
+#|import typing
 #|
 #|from buildout_mirrors.core.errors import FetchError
 #|
@@ -788,7 +795,7 @@ if __name__ == "__main__":
 #|
 #|
 #|@contextlib.contextmanager
-#|def on_disk():
+#|def on_disk() -> typing.Iterator[None]:
 #|    """Bodies read by this thread within the block go to disk at once."""
 #|    _THREAD.on_disk = True
 #|    try:
@@ -797,13 +804,15 @@ if __name__ == "__main__":
 #|        _THREAD.on_disk = False
 #|
 #|
-#|def _new_body():
+#|def _new_body() -> typing.IO[bytes]:
 #|    if getattr(_THREAD, "on_disk", False):
 #|        return tempfile.TemporaryFile()
 #|    return tempfile.SpooledTemporaryFile(max_size=SPOOL_BYTES)
 #|
 #|
-#|def read_body(response, sock, limits, remaining):
+#|def read_body(response: http.client.HTTPResponse, sock: socket.socket,
+#|              limits: typing.Any, remaining: typing.Callable[
+#|                  [float, float | None], float]) -> typing.IO[bytes]:
 #|    """Read the whole body within the stall, floor and deadline limits;
 #|    fail on a body shorter than its Content-Length."""
 #|    body = _new_body()
@@ -846,10 +855,13 @@ if __name__ == "__main__":
 #|the built-in public mirrors (``data/public-mirrors.txt``); or a
 #|``mirrors-candidates`` plug-in.  Every URL is checked by core.urls."""
 #|
+#|from __future__ import annotations
+#|
 #|import dataclasses
 #|import importlib.resources
 #|import os
 #|import re
+#|import typing
 #|
 #|from buildout_mirrors.core import urls
 #|from buildout_mirrors.core.errors import ConfigError
@@ -857,7 +869,7 @@ if __name__ == "__main__":
 #|ENVIRONMENT_OVERRIDE = "BUILDOUT_MIRRORS"
 #|
 #|
-#|def builtin_mirrors():
+#|def builtin_mirrors() -> tuple[str, ...]:
 #|    """The public mirrors shipped in ``data/public-mirrors.txt``."""
 #|    # One segment a call: Python 3.9's zip reader (bootstrap.py) takes one.
 #|    text = importlib.resources.files("buildout_mirrors").joinpath(
@@ -866,7 +878,9 @@ if __name__ == "__main__":
 #|                 if line.strip() and not line.lstrip().startswith("#"))
 #|
 #|
-#|def options(get, environ, allow_http, base_directory):
+#|def options(get: typing.Callable[[str], str], environ: typing.Mapping,
+#|            allow_http: tuple[str, ...], base_directory: str
+#|            ) -> tuple[tuple[str, ...], str]:
 #|    """(candidate URLs, the option they came from): BUILDOUT_MIRRORS, else
 #|    mirrors, else index before the built-in public mirrors."""
 #|    override = environ.get(ENVIRONMENT_OVERRIDE, "").strip()
@@ -889,7 +903,8 @@ if __name__ == "__main__":
 #|        for item in raw.split()))
 #|
 #|
-#|def private(raw, allow_http, base_directory):
+#|def private(raw: str, allow_http: tuple[str, ...], base_directory: str
+#|            ) -> tuple[str, ...]:
 #|    """The ``mirrors-private`` indexes, checked like ``mirrors``; served
 #|    over http(s), as the failover asks them."""
 #|    indexes = _urls(raw, "mirrors-private", allow_http, base_directory)
@@ -905,7 +920,7 @@ if __name__ == "__main__":
 #|_PATTERN = re.compile(r"^[A-Za-z0-9*?\[\]][A-Za-z0-9._*?\[\]!-]*$")
 #|
 #|
-#|def private_projects(raw):
+#|def private_projects(raw: str) -> tuple[str, ...]:
 #|    """``mirrors-private-projects``: project names or globs."""
 #|    patterns = tuple(raw.split())
 #|    for pattern in patterns:
@@ -916,7 +931,8 @@ if __name__ == "__main__":
 #|    return patterns
 #|
 #|
-#|def find_links(raw, allow_http, base_directory):
+#|def find_links(raw: str, allow_http: tuple[str, ...], base_directory: str
+#|               ) -> tuple[tuple[str, ...], tuple[str, ...]]:
 #|    """find-links entries as given (buildout reads paths itself), checked:
 #|    a URL must be https (or allowed http, or file:); a path that does not
 #|    exist is left out with a warning."""
@@ -944,7 +960,8 @@ if __name__ == "__main__":
 #|    return seen
 #|
 #|
-#|def plug_in(settings, name, plugins, allow_http, base_directory):
+#|def plug_in(settings: typing.Any, name: str, plugins: typing.Any,
+#|            allow_http: tuple[str, ...], base_directory: str) -> typing.Any:
 #|    """*settings* with the candidates and find-links of the
 #|    ``mirrors-candidates`` plug-in *name*, validated as ``mirrors`` is."""
 #|    option = "mirrors-candidates = %s" % " ".join(name.split())
@@ -967,21 +984,24 @@ if __name__ == "__main__":
 #|the environment (as urllib and pip take them), credentials as Basic
 #|headers, and what a failed connection is called in a log line."""
 #|
+#|from __future__ import annotations
+#|
 #|import http.client
 #|import socket
 #|import ssl
 #|import threading
+#|import typing
 #|import urllib.error
 #|import urllib.parse
 #|import urllib.request
 #|
 #|from buildout_mirrors.core import urls
 #|
-#|_CONTEXTS = {}
+#|_CONTEXTS: dict = {}
 #|_CONTEXTS_LOCK = threading.Lock()
 #|
 #|
-#|def ssl_context(verify=True):
+#|def ssl_context(verify: bool | str = True) -> ssl.SSLContext:
 #|    """The system trust store (OpenSSL's default paths, which honour
 #|    ``SSL_CERT_FILE`` and ``SSL_CERT_DIR``), or the CA bundle *verify*
 #|    names.  Verification is never switched off.
@@ -1003,39 +1023,42 @@ if __name__ == "__main__":
 #|    def __init__(self, verify=True):
 #|        self.verify = verify
 #|
-#|    def get(self):
+#|    def get(self) -> ssl.SSLContext:
 #|        return ssl_context(self.verify)
 #|
 #|
-#|def connect(parts, path, timeout, context, request_headers):
+#|def connect(parts: urllib.parse.SplitResult, path: str, timeout: float,
+#|            context: typing.Any, request_headers: dict[str, str]
+#|            ) -> tuple[http.client.HTTPConnection, str]:
 #|    """An unopened connection for the URL *parts*, through the
 #|    environment's proxy if one applies, and the path to ask for (a plain
 #|    http proxy wants the whole URL).  Proxy credentials are added to
 #|    *request_headers* or to the tunnel."""
-#|    host, port, proxy = parts.hostname, parts.port, _proxy_for(parts)
+#|    host, port, proxy = parts.hostname or "", parts.port, _proxy_for(parts)
+#|    connection: http.client.HTTPConnection
 #|    if parts.scheme == "https":
 #|        context = context.get() if isinstance(context, LazyContext) else (
 #|            context or ssl_context())
 #|        if proxy:
 #|            connection = http.client.HTTPSConnection(
-#|                proxy.hostname, proxy.port or 80, timeout=timeout,
+#|                proxy.hostname or "", proxy.port or 80, timeout=timeout,
 #|                context=context)
 #|            tunnel_headers = {}
-#|            if urls.credentials(proxy):
-#|                tunnel_headers["Proxy-Authorization"] = urls.basic_auth(
-#|                    *urls.credentials(proxy))
+#|            proxy_auth = urls.auth_header(proxy)
+#|            if proxy_auth:
+#|                tunnel_headers["Proxy-Authorization"] = proxy_auth
 #|            connection.set_tunnel(host, port or 443, tunnel_headers)
 #|        else:
 #|            connection = http.client.HTTPSConnection(
 #|                host, port or 443, timeout=timeout, context=context)
 #|    elif proxy:
 #|        connection = http.client.HTTPConnection(
-#|            proxy.hostname, proxy.port or 80, timeout=timeout)
+#|            proxy.hostname or "", proxy.port or 80, timeout=timeout)
 #|        path = urllib.parse.urlunsplit(parts._replace(
 #|            netloc=urls.hostport(parts), fragment=""))
-#|        if urls.credentials(proxy):
-#|            request_headers["Proxy-Authorization"] = urls.basic_auth(
-#|                *urls.credentials(proxy))
+#|        proxy_auth = urls.auth_header(proxy)
+#|        if proxy_auth:
+#|            request_headers["Proxy-Authorization"] = proxy_auth
 #|    else:
 #|        connection = http.client.HTTPConnection(host, port or 80,
 #|                                                timeout=timeout)
@@ -1051,7 +1074,7 @@ if __name__ == "__main__":
 #|    return urllib.parse.urlsplit(proxy)
 #|
 #|
-#|def describe(error, limits=None):
+#|def describe(error: BaseException, limits: typing.Any = None) -> str:
 #|    """One short phrase for a failed exchange, with no URL in it, classified
 #|    the way pip's ``network/utils.py`` does."""
 #|    reason = error.reason if isinstance(error, urllib.error.URLError) \
@@ -1097,16 +1120,20 @@ if __name__ == "__main__":
 #|the standard library alone (bootstrap.py carries it).
 #|"""
 #|
+#|from __future__ import annotations
+#|
 #|import email.parser
 #|import io
 #|import tarfile
+#|import types
+#|import typing
 #|import zipfile
 #|
 #|MAX_METADATA = 1024 * 1024
 #|MAX_MEMBERS = 5000  # an sdist's files looked at for its metadata
 #|
 #|
-#|def packaging(module):
+#|def packaging(module: str) -> types.ModuleType:
 #|    """``packaging.<module>``, from the first place that has it."""
 #|    import importlib
 #|    for prefix in ("", "pip._vendor.", "setuptools._vendor."):
@@ -1117,7 +1144,7 @@ if __name__ == "__main__":
 #|    raise ImportError("packaging." + module)
 #|
 #|
-#|def requirements(fileobj, filename):
+#|def requirements(fileobj: typing.IO[bytes], filename: str) -> list[str]:
 #|    """The names (as written) this distribution requires here, extras
 #|    left out; [] for a file that cannot be read."""
 #|    try:
@@ -1141,14 +1168,19 @@ if __name__ == "__main__":
 #|            names = archive.namelist()[:MAX_MEMBERS]
 #|            return _from_sdist(names, lambda name: _read_zip(archive, name))
 #|    with tarfile.open(fileobj=fileobj, mode="r:*") as archive:
-#|        members = {}
-#|        for number, member in enumerate(archive):
+#|        members: dict[str, tarfile.TarInfo] = {}
+#|        for number, info in enumerate(archive):
 #|            if number >= MAX_MEMBERS:
 #|                break
-#|            if member.isfile() and member.size <= MAX_METADATA:
-#|                members[member.name] = member
-#|        return _from_sdist(list(members), lambda name: archive.extractfile(
-#|            members[name]).read())
+#|            if info.isfile() and info.size <= MAX_METADATA:
+#|                members[info.name] = info
+#|        return _from_sdist(list(members), lambda name: _read_tar(
+#|            archive, members[name]))
+#|
+#|
+#|def _read_tar(archive: tarfile.TarFile, info: tarfile.TarInfo) -> bytes:
+#|    stream = archive.extractfile(info)
+#|    return stream.read() if stream is not None else b""
 #|
 #|
 #|def _read_zip(archive, name):
@@ -1171,13 +1203,13 @@ if __name__ == "__main__":
 #|    return _requires_txt(read(requires[0])) if requires else []
 #|
 #|
-#|def _requires_dist(data):
+#|def _requires_dist(data: bytes) -> list[str]:
 #|    message = email.parser.Parser().parsestr(
 #|        data.decode("utf-8", "replace"), headersonly=True)
 #|    return message.get_all("Requires-Dist") or []
 #|
 #|
-#|def _requires_txt(data):
+#|def _requires_txt(data: bytes) -> list[str]:
 #|    """requires.txt's lines as Requires-Dist lines: ``[:marker]`` sections
 #|    carry a marker, ``[extra]`` sections are extras (left out)."""
 #|    lines, marker = [], None
@@ -1196,7 +1228,7 @@ if __name__ == "__main__":
 #|    return lines
 #|
 #|
-#|def _applicable(lines):
+#|def _applicable(lines: list[str]) -> list[str]:
 #|    requirement_class = packaging("requirements").Requirement
 #|    names = []
 #|    for line in lines:
@@ -1241,6 +1273,8 @@ if __name__ == "__main__":
 #|host is waited for: shared by bin/buildout (buildout.extends_guard) and
 #|bootstrap.py, so that either can fall back on what the other saved."""
 #|
+#|from __future__ import annotations
+#|
 #|import datetime
 #|import hashlib
 #|import os
@@ -1251,31 +1285,43 @@ if __name__ == "__main__":
 #|WAIT_WITHOUT_COPY = 15.0  # zc.buildout's own limit for index pages
 #|
 #|
-#|def default_directory():
+#|def default_directory() -> str:
 #|    return os.path.join(user_cache_dir("buildout-mirrors"), "extends")
 #|
 #|
-#|def copy_path(url, directory=None):
+#|def copy_path(url: str, directory: str | None = None) -> str:
 #|    """The saved copy of *url* (which may not exist).  The name is a hash:
 #|    a URL may hold credentials, and no name may escape the directory."""
 #|    name = hashlib.sha256(url.encode("utf-8")).hexdigest()[:32] + ".cfg"
 #|    return os.path.join(directory or default_directory(), name)
 #|
 #|
-#|def saved_at(path):
+#|def saved_at(path: str) -> str:
 #|    """When the copy at *path* was saved, for the warning that uses it."""
 #|    stamp = datetime.datetime.fromtimestamp(
 #|        os.path.getmtime(path), tz=datetime.timezone.utc)
 #|    return stamp.strftime("%Y-%m-%d %H:%M UTC")
 # ---- buildout_mirrors/core/files.py
-#|"""Write files so that a crash never leaves half of one behind."""
+#|"""Write files so that a crash never leaves half of one behind, and lock
+#|them against parallel buildouts."""
+#|
+#|from __future__ import annotations
 #|
 #|import contextlib
 #|import os
 #|import tempfile
+#|import typing
+#|
+#|from buildout_mirrors.core import paths
+#|
+#|try:
+#|    import fcntl
+#|except ImportError:  # Windows: no advisory locks; the rename stays atomic
+#|    fcntl = None  # type: ignore[assignment]
 #|
 #|
-#|def atomic_write(path, content, mode=0o644):
+#|def atomic_write(path: str, content: str | bytes, mode: int = 0o644
+#|                 ) -> None:
 #|    """Replace *path* with *content* (str or bytes): write a temporary file
 #|    beside it, fsync, rename over the target, then fsync the directory."""
 #|    directory = os.path.dirname(os.path.abspath(path))
@@ -1302,6 +1348,39 @@ if __name__ == "__main__":
 #|            os.fsync(directory_handle)
 #|        finally:
 #|            os.close(directory_handle)
+#|
+#|
+#|def check_folder(path: str, not_private: type[Exception]) -> None:
+#|    """Raise *not_private* when another user could change *path*'s
+#|    folder (and so swap the file)."""
+#|    problem = paths.not_private(os.path.dirname(os.path.abspath(path)))
+#|    if problem:
+#|        raise not_private(problem)
+#|
+#|
+#|@contextlib.contextmanager
+#|def locked(path: str, not_private: type[Exception]) -> typing.Iterator[None]:
+#|    """Hold an exclusive lock on *path* (its ``.lock`` beside it) for the
+#|    block; raise *not_private* when its folder could be changed by another
+#|    user.  Without advisory locks (Windows) the rename stays atomic."""
+#|    if fcntl is None:
+#|        yield
+#|        return
+#|    os.makedirs(os.path.dirname(os.path.abspath(path)), mode=0o700,
+#|                exist_ok=True)
+#|    check_folder(path, not_private)
+#|    # Never through a symbolic link: another user who planted one would
+#|    # have us create or truncate a file of their choosing.
+#|    descriptor = os.open(path + ".lock", os.O_WRONLY | os.O_CREAT
+#|                         | getattr(os, "O_NOFOLLOW", 0), 0o600)
+#|    try:
+#|        fcntl.flock(descriptor, fcntl.LOCK_EX)
+#|        try:
+#|            yield
+#|        finally:
+#|            fcntl.flock(descriptor, fcntl.LOCK_UN)
+#|    finally:
+#|        os.close(descriptor)
 # ---- buildout_mirrors/core/freshness.py
 #|"""How current a live mirror is, for people: fresh, aging or old.
 #|
@@ -1312,14 +1391,17 @@ if __name__ == "__main__":
 #|old beyond.
 #|"""
 #|
+#|from __future__ import annotations
+#|
 #|import datetime
+#|import typing
 #|import urllib.parse
 #|
 #|AGING_AFTER = 3600.0
 #|OLD_AFTER = 86400.0
 #|
 #|
-#|def last_modified_url(index_url):
+#|def last_modified_url(index_url: str) -> str:
 #|    """bandersnatch serves ``/simple`` beside ``/last-modified``."""
 #|    parts = urllib.parse.urlsplit(index_url)
 #|    path = parts.path.rstrip("/")
@@ -1331,7 +1413,9 @@ if __name__ == "__main__":
 #|                                                  query="", fragment=""))
 #|
 #|
-#|def parse_last_modified(text, now=None):
+#|def parse_last_modified(text: str,
+#|                        now: datetime.datetime | None = None
+#|                        ) -> float | None:
 #|    """Seconds since the sync stamped in *text*, or None."""
 #|    try:
 #|        synced = datetime.datetime.strptime(text.strip(), "%Y%m%dT%H:%M:%S")
@@ -1339,10 +1423,11 @@ if __name__ == "__main__":
 #|        return None
 #|    now = now or datetime.datetime.now(datetime.timezone.utc).replace(
 #|        tzinfo=None)
-#|    return max((now - synced).total_seconds(), 0.0)
+#|    return max((now - synced).total_seconds(), 0.0)  # type: ignore
 #|
 #|
-#|def last_sync_age(index_url, timeout, verify=True):
+#|def last_sync_age(index_url: str, timeout: float,
+#|                  verify: bool | str = True) -> float | None:
 #|    """Age in seconds of a bandersnatch mirror's last sync, or None."""
 #|    if not index_url.startswith(("http://", "https://")):
 #|        return None
@@ -1362,14 +1447,14 @@ if __name__ == "__main__":
 #|            "ascii", "replace"))
 #|
 #|
-#|def band(lag, age):
+#|def band(lag: typing.Any, age: float | None) -> str:
 #|    if age is not None:
 #|        return ("fresh" if age < AGING_AFTER else
 #|                "aging" if age < OLD_AFTER else "old")
 #|    return "aging" if lag else "fresh"
 #|
 #|
-#|def describe(row):
+#|def describe(row: typing.Any) -> str:
 #|    """The FRESHNESS cell of the status table."""
 #|    if not row["freshness"]:
 #|        return "-"
@@ -1384,7 +1469,7 @@ if __name__ == "__main__":
 #|        else row["freshness"]
 #|
 #|
-#|def span(seconds):
+#|def span(seconds: float) -> str:
 #|    if seconds < 120:
 #|        return "%d s" % seconds
 #|    if seconds < 7200:
@@ -1403,7 +1488,10 @@ if __name__ == "__main__":
 #|:func:`buildout_mirrors.core.pages.parse`, linear in the page's size.
 #|"""
 #|
+#|from __future__ import annotations
+#|
 #|import hashlib
+#|import typing
 #|
 #|from buildout_mirrors.core import pages, transport
 #|from buildout_mirrors.core.transport import FetchError
@@ -1418,7 +1506,7 @@ if __name__ == "__main__":
 #|    """The index answered 404: it does not have this project."""
 #|
 #|
-#|def project_page(response):
+#|def project_page(response: transport.Response) -> pages.ProjectPage:
 #|    """The :class:`~buildout_mirrors.core.pages.ProjectPage` in
 #|    *response* (a complete transport Response), or FetchError."""
 #|    try:
@@ -1449,7 +1537,7 @@ if __name__ == "__main__":
 #|        return project_page(response)
 #|
 #|
-#|def check_hashes(body, expected):
+#|def check_hashes(body: typing.IO[bytes], expected: dict[str, str]) -> None:
 #|    """Read *body* (a file) once and compare it with *expected*
 #|    ({algorithm: hex digest}, as a link's fragment gives it); rewind it.
 #|    One strong hash is enough.  Raises FetchError on a mismatch."""
@@ -1479,6 +1567,9 @@ if __name__ == "__main__":
 #|urllib3's pool does.
 #|"""
 #|
+#|from __future__ import annotations
+#|
+#|import http.client
 #|import select
 #|import threading
 #|import time
@@ -1494,11 +1585,13 @@ if __name__ == "__main__":
 #|    def __init__(self, per_host=PER_HOST, max_idle=MAX_IDLE,
 #|                 clock=time.monotonic):
 #|        self.per_host, self.max_idle, self.clock = per_host, max_idle, clock
-#|        self._idle = {}  # key -> [(connection, idle since)]
+#|        # key -> [(connection, idle since)]
+#|        self._idle: dict[tuple, list[tuple[http.client.HTTPConnection,
+#|                                           float]]] = {}
 #|        self._lock = threading.Lock()
 #|        self.reused = 0  # for tests and benchmarks
 #|
-#|    def take(self, key):
+#|    def take(self, key: tuple) -> http.client.HTTPConnection | None:
 #|        """An idle connection to *key* that still looks usable, or None."""
 #|        while True:
 #|            with self._lock:
@@ -1513,7 +1606,8 @@ if __name__ == "__main__":
 #|                return connection
 #|            connection.close()
 #|
-#|    def give(self, key, connection):
+#|    def give(self, key: tuple, connection: http.client.HTTPConnection
+#|             ) -> None:
 #|        """Keep *connection* (its answer read to the end) for *key*."""
 #|        if connection.sock is None:  # the answer closed it
 #|            return
@@ -1524,7 +1618,7 @@ if __name__ == "__main__":
 #|                return
 #|        connection.close()
 #|
-#|    def close(self):
+#|    def close(self) -> None:
 #|        with self._lock:
 #|            idle, self._idle = self._idle, {}
 #|        for connections in idle.values():
@@ -1532,7 +1626,7 @@ if __name__ == "__main__":
 #|                connection.close()
 #|
 #|
-#|def _dropped(connection):
+#|def _dropped(connection: http.client.HTTPConnection) -> bool:
 #|    """True when an idle connection can be read: the server closed it (or
 #|    sent something unasked), either way it is not reusable."""
 #|    sock = connection.sock
@@ -1548,7 +1642,10 @@ if __name__ == "__main__":
 #|silently fall back to the built-in public list).  core.options types
 #|their values."""
 #|
+#|from __future__ import annotations
+#|
 #|import difflib
+#|import typing
 #|
 #|from buildout_mirrors.core.errors import ConfigError
 #|
@@ -1563,7 +1660,8 @@ if __name__ == "__main__":
 #|)
 #|
 #|
-#|def raw_options(section):
+#|def raw_options(section: typing.Mapping[str, str]
+#|                ) -> dict[str, str | None]:
 #|    """This package's options, and ``index`` and ``find-links``, from a
 #|    ``[buildout]``-like mapping; ConfigError for a name that looks like
 #|    one of ours but is not (``mirror =`` would otherwise silently fall
@@ -1573,7 +1671,7 @@ if __name__ == "__main__":
 #|            for name in OPTION_NAMES + ("index", "find-links")}
 #|
 #|
-#|def check_names(names):
+#|def check_names(names: typing.Iterable[str]) -> None:
 #|    """ConfigError naming the first option in *names* that looks like one
 #|    of this package's (a typo, ``_`` for ``-``, ``mirror`` for
 #|    ``mirrors``) and the name it should be."""
@@ -1604,10 +1702,13 @@ if __name__ == "__main__":
 #|is allowed.
 #|"""
 #|
+#|from __future__ import annotations
+#|
 #|import dataclasses
 #|import math
 #|import os
 #|import re
+#|import typing
 #|
 #|from buildout_mirrors.core import candidates as candidates_from
 #|from buildout_mirrors.core import paths, ranking
@@ -1683,7 +1784,9 @@ if __name__ == "__main__":
 #|    return True
 #|
 #|
-#|def parse(options, environ=None, base_directory=".", plugins=None):
+#|def parse(options: typing.Mapping[str, str | None],
+#|          environ: typing.Mapping[str, str] | None = None,
+#|          base_directory: str = ".", plugins: typing.Any = None) -> Settings:
 #|    """Return :class:`Settings` from a mapping of raw option strings.
 #|
 #|    *options* holds ``[buildout]``-style names (``mirrors``, ``index``,
@@ -1820,12 +1923,15 @@ if __name__ == "__main__":
 #|devpi's database and is not.
 #|"""
 #|
+#|from __future__ import annotations
+#|
 #|import dataclasses
 #|import hashlib
 #|import html
 #|import json
 #|import posixpath
 #|import re
+#|import typing
 #|import urllib.parse
 #|
 #|from buildout_mirrors.core import versions
@@ -1860,28 +1966,28 @@ if __name__ == "__main__":
 #|    devpi: tuple = ()  # (its primary's uuid, its serial) from devpi-server
 #|
 #|
-#|def normalize_project(name):
+#|def normalize_project(name: str) -> str:
 #|    """PEP 503 normalisation: ``zc.buildout`` -> ``zc-buildout``."""
 #|    return re.sub(r"[-_.]+", "-", name).lower()
 #|
 #|
-#|def project_url(index_url, project):
+#|def project_url(index_url: str, project: str) -> str:
 #|    return "%s/%s/" % (index_url.rstrip("/"), normalize_project(project))
 #|
 #|
-#|def newest_version(files):
+#|def newest_version(files: typing.Iterable[str]) -> str | None:
 #|    """The newest release among *files* (file names), as a string, or
 #|    None.  PEP 440 order: 6.0.10 is newer than 6.0.9."""
 #|    return versions.newest(files)
 #|
 #|
-#|def file_name(url):
+#|def file_name(url: str) -> str:
 #|    """The distribution file name at the end of *url*."""
 #|    path = urllib.parse.urlsplit(url).path
 #|    return urllib.parse.unquote(posixpath.basename(path))
 #|
 #|
-#|def project_of(name):
+#|def project_of(name: str) -> str:
 #|    """The project a distribution file belongs to, from its name."""
 #|    if name.endswith(".whl"):
 #|        return name.split("-")[0]
@@ -1889,7 +1995,7 @@ if __name__ == "__main__":
 #|    return stem.rsplit("-", 1)[0]
 #|
 #|
-#|def fragment_hashes(url):
+#|def fragment_hashes(url: str) -> dict[str, str]:
 #|    """{algorithm: hex digest} from a link's ``#sha256=...`` fragment."""
 #|    fragment = urllib.parse.urlsplit(url).fragment
 #|    result = {}
@@ -1900,7 +2006,7 @@ if __name__ == "__main__":
 #|    return result
 #|
 #|
-#|def is_safe_file_name(name):
+#|def is_safe_file_name(name: str) -> bool:
 #|    """A distribution file name that is one path segment a file system
 #|    can hold: a mirror page must not be able to name ``../../x``, an
 #|    absolute path, or 330 characters."""
@@ -1911,11 +2017,12 @@ if __name__ == "__main__":
 #|        DIST_SUFFIXES_RE.search(name) is not None
 #|
 #|
-#|def header_serial(headers):
+#|def header_serial(headers: typing.Any) -> int | None:
 #|    return as_serial(headers.get("X-PyPI-Last-Serial"))
 #|
 #|
-#|def parse(body, content_type, page_url, headers=None):
+#|def parse(body: bytes, content_type: str | None, page_url: str,
+#|          headers: typing.Any = None) -> ProjectPage:
 #|    """The :class:`ProjectPage` in *body* (bytes), or PageError."""
 #|    headers = headers or {}
 #|    text = body.decode("utf-8", errors="replace")
@@ -1931,7 +2038,7 @@ if __name__ == "__main__":
 #|_UUID = re.compile(r"[0-9a-f]{32}\Z")
 #|
 #|
-#|def devpi_position(headers):
+#|def devpi_position(headers: typing.Any) -> tuple:
 #|    """devpi-server sends on every answer its serial and the uuid of its
 #|    primary (its own, on a primary): the members of one replica set count
 #|    the same serials, so they compare.  () from anything else, and from a
@@ -1958,7 +2065,7 @@ if __name__ == "__main__":
 #|    return files, as_serial(serial)
 #|
 #|
-#|def as_serial(value):
+#|def as_serial(value: object) -> int | None:
 #|    """An int serial from an int or a string of digits (some servers and
 #|    gateways send ``"_last-serial": "42859575"``), else None."""
 #|    if isinstance(value, bool):
@@ -1998,7 +2105,7 @@ if __name__ == "__main__":
 #|    return files, int(match.group(1)) if match else None
 #|
 #|
-#|def anchors(text):
+#|def anchors(text: str) -> typing.Iterator[tuple[str, str]]:
 #|    """(href, label) of each ``<a href=...>label</a>`` of *text*, in one
 #|    pass.  A label is the text up to the next tag; an anchor with no
 #|    closing ``>`` ends the scan."""
@@ -2023,7 +2130,7 @@ if __name__ == "__main__":
 #|            yield href, text[end + 1:label_end]
 #|
 #|
-#|def lists_projects(text, root_url):
+#|def lists_projects(text: str, root_url: str) -> bool:
 #|    """True when *text*, the page at *root_url*, reads as a simple index's
 #|    root: a PEP 691 ``projects`` list, or a link to a page right beneath
 #|    the root whose label names it (``<a href="acme-tools/">acme.tools</a>``)
@@ -2054,13 +2161,14 @@ if __name__ == "__main__":
 #|when the home directory is read-only.  Standard library alone: every
 #|rerun imports this module."""
 #|
+#|from __future__ import annotations
+#|
 #|import os
 #|import stat
 #|import sys
 #|import tempfile
 #|
-#|
-#|def user_cache_dir(name):
+#|def user_cache_dir(name: str) -> str:
 #|    """The per-user cache directory of *name*, where platformdirs puts it
 #|    : ``$XDG_CACHE_HOME`` or ``~/.cache``
 #|    on Linux, ``~/Library/Caches`` on macOS, ``%LOCALAPPDATA%`` on Windows.
@@ -2075,7 +2183,7 @@ if __name__ == "__main__":
 #|                        or os.path.join(home, ".cache"), name)
 #|
 #|
-#|def default_cache_path():
+#|def default_cache_path() -> str:
 #|    """A per-user state file, or one in the temp directory if HOME is
 #|    read-only (CI containers, service accounts).  Nothing is created here
 #|    (reading options has no side effects): the state file's writer makes
@@ -2108,7 +2216,7 @@ if __name__ == "__main__":
 #|        "USERNAME", "user")
 #|
 #|
-#|def not_private(directory):
+#|def not_private(directory: str) -> str | None:
 #|    """Why *directory* cannot be trusted with the state, or ''.
 #|
 #|    The state decides which mirrors are skipped: its folder must be ours,
@@ -2140,13 +2248,16 @@ if __name__ == "__main__":
 #|An ``.egg`` on the page makes the guess unsure: nothing is picked.
 #|"""
 #|
+#|from __future__ import annotations
+#|
+#|
 #|from buildout_mirrors.core.dist_requirements import packaging
 #|
 #|SDIST_SUFFIXES = (".tar.gz", ".zip", ".tar.bz2", ".tgz")
 #|WHEEL, SDIST = 4, 1  # pkg_resources: EGG_DIST + 1 for wheels, SOURCE_DIST
 #|
 #|
-#|def pick(files, project, version):
+#|def pick(files: dict[str, str], project: str, version: str) -> str | None:
 #|    """The URL of *files* ({file name: URL}) that buildout downloads for
 #|    *project* at *version*, or None when it cannot be told."""
 #|    utils = packaging("utils")
@@ -2187,10 +2298,10 @@ if __name__ == "__main__":
 #|    return max(found)[1] if found else None
 #|
 #|
-#|_TAGS = []
+#|_TAGS: list[frozenset] = []
 #|
 #|
-#|def _supported_tags():
+#|def _supported_tags() -> frozenset:
 #|    if not _TAGS:
 #|        _TAGS.append(frozenset(packaging("tags").sys_tags()))
 #|    return _TAGS[0]
@@ -2208,10 +2319,16 @@ if __name__ == "__main__":
 #|run on a new machine.
 #|"""
 #|
+#|from __future__ import annotations
+#|
 #|import fnmatch
 #|import threading
+#|import typing
 #|
 #|from buildout_mirrors.core import pages, urls
+#|
+#|if typing.TYPE_CHECKING:
+#|    from buildout_mirrors.core.result import ProbeResult
 #|
 #|
 #|class PrivateProjects:
@@ -2224,7 +2341,8 @@ if __name__ == "__main__":
 #|        self.declared = tuple(pages.normalize_project(pattern)
 #|                              for pattern in declared)
 #|        by_label = {urls.redact(index): index for index in self.indexes}
-#|        self.learned = {index: set() for index in self.indexes}
+#|        self.learned: dict[str, set[str]] = {
+#|            index: set() for index in self.indexes}
 #|        for label, names in (learned or {}).items():
 #|            if label in by_label:
 #|                self.learned[by_label[label]].update(names)
@@ -2236,7 +2354,7 @@ if __name__ == "__main__":
 #|    def __bool__(self):
 #|        return bool(self.indexes or self.declared)
 #|
-#|    def owners(self, project):
+#|    def owners(self, project: str) -> tuple[str, ...] | None:
 #|        """The private indexes *project* must come from, or None when it
 #|        is not known private: the one that served it before, else all of
 #|        them (maybe none) when a declared pattern matches it."""
@@ -2251,7 +2369,7 @@ if __name__ == "__main__":
 #|            return self.indexes
 #|        return None
 #|
-#|    def to_ask(self, project):
+#|    def to_ask(self, project: str) -> tuple[str, ...]:
 #|        """Private indexes to ask first for a project not known private:
 #|        those not down and not already found without it in this run."""
 #|        name = pages.normalize_project(project)
@@ -2260,7 +2378,7 @@ if __name__ == "__main__":
 #|                         if index not in self.down
 #|                         and (index, name) not in self.not_there)
 #|
-#|    def served(self, index, project):
+#|    def served(self, index: str, project: str) -> bool:
 #|        """*index* served *project*: it is private from now on.  True
 #|        when this is news (the state file should learn it)."""
 #|        name = pages.normalize_project(project)
@@ -2269,29 +2387,29 @@ if __name__ == "__main__":
 #|            self.learned[index].add(name)
 #|            return news
 #|
-#|    def missing(self, index, project):
+#|    def missing(self, index: str, project: str) -> None:
 #|        with self._lock:
 #|            self.not_there.add((index, pages.normalize_project(project)))
 #|
-#|    def failed(self, index, reason):
+#|    def failed(self, index: str, reason: str) -> bool:
 #|        """*index* did not answer: True the first time in this run."""
 #|        with self._lock:
 #|            first = index not in self.down
 #|            self.down.setdefault(index, reason)
 #|            return first
 #|
-#|    def listed(self, file_urls):
+#|    def listed(self, file_urls: typing.Iterable[str]) -> None:
 #|        """A private page listed these files: they come from there only
 #|        (by URL, not by host: one devpi-server may hold a company index
 #|        and a PyPI mirror side by side)."""
 #|        with self._lock:
 #|            self._files.update(_plain(url) for url in file_urls)
 #|
-#|    def owns_file(self, url):
+#|    def owns_file(self, url: str) -> bool:
 #|        with self._lock:
 #|            return _plain(url) in self._files
 #|
-#|    def names(self, index):
+#|    def names(self, index: str) -> list[str]:
 #|        with self._lock:
 #|            return sorted(self.learned.get(index, ()))
 #|
@@ -2300,7 +2418,8 @@ if __name__ == "__main__":
 #|    return urls.without_auth(url.split("#", 1)[0])
 #|
 #|
-#|def for_run(settings, results, known):
+#|def for_run(settings: typing.Any, results: typing.Iterable[ProbeResult],
+#|            known: typing.Mapping[str, list[str]]) -> PrivateProjects | None:
 #|    """The PrivateProjects of one run: ``mirrors-private``, the candidates
 #|    the probe found curated (*results*), and the candidates an earlier
 #|    run found curated, unless this run's probe found them a mirror
@@ -2323,9 +2442,12 @@ if __name__ == "__main__":
 #|is marked ``slow``: slow is not dead.
 #|"""
 #|
+#|from __future__ import annotations
+#|
 #|import dataclasses
 #|import os
 #|import time
+#|import typing
 #|import urllib.parse
 #|import urllib.request
 #|
@@ -2347,7 +2469,8 @@ if __name__ == "__main__":
 #|    def __init__(self, verify=True):
 #|        self.context = connection.LazyContext(verify)
 #|
-#|    def probe_index(self, url, projects, deadline):
+#|    def probe_index(self, url: str, projects: typing.Sequence[str],
+#|                    deadline: float) -> ProbeResult:
 #|        started = time.monotonic()
 #|        budget = max(deadline - started, 0.0)
 #|        files, serials, newest, devpi = set(), [], {}, ()
@@ -2379,7 +2502,7 @@ if __name__ == "__main__":
 #|                           newest=tuple(sorted(newest.items())),
 #|                           devpi=devpi)
 #|
-#|    def probe_link(self, url, deadline):
+#|    def probe_link(self, url: str, deadline: float) -> ProbeResult:
 #|        started = time.monotonic()
 #|        budget = max(deadline - started, 0.0)
 #|        try:
@@ -2470,7 +2593,7 @@ if __name__ == "__main__":
 #|    """A 404 for the probe project."""
 #|
 #|
-#|def read_local_project(index_url, project):
+#|def read_local_project(index_url: str, project: str) -> pages.ProjectPage:
 #|    """Read a project from a local directory index (PEP 503 layout: one
 #|    folder a project, holding the files or an ``index.html``)."""
 #|    root = urllib.request.url2pathname(urllib.parse.urlsplit(index_url).path)
@@ -2502,7 +2625,14 @@ if __name__ == "__main__":
 #|never dropped.
 #|"""
 #|
+#|from __future__ import annotations
+#|
+#|import typing
+#|
 #|from buildout_mirrors.core.versions import key as _version
+#|
+#|if typing.TYPE_CHECKING:
+#|    from buildout_mirrors.core.result import ProbeResult
 #|
 #|# How long a selection waits for the candidates still silent once one has
 #|# answered healthy.  Healthy mirrors of one region answer within tens of
@@ -2521,7 +2651,7 @@ if __name__ == "__main__":
 #|DEVPI_LAG_SERIALS = 2
 #|
 #|
-#|def lags(results):
+#|def lags(results: typing.Sequence[ProbeResult]) -> dict[str, str]:
 #|    """Map each healthy result's URL to '' (up to date) or how it lags.
 #|
 #|    A mirror is behind when its serial is lower than another's, or, where
@@ -2541,7 +2671,8 @@ if __name__ == "__main__":
 #|            verdict[result.url] = ("behind its devpi primary by %d "
 #|                                   "serial(s)" % devpi[result.url])
 #|            continue
-#|        if result.serial is not None and len(serials) > 1:
+#|        if result.serial is not None and newest_serial is not None and \
+#|                len(serials) > 1:
 #|            behind = newest_serial - result.serial
 #|            if behind:
 #|                verdict[result.url] = "behind by %d serial(s)" % behind
@@ -2560,7 +2691,7 @@ if __name__ == "__main__":
 #|def _devpi_lags(results):
 #|    """How many serials each devpi mirror is behind the most advanced
 #|    member of its replica set (the mirrors that name the same primary)."""
-#|    ahead = {}
+#|    ahead: dict[str, int] = {}
 #|    for result in results:
 #|        if result.devpi:
 #|            primary, serial = result.devpi
@@ -2570,7 +2701,7 @@ if __name__ == "__main__":
 #|
 #|
 #|def _newest_releases(results):
-#|    newest = {}
+#|    newest: dict[str, str] = {}
 #|    for result in results:
 #|        for project, version in result.newest:
 #|            if version and (project not in newest or
@@ -2593,7 +2724,10 @@ if __name__ == "__main__":
 #|    def __init__(self, grace=GRACE_SECONDS):
 #|        self.grace = grace
 #|
-#|    def done(self, order, results, waited_since_first_healthy, sticky=None):
+#|    def done(self, order: typing.Sequence[str],
+#|             results: typing.Sequence[ProbeResult],
+#|             waited_since_first_healthy: float | None,
+#|             sticky: str | None = None) -> bool:
 #|        if len({result.url for result in results}) == len(order):
 #|            return True
 #|        if any(result.ok and result.url == sticky for result in results):
@@ -2637,6 +2771,8 @@ if __name__ == "__main__":
 # ---- buildout_mirrors/core/result.py
 #|"""What one probe found out about one mirror."""
 #|
+#|from __future__ import annotations
+#|
 #|import dataclasses
 #|
 #|from buildout_mirrors.core import urls
@@ -2648,7 +2784,7 @@ if __name__ == "__main__":
 #|    ok: bool
 #|    elapsed: float = 0.0          # seconds until the answer (or the failure)
 #|    reason: str = ""              # why it failed, '' when ok
-#|    serial: object = None         # the project's PyPI serial, if given
+#|    serial: int | None = None     # the project's PyPI serial, if given
 #|    files: frozenset = frozenset()
 #|    answered: bool = True         # False: the choice was made without it
 #|    slow: bool = False            # connected, but no answer in time
@@ -2657,22 +2793,28 @@ if __name__ == "__main__":
 #|    curated: bool = False         # answers, without the probe project
 #|
 #|    @property
-#|    def label(self):
+#|    def label(self) -> str:
 #|        return urls.redact(self.url)
 # ---- buildout_mirrors/core/selection.py
 #|"""The outcome of one selection, and how it is told: one INFO line, and
 #|one line a candidate for ``-v``."""
 #|
+#|from __future__ import annotations
+#|
 #|import dataclasses
+#|import typing
 #|
 #|from buildout_mirrors.core import urls
+#|
+#|if typing.TYPE_CHECKING:
+#|    from buildout_mirrors.core.result import ProbeResult
 #|
 #|
 #|@dataclasses.dataclass(frozen=True)
 #|class Selection:
 #|    """The outcome of one selection; ``chosen`` is None when nothing lives."""
 #|
-#|    chosen: object
+#|    chosen: str | None
 #|    results: tuple = ()          # ProbeResults of the index candidates
 #|    lags: dict = dataclasses.field(default_factory=dict)
 #|    find_links: tuple = ()       # find-links entries to keep
@@ -2683,13 +2825,13 @@ if __name__ == "__main__":
 #|    backups: tuple = ()          # where to fail over to, best first
 #|    answered: tuple = ()         # backups known to answer (probe or state)
 #|
-#|    def result_for(self, url):
+#|    def result_for(self, url: str) -> ProbeResult | None:
 #|        for result in self.results:
 #|            if result.url == url:
 #|                return result
 #|        return None
 #|
-#|    def summary(self):
+#|    def summary(self) -> str:
 #|        """The one INFO line: the choice and why the others were not."""
 #|        others = ["%s (%s)" % (result.label, result.reason)
 #|                  for result in self.results if not result.ok]
@@ -2702,12 +2844,13 @@ if __name__ == "__main__":
 #|            return "Using mirror %s (healthy at the last check, not probed " \
 #|                   "again yet)%s" % (urls.redact(self.chosen), skipped)
 #|        result = self.result_for(self.chosen)
+#|        elapsed = result.elapsed if result is not None else 0.0
 #|        freshness = self.lags.get(self.chosen) or "up to date"
 #|        return "Using mirror %s (%d ms, %s)%s" % (
-#|            urls.redact(self.chosen), result.elapsed * 1000, freshness,
+#|            urls.redact(self.chosen), elapsed * 1000, freshness,
 #|            skipped)
 #|
-#|    def detail_lines(self):
+#|    def detail_lines(self) -> typing.Iterator[str]:
 #|        """One line a candidate, for ``-v``."""
 #|        for result in self.results:
 #|            if result.ok:
@@ -2727,6 +2870,8 @@ if __name__ == "__main__":
 #|Plain code: it knows nothing of buildout, so the extension, the recipe and
 #|the ``status`` command all select the same way.
 #|"""
+#|
+#|from __future__ import annotations
 #|
 #|import queue
 #|import threading
@@ -2793,7 +2938,8 @@ if __name__ == "__main__":
 #|            self._prober = HttpProber(verify=self.settings.verify)
 #|        return self._prober
 #|
-#|    def select(self, thorough=False, fresh=False):
+#|    def select(self, thorough: bool = False, fresh: bool = False
+#|               ) -> Selection:
 #|        """Choose a mirror.  ``thorough=True`` (the status command) probes
 #|        every candidate, recently dead or not, and waits for every answer
 #|        up to the deadline instead of stopping once the choice is clear.
@@ -2808,7 +2954,7 @@ if __name__ == "__main__":
 #|
 #|        def dead_recently(url):
 #|            record = records.record_of(stored, url)
-#|            return recall and bool(record) and not record.get("ok") \
+#|            return recall and record is not None and not record.get("ok") \
 #|                and now - record.get("checked", 0) < self.settings.ttl
 #|
 #|        links = tuple(link for link in self.source.find_links() if not (
@@ -2825,7 +2971,7 @@ if __name__ == "__main__":
 #|                answered=tuple(url for url in backups if (records.record_of(
 #|                    stored, url) or {}).get("ok")))
 #|        skipped = tuple((url, "dead at the last check, %d s ago" % (
-#|            now - records.record_of(stored, url)["checked"]))
+#|            now - (records.record_of(stored, url) or {})["checked"]))
 #|            for url in candidates if dead_recently(url))
 #|        to_probe = [url for url in candidates if not dead_recently(url)]
 #|        if not to_probe:  # all dead last time: they may be back
@@ -2877,7 +3023,7 @@ if __name__ == "__main__":
 #|        still running then are abandoned: a tarpit cannot hold us up."""
 #|        deadline = time.monotonic() + self.settings.timeout
 #|        self.prober  # made here, once, not by the first threads in a race
-#|        answers = queue.Queue()
+#|        answers: queue.Queue = queue.Queue()
 #|        jobs = [("index", url) for url in index_urls] + \
 #|               [("link", url) for url in link_urls]
 #|        for kind, url in jobs:
@@ -2885,7 +3031,8 @@ if __name__ == "__main__":
 #|                             args=(answers, kind, url, deadline),
 #|                             name="buildout_mirrors probe",
 #|                             daemon=True).start()
-#|        index_results, link_results = [], []
+#|        index_results: list[ProbeResult] = []
+#|        link_results: list[ProbeResult] = []
 #|        first_healthy_at = None
 #|        while len(index_results) + len(link_results) < len(jobs):
 #|            now = time.monotonic()
@@ -2922,7 +3069,7 @@ if __name__ == "__main__":
 #|        if time.monotonic() >= deadline:
 #|            # Still waiting at the deadline: slow or hanging, no verdict
 #|            # on which (slow is not dead).
-#|            unanswered = dict(reason="timed out after %.1f s"
+#|            unanswered: dict = dict(reason="timed out after %.1f s"
 #|                              % self.settings.timeout, slow=True)
 #|        else:  # the policy was satisfied first: not a verdict on the mirror
 #|            unanswered = dict(reason="not waited for: another mirror "
@@ -2957,25 +3104,25 @@ if __name__ == "__main__":
 #|or lose each other's results.  A broken file is reported and replaced.
 #|"""
 #|
-#|import contextlib
+#|from __future__ import annotations
+#|
 #|import hashlib
 #|import json
 #|import logging
-#|import os
+#|import typing
 #|
-#|from buildout_mirrors.core import paths, urls
+#|from buildout_mirrors.core import urls
+#|from buildout_mirrors.core import files
 #|from buildout_mirrors.core.files import atomic_write
 #|# empty and validated are part of what state offers.
 #|from buildout_mirrors.core.state_fields import (  # noqa: F401
 #|    FORMAT, MAX_PRIVATE_NAMES, ValidatedStore, empty, validated)
 #|
-#|try:
-#|    import fcntl
-#|except ImportError:  # Windows: no advisory locks; the rename stays atomic
-#|    fcntl = None
-#|
 #|logger = logging.getLogger("buildout_mirrors")
-#|_WARNED = set()
+#|State = typing.Dict[str, typing.Any]  # a validated state (state_fields)
+#|Urls = typing.Sequence[str]
+#|Names = typing.Iterable[str]
+#|_WARNED: set[tuple] = set()
 #|
 #|
 #|class NewerFormat(Exception):
@@ -2986,7 +3133,7 @@ if __name__ == "__main__":
 #|    """The state's folder could be changed by another user."""
 #|
 #|
-#|def candidates_key(candidates):
+#|def candidates_key(candidates: typing.Iterable[str]) -> str:
 #|    """A stable key for one ordered candidate list, free of credentials."""
 #|    text = "\n".join(urls.redact(url) for url in candidates)
 #|    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
@@ -3008,7 +3155,7 @@ if __name__ == "__main__":
 #|
 #|    def _read(self):
 #|        try:
-#|            self._check_directory()
+#|            files.check_folder(self.path, NotPrivate)
 #|            with open(self.path, "rb") as stream:
 #|                text = stream.read().decode("utf-8", "replace")
 #|        except FileNotFoundError:
@@ -3062,7 +3209,7 @@ if __name__ == "__main__":
 #|        Returns False (after one warning) when the file cannot be written,
 #|        or when a newer buildout_mirrors wrote it."""
 #|        try:
-#|            with self._locked():
+#|            with files.locked(self.path, NotPrivate):
 #|                state = self._read()
 #|                change(state)
 #|                atomic_write(self.path, json.dumps(state, indent=1,
@@ -3080,33 +3227,6 @@ if __name__ == "__main__":
 #|            return False
 #|        return True
 #|
-#|    @contextlib.contextmanager
-#|    def _locked(self):
-#|        if fcntl is None:
-#|            yield
-#|            return
-#|        os.makedirs(os.path.dirname(os.path.abspath(self.path)),
-#|                    mode=0o700, exist_ok=True)
-#|        self._check_directory()
-#|        # Never through a symbolic link: another user who planted one
-#|        # would have us create or truncate a file of their choosing.
-#|        descriptor = os.open(self.path + ".lock", os.O_WRONLY | os.O_CREAT
-#|                             | getattr(os, "O_NOFOLLOW", 0), 0o600)
-#|        try:
-#|            fcntl.flock(descriptor, fcntl.LOCK_EX)
-#|            try:
-#|                yield
-#|            finally:
-#|                fcntl.flock(descriptor, fcntl.LOCK_UN)
-#|        finally:
-#|            os.close(descriptor)
-#|
-#|    def _check_directory(self):
-#|        problem = paths.not_private(os.path.dirname(os.path.abspath(
-#|            self.path)))
-#|        if problem:
-#|            raise NotPrivate(problem)
-#|
 #|
 #|class NoState:
 #|    """Keeps nothing (``mirrors-cache = none``)."""
@@ -3120,17 +3240,18 @@ if __name__ == "__main__":
 #|        return True
 #|
 #|
-#|def choice_for(state, candidates):
+#|def choice_for(state: State, candidates: Urls) -> dict:
 #|    """The choice recorded for this ordered candidate list, or {}."""
 #|    return state["choices"].get(candidates_key(candidates), {})
 #|
 #|
-#|def record_of(state, url):
+#|def record_of(state: State, url: str) -> dict | None:
 #|    """What the last check of *url* found, or None."""
 #|    return state["mirrors"].get(urls.redact(url))
 #|
 #|
-#|def record_probes(state, results, lags, now):
+#|def record_probes(state: State, results: typing.Iterable, lags: dict,
+#|                  now: float) -> dict:
 #|    """Each answered ProbeResult under ``mirrors``; returns the records."""
 #|    records = {urls.redact(result.url): _mirror(
 #|        now, result.ok, result.elapsed, result.reason, result.serial,
@@ -3139,7 +3260,8 @@ if __name__ == "__main__":
 #|    return records
 #|
 #|
-#|def record_choice(state, candidates, chosen, records, now, silent=None):
+#|def record_choice(state: State, candidates: Urls, chosen: str, records: dict,
+#|                  now: float, silent: dict[str, str] | None = None) -> None:
 #|    """A run's choice among *candidates*, with the answers that made it,
 #|    and why the *silent* ones ({url: reason}) gave none."""
 #|    state["choices"][candidates_key(candidates)] = {
@@ -3150,13 +3272,13 @@ if __name__ == "__main__":
 #|            for url, reason in (silent or {}).items()}}
 #|
 #|
-#|def mark_dropped(state, mirror, reason, now):
+#|def mark_dropped(state: State, mirror: str, reason: str, now: float):
 #|    """*mirror* failed again and again during a run: dead until the ttl."""
 #|    state["mirrors"][urls.redact(mirror)] = _mirror(
 #|        now, False, 0.0, "dropped during a run: %s" % reason)
 #|
 #|
-#|def mark_back(state, mirror, now):
+#|def mark_back(state: State, mirror: str, now: float) -> None:
 #|    """*mirror*, ejected during a run, answered again."""
 #|    state["mirrors"][urls.redact(mirror)] = _mirror(
 #|        now, True, 0.0, "answered again during a run")
@@ -3167,32 +3289,30 @@ if __name__ == "__main__":
 #|            "reason": reason, "serial": serial, "lag": lag}
 #|
 #|
-#|def mark_suspect(state, candidates):
+#|def mark_suspect(state: State, candidates: Urls) -> None:
 #|    """A run that reused the choice failed: probe again next time."""
 #|    choice = state["choices"].get(candidates_key(candidates))
 #|    if choice is not None:
 #|        choice["suspect"] = True
 #|
 #|
-#|def private_indexes(state):
-#|    """{index label: [project names]}: the private indexes known, and the
-#|    projects each served."""
+#|def private_indexes(state: State) -> dict[str, list[str]]:
+#|    """{index label: [projects]}: the private indexes, what each served."""
 #|    return state["private"]
 #|
 #|
-#|def learn_private(state, index, names=()):
+#|def learn_private(state: State, index: str, names: Names = ()) -> None:
 #|    """*index* is private and served *names*."""
 #|    known = state["private"].setdefault(urls.redact(index), [])
 #|    known.extend(sorted(set(names) - set(known)))
 #|
 #|
-#|
-#|def downloads(state, place):
+#|def downloads(state: State, place: str) -> list[str]:
 #|    """The projects the buildout at *place* downloaded before."""
 #|    return state["downloads"].get(candidates_key([place]), [])
 #|
 #|
-#|def remember_downloads(state, place, names):
+#|def remember_downloads(state: State, place: str, names: Names) -> None:
 #|    """*names* (normalised) first, then the older ones, up to a bound."""
 #|    key, names = candidates_key([place]), sorted(set(names))
 #|    older = state["downloads"].get(key, [])
@@ -3203,8 +3323,11 @@ if __name__ == "__main__":
 #|are checked one by one, for type and for size: the file is JSON that any
 #|process of the user (or a crash) may have left in any shape."""
 #|
+#|from __future__ import annotations
+#|
 #|import math
 #|import re
+#|import typing
 #|
 #|from buildout_mirrors.core import urls
 #|
@@ -3248,7 +3371,8 @@ if __name__ == "__main__":
 #|}
 #|
 #|
-#|def valid(record, fields, optional=None):
+#|def valid(record: object, fields: dict[str, typing.Callable],
+#|          optional: dict[str, typing.Callable] | None = None) -> bool:
 #|    return isinstance(record, dict) and all(
 #|        name in record and check(record[name])
 #|        for name, check in fields.items()) and all(
@@ -3256,14 +3380,14 @@ if __name__ == "__main__":
 #|        if name in record)
 #|
 #|
-#|def private_names(value):
+#|def private_names(value: object) -> bool:
 #|    """The project names an index served: normalised, no more than
 #|    MAX_PRIVATE_NAMES."""
 #|    return isinstance(value, list) and len(value) <= MAX_PRIVATE_NAMES and \
 #|        all(isinstance(name, str) and _NAME.match(name) for name in value)
 #|
 #|
-#|def validated(state):
+#|def validated(state: object) -> tuple[dict | None, typing.Sequence[str]]:
 #|    """(state, names of the entries dropped), or (None, ()) when *state*
 #|    is no format-1 state at all.  Entries are checked one by one: one bad
 #|    entry costs that entry, not the file."""
@@ -3272,7 +3396,7 @@ if __name__ == "__main__":
 #|            not isinstance(state.get("choices"), dict):
 #|        return None, ()
 #|    dropped = []
-#|    kept = {"format": FORMAT}
+#|    kept: dict = {"format": FORMAT}
 #|    # "private" and "downloads" came later: older states have none.
 #|    for section, check in (
 #|            ("mirrors", lambda record: valid(record, MIRROR_FIELDS)),
@@ -3290,7 +3414,7 @@ if __name__ == "__main__":
 #|    return kept, dropped
 #|
 #|
-#|def empty():
+#|def empty() -> dict[str, typing.Any]:
 #|    return {"format": FORMAT, "mirrors": {}, "choices": {}, "private": {},
 #|            "downloads": {}}
 #|
@@ -3333,16 +3457,20 @@ if __name__ == "__main__":
 #|  and never from https down to http.
 #|"""
 #|
+#|from __future__ import annotations
+#|
 #|import dataclasses
 #|import http.client
 #|import socket
 #|import time
+#|import typing
 #|import urllib.error
 #|import urllib.parse
 #|
 #|from buildout_mirrors.core.bodies import read_body
 #|from buildout_mirrors.core.errors import FetchError
 #|from buildout_mirrors.core.connection import connect, describe
+#|from buildout_mirrors.core.keepalive import ConnectionPool
 #|from buildout_mirrors.core import urls
 #|
 #|MAX_REDIRECTS = 5
@@ -3367,8 +3495,8 @@ if __name__ == "__main__":
 #|    first_byte: float = 15.0
 #|    stall: float = 15.0
 #|    floor: int = 0
-#|    deadline: float = None
-#|    max_bytes: int = None
+#|    deadline: float | None = None
+#|    max_bytes: int | None = None
 #|
 #|
 #|@dataclasses.dataclass
@@ -3380,24 +3508,26 @@ if __name__ == "__main__":
 #|    url: str
 #|    status: int
 #|    headers: http.client.HTTPMessage
-#|    body: object
+#|    body: typing.IO[bytes]
 #|
-#|    def read_all(self):
+#|    def read_all(self) -> bytes:
 #|        data = self.body.read()
 #|        self.body.seek(0)
 #|        return data
 #|
-#|    def close(self):
+#|    def close(self) -> None:
 #|        self.body.close()
 #|
 #|
-#|def same_host_redirects(source, target):
+#|def same_host_redirects(source: str, target: str) -> bool:
 #|    """The default redirect check: same host and port."""
 #|    return urls.hostport(source) == urls.hostport(target)
 #|
 #|
-#|def get(url, accept="*/*", limits=Limits(), context=None, headers=None,
-#|        redirect_ok=same_host_redirects, pool=None):
+#|def get(url: str, accept: str = "*/*", limits: Limits = Limits(),
+#|        context: typing.Any = None, headers: dict[str, str] | None = None,
+#|        redirect_ok: typing.Callable[[str, str], bool] = same_host_redirects,
+#|        pool: ConnectionPool | None = None) -> Response:
 #|    """GET *url* within *limits*; return a complete :class:`Response` (any
 #|    status) or raise :class:`FetchError`.  Credentials in the URL become a
 #|    Basic header; *headers* add to the request.  *redirect_ok(source,
@@ -3438,7 +3568,7 @@ if __name__ == "__main__":
 #|    raise FetchError("too many redirects")
 #|
 #|
-#|def _remaining(limit, deadline):
+#|def _remaining(limit: float, deadline: float | None) -> float:
 #|    if deadline is None:
 #|        return limit
 #|    left = deadline - time.monotonic()
@@ -3500,8 +3630,9 @@ if __name__ == "__main__":
 #|def _request_headers(parts, accept, extra_headers):
 #|    headers = {"Accept": accept, "User-Agent": USER_AGENT,
 #|               "Accept-Encoding": "identity"}
-#|    if urls.credentials(parts):
-#|        headers["Authorization"] = urls.basic_auth(*urls.credentials(parts))
+#|    authorization = urls.auth_header(parts)
+#|    if authorization:
+#|        headers["Authorization"] = authorization
 #|    headers.update(extra_headers)
 #|    return headers
 #|
@@ -3530,14 +3661,18 @@ if __name__ == "__main__":
 #|def _waited(limit, deadline, fallback):
 #|    """The bound that ran out, for the message."""
 #|    return limit if deadline is None else min(limit, fallback)
+#|
 # ---- buildout_mirrors/core/urls.py
 #|"""Mirror URLs: validate and normalise them, and handle the credentials
 #|they carry.  This module alone reads, strips, redacts or re-attaches a
 #|``user:password@``; everything else asks it."""
 #|
+#|from __future__ import annotations
+#|
 #|import base64
 #|import ipaddress
 #|import os
+#|import typing
 #|import urllib.parse
 #|import urllib.request
 #|
@@ -3546,7 +3681,7 @@ if __name__ == "__main__":
 #|SCHEMES = ("https", "http", "file")
 #|
 #|
-#|def _authority_split(url):
+#|def _authority_split(url: str) -> tuple[str, str | None, str]:
 #|    """(scheme + "://", userinfo or None, the rest) of *url*.
 #|
 #|    The userinfo is everything between ``://`` and the last ``@`` before
@@ -3562,7 +3697,7 @@ if __name__ == "__main__":
 #|    return head + "://", rest[:at], rest[at + 1:]
 #|
 #|
-#|def redact(url):
+#|def redact(url: str) -> str:
 #|    """Return *url* with any ``user:password@`` replaced by ``***@``.
 #|
 #|    Every URL that reaches a log line, an error or the state file goes
@@ -3577,7 +3712,7 @@ if __name__ == "__main__":
 #|    return head + "***@" + rest
 #|
 #|
-#|def without_auth(url):
+#|def without_auth(url: str) -> str:
 #|    """*url* without its ``user:password@``: what is shown, compared, or
 #|    handed to a tool that must not see the credentials."""
 #|    head, userinfo, rest = _authority_split(url)
@@ -3586,7 +3721,7 @@ if __name__ == "__main__":
 #|    return head + rest
 #|
 #|
-#|def hostport(url):
+#|def hostport(url: str | urllib.parse.SplitResult) -> str:
 #|    """``host:port`` of *url* (a string or a split URL), lower-case and
 #|    without credentials: what a same-server comparison compares."""
 #|    parts = url if isinstance(url, urllib.parse.SplitResult) else \
@@ -3594,7 +3729,7 @@ if __name__ == "__main__":
 #|    return parts.netloc.rsplit("@", 1)[-1].lower()
 #|
 #|
-#|def origin(url):
+#|def origin(url: str) -> tuple[str, str]:
 #|    """(scheme, ``host:port``) of *url*, the default port made explicit:
 #|    credentials belong to one origin, as browsers and pip's keyring see
 #|    it."""
@@ -3608,7 +3743,8 @@ if __name__ == "__main__":
 #|    return scheme, "%s:%s" % ((parts.hostname or "").lower(), port)
 #|
 #|
-#|def credentials(url):
+#|def credentials(url: str | urllib.parse.SplitResult
+#|                ) -> tuple[str, str] | None:
 #|    """(user, password) of *url* (a string or a split URL), unquoted, or
 #|    None when it has none."""
 #|    parts = url if isinstance(url, urllib.parse.SplitResult) else \
@@ -3619,13 +3755,19 @@ if __name__ == "__main__":
 #|            urllib.parse.unquote(parts.password or ""))
 #|
 #|
-#|def basic_auth(user, password):
+#|def basic_auth(user: str, password: str) -> str:
 #|    """The ``Authorization`` (or ``Proxy-Authorization``) header value."""
 #|    return "Basic " + base64.b64encode(("%s:%s" % (user, password)).encode(
 #|        "utf-8")).decode("ascii")
 #|
 #|
-#|def with_auth_of(url, mirrors):
+#|def auth_header(url: str | urllib.parse.SplitResult) -> str | None:
+#|    """The Basic header value for *url*'s credentials, or None."""
+#|    found = credentials(url)
+#|    return basic_auth(*found) if found is not None else None
+#|
+#|
+#|def with_auth_of(url: str, mirrors: typing.Iterable[str]) -> str:
 #|    """*url* with the credentials of the mirror of the same origin
 #|    (scheme, host and port): buildout and pip move credentials out of
 #|    URLs, and requests to that mirror need them.  Never over another
@@ -3642,12 +3784,12 @@ if __name__ == "__main__":
 #|    return url
 #|
 #|
-#|def host_of(url):
+#|def host_of(url: str) -> str:
 #|    """The host name of *url*, lower-case, or '' for ``file:`` URLs."""
 #|    return (urllib.parse.urlsplit(url).hostname or "").lower()
 #|
 #|
-#|def is_loopback(host):
+#|def is_loopback(host: str) -> bool:
 #|    if host == "localhost" or host.endswith(".localhost"):
 #|        return True
 #|    try:
@@ -3656,18 +3798,19 @@ if __name__ == "__main__":
 #|        return False
 #|
 #|
-#|def is_remote(url):
+#|def is_remote(url: str) -> bool:
 #|    """True for http(s) URLs, False for local paths and ``file:`` URLs."""
 #|    return urllib.parse.urlsplit(url).scheme in ("http", "https")
 #|
 #|
-#|def to_file_url(path, base_directory):
+#|def to_file_url(path: str, base_directory: str) -> str:
 #|    """A local directory as a ``file:`` URL, relative to the buildout."""
 #|    path = os.path.join(base_directory, os.path.expanduser(path))
 #|    return "file://" + urllib.request.pathname2url(os.path.abspath(path))
 #|
 #|
-#|def check_url(url, option, allow_http=(), base_directory="."):
+#|def check_url(url: str, option: str, allow_http: tuple[str, ...] = (),
+#|              base_directory: str = ".") -> str:
 #|    """Return *url* normalised (no trailing slash), or raise ConfigError.
 #|
 #|    Plain ``http://`` is refused for anything but loopback hosts and the
@@ -3722,14 +3865,17 @@ if __name__ == "__main__":
 #|2.0.post1.  One process always uses one of the two.
 #|"""
 #|
+#|from __future__ import annotations
+#|
 #|import re
+#|import typing
 #|
 #|try:
 #|    from packaging.utils import (InvalidSdistFilename, InvalidWheelFilename,
 #|                                 parse_sdist_filename, parse_wheel_filename)
 #|    from packaging.version import InvalidVersion, Version
 #|except ImportError:  # bootstrap.py, before any environment exists
-#|    Version = None
+#|    Version = None  # type: ignore[misc, assignment]
 #|
 #|_ARCHIVE = re.compile(r"\.(tar\.gz|tar\.bz2|tgz|zip|egg)$")
 #|_PEP440ISH = re.compile(
@@ -3737,7 +3883,7 @@ if __name__ == "__main__":
 #|    r"(\d*))?(?:[-_.]?(post|rev|r)[-_.]?(\d*))?(?:[-_.]?(dev)[-_.]?(\d*))?")
 #|
 #|
-#|def key(text):
+#|def key(text: str) -> typing.Any:
 #|    """A sort key for the version *text*; unreadable versions sort first."""
 #|    if Version is None:
 #|        return _approximate_key(text)
@@ -3747,7 +3893,7 @@ if __name__ == "__main__":
 #|        return Version("0")
 #|
 #|
-#|def file_version(name):
+#|def file_version(name: str) -> str | None:
 #|    """The version in a distribution file name, as text, or None."""
 #|    if Version is None:
 #|        return _approximate_file_version(name)
@@ -3762,7 +3908,7 @@ if __name__ == "__main__":
 #|        return None
 #|
 #|
-#|def newest(names):
+#|def newest(names: typing.Iterable[str]) -> str | None:
 #|    """The newest version among the file *names*, as text, or None."""
 #|    found = [version for version in map(file_version, names) if version]
 #|    return max(found, key=key) if found else None
@@ -3814,6 +3960,8 @@ if __name__ == "__main__":
 # ---- buildout_mirrors/failover/exchange.py
 #|"""One bounded HTTP exchange with a mirror, for the failover: how long to
 #|wait, where a redirect may go, and ~/.netrc credentials."""
+#|
+#|from __future__ import annotations
 #|
 #|import fnmatch
 #|import http.client
@@ -3903,7 +4051,7 @@ if __name__ == "__main__":
 #|                              http.client.HTTPMessage(), io.BytesIO(b""))
 #|
 #|
-#|_NETRC = []
+#|_NETRC: list = []
 #|
 #|
 #|def _netrc_header(url):
@@ -3953,6 +4101,8 @@ if __name__ == "__main__":
 #|(:mod:`buildout_mirrors.buildout.hook_urllib`) and serve it to pip
 #|through a local index (:mod:`buildout_mirrors.failover.pipproxy`).
 #|"""
+#|
+#|from __future__ import annotations
 #|
 #|import time
 #|
@@ -4072,7 +4222,8 @@ if __name__ == "__main__":
 #|        order = self.book.order(first)
 #|        if not order:
 #|            raise self.none_left()
-#|        errors, reasons, not_found, slow = [], [], None, []
+#|        errors, reasons, slow = [], [], []  # type: list, list, list[str]
+#|        not_found = None
 #|        for position, mirror in enumerate(order):
 #|            patient = position == len(order) - 1 and not slow
 #|            started = self.book.clock()
@@ -4246,6 +4397,8 @@ if __name__ == "__main__":
 #|projects not installed already: nothing the build will not use.
 #|"""
 #|
+#|from __future__ import annotations
+#|
 #|import concurrent.futures
 #|import logging
 #|import queue
@@ -4282,7 +4435,7 @@ if __name__ == "__main__":
 #|        self._pages = {}  # project -> Future of the page's Response
 #|        self._files = {}  # URL, no fragment -> (fragment, Future)
 #|        self._seen, self._threads = set(), []
-#|        self._queue = queue.Queue()
+#|        self._queue: queue.Queue = queue.Queue()
 #|        self._lock = threading.Lock()
 #|        self._closed = False
 #|
@@ -4389,7 +4542,8 @@ if __name__ == "__main__":
 #|            except pages.PageError:  # buildout will say what it makes of it
 #|                listed = {}
 #|            chosen = pinned_file.pick(listed, name, self.pins[key])
-#|        file_future = concurrent.futures.Future()
+#|        file_future: concurrent.futures.Future = \
+#|            concurrent.futures.Future()
 #|        if chosen is not None:
 #|            plain, _, fragment = chosen.partition("#")
 #|            with self._lock:
@@ -4431,6 +4585,8 @@ if __name__ == "__main__":
 #|  still asked, patiently (Envoy's panic threshold).
 #|"""
 #|
+#|from __future__ import annotations
+#|
 #|import collections
 #|import threading
 #|import time
@@ -4451,7 +4607,7 @@ if __name__ == "__main__":
 #|    """What one mirror did in this run."""
 #|
 #|    def __init__(self):
-#|        self.failures = collections.deque()   # monotonic times
+#|        self.failures: collections.deque = collections.deque()  # times
 #|        self.ejections = 0
 #|        self.ejected_until = None    # None: in rotation
 #|        self.silent_only = True      # every ejection was for silence
@@ -4534,7 +4690,7 @@ if __name__ == "__main__":
 #|            return sorted(
 #|                (mirror for mirror in ordered if mirror not in self.dead
 #|                 and self.health[mirror].silent_only),
-#|                key=lambda mirror: self.health[mirror].ejected_until)
+#|                key=lambda mirror: self.health[mirror].ejected_until or 0)
 #|
 #|    def due(self):
 #|        """Ejected mirrors whose time is up and that no re-check is
@@ -4614,7 +4770,7 @@ if __name__ == "__main__":
 #|            health = self.health.get(mirror)
 #|            back = health is not None and mirror not in self.dead and \
 #|                health.ejected_until is not None
-#|            if back:
+#|            if health is not None and back:
 #|                health.ejected_until = None
 #|                health.checking = False
 #|        if back:
@@ -4924,7 +5080,10 @@ if __name__ == "__main__":
 #|    """A netrc line with *url*'s credentials, or '' when netrc cannot
 #|    hold them: white space or quotes, or the host of the local index
 #|    itself (netrc keys on the host alone, and the token needs that one)."""
-#|    user, password = urls.credentials(url)
+#|    found = urls.credentials(url)
+#|    if found is None:
+#|        return ""
+#|    user, password = found
 #|    host = urls.host_of(url)
 #|    if host == "127.0.0.1" or any(char.isspace() or char in "\"'"
 #|                                  for char in user + password):

@@ -75,6 +75,10 @@ class FaultyMirror(InBackground):
 
         class Handler(http.server.BaseHTTPRequestHandler):
             protocol_version = "HTTP/1.1"
+            # TCP_NODELAY, as mirror servers set it: without it a kept
+            # connection waits for the client's delayed ACK (40 ms) on
+            # every answer whose headers and body are written apart.
+            disable_nagle_algorithm = True
 
             def do_GET(self):
                 owner._answer(self)

@@ -34,6 +34,7 @@ class LatencyRelay:
         class Handler(http.server.BaseHTTPRequestHandler):
             protocol_version = "HTTP/1.1"
             timeout = 30  # an idle kept connection, at most
+            disable_nagle_algorithm = True  # as a CDN's edge does
 
             def setup(self):
                 super().setup()

@@ -470,6 +470,11 @@ class LatencyProxy(InBackground):
                 client = self.ssl_context.wrap_socket(client,
                                                       server_side=True)
             upstream = socket.create_connection(self.upstream, timeout=30)
+            # A relay forwards each chunk as it comes: with Nagle on, a
+            # kept connection would wait for a delayed ACK (40 ms) on
+            # every answer.  TCP relays (HAProxy, nginx) set TCP_NODELAY.
+            for end in (client, upstream):
+                end.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         except OSError:
             return
         done = threading.Event()
@@ -542,6 +547,7 @@ class Answering(InBackground):
         class Handler(http.server.BaseHTTPRequestHandler):
             protocol_version = "HTTP/1.1" if keep_alive else "HTTP/1.0"
             timeout = 30
+            disable_nagle_algorithm = True  # as mirror servers do
 
             def setup(self):
                 super().setup()

@@ -39,13 +39,14 @@ def test_a_one_line_change_in_the_core_is_a_one_line_change_in_its_diff(
     before = assemble.bootstrap_script(str(copy))
     urls = copy / "src" / "buildout_mirrors" / "core" / "urls.py"
     urls.write_text(urls.read_text().replace(
-        "def redact(url):", "def redact(url):  # changed", 1))
+        "def redact(url: str) -> str:",
+        "def redact(url: str) -> str:  # changed", 1))
     after = assemble.bootstrap_script(str(copy))
     changed = [line for line in difflib.unified_diff(
         before.splitlines(), after.splitlines(), lineterm="", n=0)
         if line[:1] in "+-" and not line.startswith(("+++", "---"))]
-    assert changed == ["-#|def redact(url):",
-                       "+#|def redact(url):  # changed"]
+    assert changed == ["-#|def redact(url: str) -> str:",
+                       "+#|def redact(url: str) -> str:  # changed"]
     assert assemble.digest(str(copy / "src" / "buildout_mirrors")) != \
         assemble.digest(str(CHECKOUT / "src" / "buildout_mirrors"))
 

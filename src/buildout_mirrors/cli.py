@@ -116,9 +116,9 @@ def private_indexes(settings):
 def status_row(settings, selection, url, known=None):
     result = selection.result_for(url)
     label = urls.redact(url)
-    row = {"mirror": label, "verdict": "dead", "rtt_ms": None,
-           "serial": None, "lag": "", "freshness": None,
-           "last_sync_age_s": None, "reason": "", "role": "mirror"}
+    row: dict[str, object] = dict(
+        mirror=label, verdict="dead", rtt_ms=None, serial=None, lag="",
+        freshness=None, last_sync_age_s=None, reason="", role="mirror")
     if url in settings.private or (result and result.curated) or (
             label in (known or {}) and not (result and result.ok)):
         names = (known or {}).get(label, [])

@@ -134,7 +134,10 @@ def bootstrap_script(checkout):
     """The text of bootstrap.py for the checkout at *checkout*."""
     package = os.path.join(checkout, "src", PACKAGE)
     with open(os.path.join(checkout, "setup.py"), encoding="utf-8") as stream:
-        version = re.search(r"version=\"([^\"]+)\"", stream.read()).group(1)
+        found = re.search(r"version=\"([^\"]+)\"", stream.read())
+    if found is None:
+        raise SystemExit("setup.py names no version")
+    version = found.group(1)
     sections = []
     for name, text in carried(package).items():
         sections.append("# ---- %s/%s\n" % (PACKAGE, name) + "".join(

@@ -8,6 +8,8 @@ each is read with a bounded wait, and when its host is down the copy that
 an earlier run saved (core.extends_copies) is used.
 """
 
+from __future__ import annotations
+
 import configparser
 import os
 import re
@@ -23,7 +25,7 @@ _COMMENT = re.compile(r"\s+[#;].*$", re.M)
 
 def read_config(config_path):
     """({[buildout] option: value}, {normalised project: pin}, directory)."""
-    sections = {}
+    sections: dict[str, dict[str, str]] = {}
     default = os.path.join(os.path.expanduser("~"), ".buildout", "default.cfg")
     if os.path.isfile(default):
         _merge(sections, _read(default, set()))
@@ -52,7 +54,7 @@ def _read(location, seen):
     seen.add(location)
     parser = configparser.RawConfigParser(strict=False,
                                           inline_comment_prefixes=None)
-    parser.optionxform = str
+    parser.optionxform = str  # type: ignore[assignment, method-assign]
     try:
         parser.read_string(_fetch(location) if remote else
                            _read_local(location),
@@ -60,7 +62,7 @@ def _read(location, seen):
     except configparser.Error as error:
         raise BootstrapError("cannot parse %s: %s" % (
             urls.redact(location), str(error).splitlines()[0]))
-    result = {}
+    result: dict[str, dict[str, str]] = {}
     for parent in parser.get("buildout", "extends", fallback="").split():
         if "://" in parent:
             target = parent

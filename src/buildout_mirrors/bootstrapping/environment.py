@@ -87,9 +87,10 @@ class Environment:
         self.netrc = os.path.join(self.scratch, "netrc")
         handle = os.open(self.netrc, os.O_WRONLY | os.O_CREAT | os.O_TRUNC,
                          0o600)
+        user, password = urls.credentials(url) or ("", "")
         with os.fdopen(handle, "w") as stream:
             stream.write("machine %s\nlogin %s\npassword %s\n" % (
-                (urls.host_of(url),) + urls.credentials(url)))
+                urls.host_of(url), user, password))
         return urls.without_auth(url)
 
     def run(self, command, doing, echo=False):
@@ -110,7 +111,7 @@ class Environment:
                 command, stdout=subprocess.PIPE, env=env,
                 stderr=subprocess.STDOUT, universal_newlines=True,
                 errors="replace") as process:
-            for line in process.stdout:
+            for line in process.stdout or ():
                 lines.append(line.rstrip())
                 if echo:
                     print(line.rstrip(), flush=True)

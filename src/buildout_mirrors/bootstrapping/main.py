@@ -124,7 +124,7 @@ def read_settings(args, buildout, directory):
     if (raw["mirrors-policy"] or "").strip() not in ("",) + tuple(
             ranking.POLICIES):
         say("mirrors-policy = %s is a plug-in; bootstrap.py chooses by the "
-            "ordered policy" % raw["mirrors-policy"].strip())
+            "ordered policy" % (raw["mirrors-policy"] or "").strip())
         raw["mirrors-policy"] = "ordered"
     for option, instead in (
             ("mirrors-candidates", "takes the candidates from mirrors and "
@@ -132,7 +132,7 @@ def read_settings(args, buildout, directory):
             ("mirrors-state-store", "keeps the state file")):
         if (raw[option] or "").strip():
             say("%s = %s is a plug-in; bootstrap.py %s" % (
-                option, raw[option].strip(), instead))
+                option, (raw[option] or "").strip(), instead))
             raw[option] = ""
     environ = dict(os.environ)
     if args.mirror:

@@ -62,7 +62,9 @@ class FailoverHandler(urllib.request.BaseHandler):
                                          headers, fetched.body)
         response = urllib.response.addinfourl(fetched.body, headers,
                                               final_url, fetched.status)
-        response.msg = http.client.responses.get(fetched.status, "")
+        # urllib's own responses carry the reason phrase as .msg.
+        response.msg = http.client.responses.get(  # type: ignore
+            fetched.status, "")
         return response
 
 

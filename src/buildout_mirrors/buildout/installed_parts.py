@@ -17,7 +17,8 @@ def read(installed_path):
     if not installed_path:
         return {}
     parser = configparser.RawConfigParser(strict=False, interpolation=None)
-    parser.optionxform = str  # option names as zc.buildout writes them
+    # Option names as zc.buildout writes them.
+    parser.optionxform = str  # type: ignore[assignment, method-assign]
     try:
         parser.read(installed_path, encoding="utf-8")
     except (configparser.Error, UnicodeDecodeError, OSError):

@@ -4,6 +4,7 @@ run fails."""
 
 import atexit
 import dataclasses
+import typing
 
 from buildout_mirrors.core import state
 
@@ -12,9 +13,9 @@ from buildout_mirrors.core import state
 class Run:
     """What the extension started for one buildout; unload() ends it."""
 
-    switch: object                # IndexSwitch
-    session: object = None        # FailoverSession, when a mirror is remote
-    guard: object = None          # RunGuard, when a choice can be suspect
+    switch: typing.Any             # IndexSwitch
+    session: typing.Any = None     # FailoverSession, when a mirror is remote
+    guard: typing.Any = None       # RunGuard, when a choice can be suspect
 
     def end(self):
         if self.session is not None:

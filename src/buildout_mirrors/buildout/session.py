@@ -121,6 +121,7 @@ class FailoverSession:
     def _private_indexes(self, private):
         """Say which indexes are private; learn what they serve."""
         route = self.failover.private
+        assert route is not None  # called only with private indexes
         route.on_learned = lambda index, name: self.store.update(
             lambda stored: state.learn_private(stored, index, [name]))
         route.on_down = lambda index, reason: logger.warning(
@@ -139,9 +140,10 @@ class FailoverSession:
                         if private.declared else "")
         known = state.private_indexes(self.store.load())
         if any(urls.redact(index) not in known for index in private.indexes):
-            self.store.update(lambda stored: [
-                state.learn_private(stored, index)
-                for index in private.indexes])
+            def learn(stored):
+                for index in private.indexes:
+                    state.learn_private(stored, index)
+            self.store.update(learn)
 
     def _mark_dead(self, mirror, reason):
         now = time.time()

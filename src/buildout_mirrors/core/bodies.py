@@ -8,11 +8,15 @@ unnamed temporary file: private to the user (mode 0600, no name another
 process could open) and gone with the process, whatever ends it.
 """
 
+from __future__ import annotations
+
 import contextlib
 import http.client
+import socket
 import tempfile
 import threading
 import time
+import typing
 
 from buildout_mirrors.core.errors import FetchError
 
@@ -21,7 +25,7 @@ _THREAD = threading.local()
 
 
 @contextlib.contextmanager
-def on_disk():
+def on_disk() -> typing.Iterator[None]:
     """Bodies read by this thread within the block go to disk at once."""
     _THREAD.on_disk = True
     try:
@@ -30,13 +34,15 @@ def on_disk():
         _THREAD.on_disk = False
 
 
-def _new_body():
+def _new_body() -> typing.IO[bytes]:
     if getattr(_THREAD, "on_disk", False):
         return tempfile.TemporaryFile()
     return tempfile.SpooledTemporaryFile(max_size=SPOOL_BYTES)
 
 
-def read_body(response, sock, limits, remaining):
+def read_body(response: http.client.HTTPResponse, sock: socket.socket,
+              limits: typing.Any, remaining: typing.Callable[
+                  [float, float | None], float]) -> typing.IO[bytes]:
     """Read the whole body within the stall, floor and deadline limits;
     fail on a body shorter than its Content-Length."""
     body = _new_body()

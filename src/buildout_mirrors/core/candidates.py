@@ -3,10 +3,13 @@ precedence: ``BUILDOUT_MIRRORS``, else ``mirrors``, else ``index`` before
 the built-in public mirrors (``data/public-mirrors.txt``); or a
 ``mirrors-candidates`` plug-in.  Every URL is checked by core.urls."""
 
+from __future__ import annotations
+
 import dataclasses
 import importlib.resources
 import os
 import re
+import typing
 
 from buildout_mirrors.core import urls
 from buildout_mirrors.core.errors import ConfigError
@@ -14,7 +17,7 @@ from buildout_mirrors.core.errors import ConfigError
 ENVIRONMENT_OVERRIDE = "BUILDOUT_MIRRORS"
 
 
-def builtin_mirrors():
+def builtin_mirrors() -> tuple[str, ...]:
     """The public mirrors shipped in ``data/public-mirrors.txt``."""
     # One segment a call: Python 3.9's zip reader (bootstrap.py) takes one.
     text = importlib.resources.files("buildout_mirrors").joinpath(
@@ -23,7 +26,9 @@ def builtin_mirrors():
                  if line.strip() and not line.lstrip().startswith("#"))
 
 
-def options(get, environ, allow_http, base_directory):
+def options(get: typing.Callable[[str], str], environ: typing.Mapping,
+            allow_http: tuple[str, ...], base_directory: str
+            ) -> tuple[tuple[str, ...], str]:
     """(candidate URLs, the option they came from): BUILDOUT_MIRRORS, else
     mirrors, else index before the built-in public mirrors."""
     override = environ.get(ENVIRONMENT_OVERRIDE, "").strip()
@@ -46,7 +51,8 @@ def _urls(raw, option, allow_http, base_directory):
         for item in raw.split()))
 
 
-def private(raw, allow_http, base_directory):
+def private(raw: str, allow_http: tuple[str, ...], base_directory: str
+            ) -> tuple[str, ...]:
     """The ``mirrors-private`` indexes, checked like ``mirrors``; served
     over http(s), as the failover asks them."""
     indexes = _urls(raw, "mirrors-private", allow_http, base_directory)
@@ -62,7 +68,7 @@ def private(raw, allow_http, base_directory):
 _PATTERN = re.compile(r"^[A-Za-z0-9*?\[\]][A-Za-z0-9._*?\[\]!-]*$")
 
 
-def private_projects(raw):
+def private_projects(raw: str) -> tuple[str, ...]:
     """``mirrors-private-projects``: project names or globs."""
     patterns = tuple(raw.split())
     for pattern in patterns:
@@ -73,7 +79,8 @@ def private_projects(raw):
     return patterns
 
 
-def find_links(raw, allow_http, base_directory):
+def find_links(raw: str, allow_http: tuple[str, ...], base_directory: str
+               ) -> tuple[tuple[str, ...], tuple[str, ...]]:
     """find-links entries as given (buildout reads paths itself), checked:
     a URL must be https (or allowed http, or file:); a path that does not
     exist is left out with a warning."""
@@ -101,7 +108,8 @@ def _dedupe(items):
     return seen
 
 
-def plug_in(settings, name, plugins, allow_http, base_directory):
+def plug_in(settings: typing.Any, name: str, plugins: typing.Any,
+            allow_http: tuple[str, ...], base_directory: str) -> typing.Any:
     """*settings* with the candidates and find-links of the
     ``mirrors-candidates`` plug-in *name*, validated as ``mirrors`` is."""
     option = "mirrors-candidates = %s" % " ".join(name.split())

@@ -2,21 +2,24 @@
 the environment (as urllib and pip take them), credentials as Basic
 headers, and what a failed connection is called in a log line."""
 
+from __future__ import annotations
+
 import http.client
 import socket
 import ssl
 import threading
+import typing
 import urllib.error
 import urllib.parse
 import urllib.request
 
 from buildout_mirrors.core import urls
 
-_CONTEXTS = {}
+_CONTEXTS: dict = {}
 _CONTEXTS_LOCK = threading.Lock()
 
 
-def ssl_context(verify=True):
+def ssl_context(verify: bool | str = True) -> ssl.SSLContext:
     """The system trust store (OpenSSL's default paths, which honour
     ``SSL_CERT_FILE`` and ``SSL_CERT_DIR``), or the CA bundle *verify*
     names.  Verification is never switched off.
@@ -38,39 +41,42 @@ class LazyContext:
     def __init__(self, verify=True):
         self.verify = verify
 
-    def get(self):
+    def get(self) -> ssl.SSLContext:
         return ssl_context(self.verify)
 
 
-def connect(parts, path, timeout, context, request_headers):
+def connect(parts: urllib.parse.SplitResult, path: str, timeout: float,
+            context: typing.Any, request_headers: dict[str, str]
+            ) -> tuple[http.client.HTTPConnection, str]:
     """An unopened connection for the URL *parts*, through the
     environment's proxy if one applies, and the path to ask for (a plain
     http proxy wants the whole URL).  Proxy credentials are added to
     *request_headers* or to the tunnel."""
-    host, port, proxy = parts.hostname, parts.port, _proxy_for(parts)
+    host, port, proxy = parts.hostname or "", parts.port, _proxy_for(parts)
+    connection: http.client.HTTPConnection
     if parts.scheme == "https":
         context = context.get() if isinstance(context, LazyContext) else (
             context or ssl_context())
         if proxy:
             connection = http.client.HTTPSConnection(
-                proxy.hostname, proxy.port or 80, timeout=timeout,
+                proxy.hostname or "", proxy.port or 80, timeout=timeout,
                 context=context)
             tunnel_headers = {}
-            if urls.credentials(proxy):
-                tunnel_headers["Proxy-Authorization"] = urls.basic_auth(
-                    *urls.credentials(proxy))
+            proxy_auth = urls.auth_header(proxy)
+            if proxy_auth:
+                tunnel_headers["Proxy-Authorization"] = proxy_auth
             connection.set_tunnel(host, port or 443, tunnel_headers)
         else:
             connection = http.client.HTTPSConnection(
                 host, port or 443, timeout=timeout, context=context)
     elif proxy:
         connection = http.client.HTTPConnection(
-            proxy.hostname, proxy.port or 80, timeout=timeout)
+            proxy.hostname or "", proxy.port or 80, timeout=timeout)
         path = urllib.parse.urlunsplit(parts._replace(
             netloc=urls.hostport(parts), fragment=""))
-        if urls.credentials(proxy):
-            request_headers["Proxy-Authorization"] = urls.basic_auth(
-                *urls.credentials(proxy))
+        proxy_auth = urls.auth_header(proxy)
+        if proxy_auth:
+            request_headers["Proxy-Authorization"] = proxy_auth
     else:
         connection = http.client.HTTPConnection(host, port or 80,
                                                 timeout=timeout)
@@ -86,7 +92,7 @@ def _proxy_for(parts):
     return urllib.parse.urlsplit(proxy)
 
 
-def describe(error, limits=None):
+def describe(error: BaseException, limits: typing.Any = None) -> str:
     """One short phrase for a failed exchange, with no URL in it, classified
     the way pip's ``network/utils.py`` does."""
     reason = error.reason if isinstance(error, urllib.error.URLError) \

@@ -12,16 +12,20 @@ buildout has it (itself, pip's or setuptools' copy): the core imports on
 the standard library alone (bootstrap.py carries it).
 """
 
+from __future__ import annotations
+
 import email.parser
 import io
 import tarfile
+import types
+import typing
 import zipfile
 
 MAX_METADATA = 1024 * 1024
 MAX_MEMBERS = 5000  # an sdist's files looked at for its metadata
 
 
-def packaging(module):
+def packaging(module: str) -> types.ModuleType:
     """``packaging.<module>``, from the first place that has it."""
     import importlib
     for prefix in ("", "pip._vendor.", "setuptools._vendor."):
@@ -32,7 +36,7 @@ def packaging(module):
     raise ImportError("packaging." + module)
 
 
-def requirements(fileobj, filename):
+def requirements(fileobj: typing.IO[bytes], filename: str) -> list[str]:
     """The names (as written) this distribution requires here, extras
     left out; [] for a file that cannot be read."""
     try:
@@ -56,14 +60,19 @@ def _requirement_lines(fileobj, filename):
             names = archive.namelist()[:MAX_MEMBERS]
             return _from_sdist(names, lambda name: _read_zip(archive, name))
     with tarfile.open(fileobj=fileobj, mode="r:*") as archive:
-        members = {}
-        for number, member in enumerate(archive):
+        members: dict[str, tarfile.TarInfo] = {}
+        for number, info in enumerate(archive):
             if number >= MAX_MEMBERS:
                 break
-            if member.isfile() and member.size <= MAX_METADATA:
-                members[member.name] = member
-        return _from_sdist(list(members), lambda name: archive.extractfile(
-            members[name]).read())
+            if info.isfile() and info.size <= MAX_METADATA:
+                members[info.name] = info
+        return _from_sdist(list(members), lambda name: _read_tar(
+            archive, members[name]))
+
+
+def _read_tar(archive: tarfile.TarFile, info: tarfile.TarInfo) -> bytes:
+    stream = archive.extractfile(info)
+    return stream.read() if stream is not None else b""
 
 
 def _read_zip(archive, name):
@@ -86,13 +95,13 @@ def _from_sdist(names, read):
     return _requires_txt(read(requires[0])) if requires else []
 
 
-def _requires_dist(data):
+def _requires_dist(data: bytes) -> list[str]:
     message = email.parser.Parser().parsestr(
         data.decode("utf-8", "replace"), headersonly=True)
     return message.get_all("Requires-Dist") or []
 
 
-def _requires_txt(data):
+def _requires_txt(data: bytes) -> list[str]:
     """requires.txt's lines as Requires-Dist lines: ``[:marker]`` sections
     carry a marker, ``[extra]`` sections are extras (left out)."""
     lines, marker = [], None
@@ -111,7 +120,7 @@ def _requires_txt(data):
     return lines
 
 
-def _applicable(lines):
+def _applicable(lines: list[str]) -> list[str]:
     requirement_class = packaging("requirements").Requirement
     names = []
     for line in lines:

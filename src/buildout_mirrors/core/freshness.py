@@ -7,14 +7,17 @@ follow the old pypi-mirrors.org: fresh under an hour, aging under a day,
 old beyond.
 """
 
+from __future__ import annotations
+
 import datetime
+import typing
 import urllib.parse
 
 AGING_AFTER = 3600.0
 OLD_AFTER = 86400.0
 
 
-def last_modified_url(index_url):
+def last_modified_url(index_url: str) -> str:
     """bandersnatch serves ``/simple`` beside ``/last-modified``."""
     parts = urllib.parse.urlsplit(index_url)
     path = parts.path.rstrip("/")
@@ -26,7 +29,9 @@ def last_modified_url(index_url):
                                                   query="", fragment=""))
 
 
-def parse_last_modified(text, now=None):
+def parse_last_modified(text: str,
+                        now: datetime.datetime | None = None
+                        ) -> float | None:
     """Seconds since the sync stamped in *text*, or None."""
     try:
         synced = datetime.datetime.strptime(text.strip(), "%Y%m%dT%H:%M:%S")
@@ -34,10 +39,11 @@ def parse_last_modified(text, now=None):
         return None
     now = now or datetime.datetime.now(datetime.timezone.utc).replace(
         tzinfo=None)
-    return max((now - synced).total_seconds(), 0.0)
+    return max((now - synced).total_seconds(), 0.0)  # type: ignore
 
 
-def last_sync_age(index_url, timeout, verify=True):
+def last_sync_age(index_url: str, timeout: float,
+                  verify: bool | str = True) -> float | None:
     """Age in seconds of a bandersnatch mirror's last sync, or None."""
     if not index_url.startswith(("http://", "https://")):
         return None
@@ -57,14 +63,14 @@ def last_sync_age(index_url, timeout, verify=True):
             "ascii", "replace"))
 
 
-def band(lag, age):
+def band(lag: typing.Any, age: float | None) -> str:
     if age is not None:
         return ("fresh" if age < AGING_AFTER else
                 "aging" if age < OLD_AFTER else "old")
     return "aging" if lag else "fresh"
 
 
-def describe(row):
+def describe(row: typing.Any) -> str:
     """The FRESHNESS cell of the status table."""
     if not row["freshness"]:
         return "-"
@@ -79,7 +85,7 @@ def describe(row):
         else row["freshness"]
 
 
-def span(seconds):
+def span(seconds: float) -> str:
     if seconds < 120:
         return "%d s" % seconds
     if seconds < 7200:

@@ -8,7 +8,10 @@ caller's :class:`~buildout_mirrors.core.transport.Limits`; parsing is
 :func:`buildout_mirrors.core.pages.parse`, linear in the page's size.
 """
 
+from __future__ import annotations
+
 import hashlib
+import typing
 
 from buildout_mirrors.core import pages, transport
 from buildout_mirrors.core.transport import FetchError
@@ -23,7 +26,7 @@ class NotListed(BadAnswer):
     """The index answered 404: it does not have this project."""
 
 
-def project_page(response):
+def project_page(response: transport.Response) -> pages.ProjectPage:
     """The :class:`~buildout_mirrors.core.pages.ProjectPage` in
     *response* (a complete transport Response), or FetchError."""
     try:
@@ -54,7 +57,7 @@ def read_project(index_url, project, limits, context=None, accept=None,
         return project_page(response)
 
 
-def check_hashes(body, expected):
+def check_hashes(body: typing.IO[bytes], expected: dict[str, str]) -> None:
     """Read *body* (a file) once and compare it with *expected*
     ({algorithm: hex digest}, as a link's fragment gives it); rewind it.
     One strong hash is enough.  Raises FetchError on a mismatch."""

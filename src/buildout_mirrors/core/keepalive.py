@@ -14,6 +14,9 @@ connection would read as a hanging mirror) is closed instead, as
 urllib3's pool does.
 """
 
+from __future__ import annotations
+
+import http.client
 import select
 import threading
 import time
@@ -29,11 +32,13 @@ class ConnectionPool:
     def __init__(self, per_host=PER_HOST, max_idle=MAX_IDLE,
                  clock=time.monotonic):
         self.per_host, self.max_idle, self.clock = per_host, max_idle, clock
-        self._idle = {}  # key -> [(connection, idle since)]
+        # key -> [(connection, idle since)]
+        self._idle: dict[tuple, list[tuple[http.client.HTTPConnection,
+                                           float]]] = {}
         self._lock = threading.Lock()
         self.reused = 0  # for tests and benchmarks
 
-    def take(self, key):
+    def take(self, key: tuple) -> http.client.HTTPConnection | None:
         """An idle connection to *key* that still looks usable, or None."""
         while True:
             with self._lock:
@@ -48,7 +53,8 @@ class ConnectionPool:
                 return connection
             connection.close()
 
-    def give(self, key, connection):
+    def give(self, key: tuple, connection: http.client.HTTPConnection
+             ) -> None:
         """Keep *connection* (its answer read to the end) for *key*."""
         if connection.sock is None:  # the answer closed it
             return
@@ -59,7 +65,7 @@ class ConnectionPool:
                 return
         connection.close()
 
-    def close(self):
+    def close(self) -> None:
         with self._lock:
             idle, self._idle = self._idle, {}
         for connections in idle.values():
@@ -67,7 +73,7 @@ class ConnectionPool:
                 connection.close()
 
 
-def _dropped(connection):
+def _dropped(connection: http.client.HTTPConnection) -> bool:
     """True when an idle connection can be read: the server closed it (or
     sent something unasked), either way it is not reusable."""
     sock = connection.sock

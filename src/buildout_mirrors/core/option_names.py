@@ -3,7 +3,10 @@ that looks like one of them but is not (``mirror =`` would otherwise
 silently fall back to the built-in public list).  core.options types
 their values."""
 
+from __future__ import annotations
+
 import difflib
+import typing
 
 from buildout_mirrors.core.errors import ConfigError
 
@@ -18,7 +21,8 @@ OPTION_NAMES = (
 )
 
 
-def raw_options(section):
+def raw_options(section: typing.Mapping[str, str]
+                ) -> dict[str, str | None]:
     """This package's options, and ``index`` and ``find-links``, from a
     ``[buildout]``-like mapping; ConfigError for a name that looks like
     one of ours but is not (``mirror =`` would otherwise silently fall
@@ -28,7 +32,7 @@ def raw_options(section):
             for name in OPTION_NAMES + ("index", "find-links")}
 
 
-def check_names(names):
+def check_names(names: typing.Iterable[str]) -> None:
     """ConfigError naming the first option in *names* that looks like one
     of this package's (a typo, ``_`` for ``-``, ``mirror`` for
     ``mirrors``) and the name it should be."""

@@ -6,10 +6,13 @@ Modelled on bandersnatch's ``configuration.py``: raw strings go in (from
 is allowed.
 """
 
+from __future__ import annotations
+
 import dataclasses
 import math
 import os
 import re
+import typing
 
 from buildout_mirrors.core import candidates as candidates_from
 from buildout_mirrors.core import paths, ranking
@@ -85,7 +88,9 @@ def _ca_bundle(option, environ, base_directory):
     return True
 
 
-def parse(options, environ=None, base_directory=".", plugins=None):
+def parse(options: typing.Mapping[str, str | None],
+          environ: typing.Mapping[str, str] | None = None,
+          base_directory: str = ".", plugins: typing.Any = None) -> Settings:
     """Return :class:`Settings` from a mapping of raw option strings.
 
     *options* holds ``[buildout]``-style names (``mirrors``, ``index``,

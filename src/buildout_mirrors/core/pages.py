@@ -8,12 +8,15 @@ values are directly comparable.  devpi's own ``X-Devpi-Serial`` counts
 devpi's database and is not.
 """
 
+from __future__ import annotations
+
 import dataclasses
 import hashlib
 import html
 import json
 import posixpath
 import re
+import typing
 import urllib.parse
 
 from buildout_mirrors.core import versions
@@ -48,28 +51,28 @@ class ProjectPage:
     devpi: tuple = ()  # (its primary's uuid, its serial) from devpi-server
 
 
-def normalize_project(name):
+def normalize_project(name: str) -> str:
     """PEP 503 normalisation: ``zc.buildout`` -> ``zc-buildout``."""
     return re.sub(r"[-_.]+", "-", name).lower()
 
 
-def project_url(index_url, project):
+def project_url(index_url: str, project: str) -> str:
     return "%s/%s/" % (index_url.rstrip("/"), normalize_project(project))
 
 
-def newest_version(files):
+def newest_version(files: typing.Iterable[str]) -> str | None:
     """The newest release among *files* (file names), as a string, or
     None.  PEP 440 order: 6.0.10 is newer than 6.0.9."""
     return versions.newest(files)
 
 
-def file_name(url):
+def file_name(url: str) -> str:
     """The distribution file name at the end of *url*."""
     path = urllib.parse.urlsplit(url).path
     return urllib.parse.unquote(posixpath.basename(path))
 
 
-def project_of(name):
+def project_of(name: str) -> str:
     """The project a distribution file belongs to, from its name."""
     if name.endswith(".whl"):
         return name.split("-")[0]
@@ -77,7 +80,7 @@ def project_of(name):
     return stem.rsplit("-", 1)[0]
 
 
-def fragment_hashes(url):
+def fragment_hashes(url: str) -> dict[str, str]:
     """{algorithm: hex digest} from a link's ``#sha256=...`` fragment."""
     fragment = urllib.parse.urlsplit(url).fragment
     result = {}
@@ -88,7 +91,7 @@ def fragment_hashes(url):
     return result
 
 
-def is_safe_file_name(name):
+def is_safe_file_name(name: str) -> bool:
     """A distribution file name that is one path segment a file system
     can hold: a mirror page must not be able to name ``../../x``, an
     absolute path, or 330 characters."""
@@ -99,11 +102,12 @@ def is_safe_file_name(name):
         DIST_SUFFIXES_RE.search(name) is not None
 
 
-def header_serial(headers):
+def header_serial(headers: typing.Any) -> int | None:
     return as_serial(headers.get("X-PyPI-Last-Serial"))
 
 
-def parse(body, content_type, page_url, headers=None):
+def parse(body: bytes, content_type: str | None, page_url: str,
+          headers: typing.Any = None) -> ProjectPage:
     """The :class:`ProjectPage` in *body* (bytes), or PageError."""
     headers = headers or {}
     text = body.decode("utf-8", errors="replace")
@@ -119,7 +123,7 @@ def parse(body, content_type, page_url, headers=None):
 _UUID = re.compile(r"[0-9a-f]{32}\Z")
 
 
-def devpi_position(headers):
+def devpi_position(headers: typing.Any) -> tuple:
     """devpi-server sends on every answer its serial and the uuid of its
     primary (its own, on a primary): the members of one replica set count
     the same serials, so they compare.  () from anything else, and from a
@@ -146,7 +150,7 @@ def _parse_json(text, page_url):
     return files, as_serial(serial)
 
 
-def as_serial(value):
+def as_serial(value: object) -> int | None:
     """An int serial from an int or a string of digits (some servers and
     gateways send ``"_last-serial": "42859575"``), else None."""
     if isinstance(value, bool):
@@ -186,7 +190,7 @@ def _parse_html(text, page_url):
     return files, int(match.group(1)) if match else None
 
 
-def anchors(text):
+def anchors(text: str) -> typing.Iterator[tuple[str, str]]:
     """(href, label) of each ``<a href=...>label</a>`` of *text*, in one
     pass.  A label is the text up to the next tag; an anchor with no
     closing ``>`` ends the scan."""
@@ -211,7 +215,7 @@ def anchors(text):
             yield href, text[end + 1:label_end]
 
 
-def lists_projects(text, root_url):
+def lists_projects(text: str, root_url: str) -> bool:
     """True when *text*, the page at *root_url*, reads as a simple index's
     root: a PEP 691 ``projects`` list, or a link to a page right beneath
     the root whose label names it (``<a href="acme-tools/">acme.tools</a>``)

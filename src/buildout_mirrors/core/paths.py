@@ -3,13 +3,14 @@ directory, where platformdirs would put it, or the temporary directory
 when the home directory is read-only.  Standard library alone: every
 rerun imports this module."""
 
+from __future__ import annotations
+
 import os
 import stat
 import sys
 import tempfile
 
-
-def user_cache_dir(name):
+def user_cache_dir(name: str) -> str:
     """The per-user cache directory of *name*, where platformdirs puts it
     : ``$XDG_CACHE_HOME`` or ``~/.cache``
     on Linux, ``~/Library/Caches`` on macOS, ``%LOCALAPPDATA%`` on Windows.
@@ -24,7 +25,7 @@ def user_cache_dir(name):
                         or os.path.join(home, ".cache"), name)
 
 
-def default_cache_path():
+def default_cache_path() -> str:
     """A per-user state file, or one in the temp directory if HOME is
     read-only (CI containers, service accounts).  Nothing is created here
     (reading options has no side effects): the state file's writer makes
@@ -57,7 +58,7 @@ def _user_id():
         "USERNAME", "user")
 
 
-def not_private(directory):
+def not_private(directory: str) -> str | None:
     """Why *directory* cannot be trusted with the state, or ''.
 
     The state decides which mirrors are skipped: its folder must be ours,

@@ -9,13 +9,16 @@ setuptools lists a wheel only when one of its tags is supported here.
 An ``.egg`` on the page makes the guess unsure: nothing is picked.
 """
 
+from __future__ import annotations
+
+
 from buildout_mirrors.core.dist_requirements import packaging
 
 SDIST_SUFFIXES = (".tar.gz", ".zip", ".tar.bz2", ".tgz")
 WHEEL, SDIST = 4, 1  # pkg_resources: EGG_DIST + 1 for wheels, SOURCE_DIST
 
 
-def pick(files, project, version):
+def pick(files: dict[str, str], project: str, version: str) -> str | None:
     """The URL of *files* ({file name: URL}) that buildout downloads for
     *project* at *version*, or None when it cannot be told."""
     utils = packaging("utils")
@@ -56,10 +59,10 @@ def pick(files, project, version):
     return max(found)[1] if found else None
 
 
-_TAGS = []
+_TAGS: list[frozenset] = []
 
 
-def _supported_tags():
+def _supported_tags() -> frozenset:
     if not _TAGS:
         _TAGS.append(frozenset(packaging("tags").sys_tags()))
     return _TAGS[0]

@@ -11,10 +11,16 @@ declared, names or globs, in ``mirrors-private-projects`` for the first
 run on a new machine.
 """
 
+from __future__ import annotations
+
 import fnmatch
 import threading
+import typing
 
 from buildout_mirrors.core import pages, urls
+
+if typing.TYPE_CHECKING:
+    from buildout_mirrors.core.result import ProbeResult
 
 
 class PrivateProjects:
@@ -27,7 +33,8 @@ class PrivateProjects:
         self.declared = tuple(pages.normalize_project(pattern)
                               for pattern in declared)
         by_label = {urls.redact(index): index for index in self.indexes}
-        self.learned = {index: set() for index in self.indexes}
+        self.learned: dict[str, set[str]] = {
+            index: set() for index in self.indexes}
         for label, names in (learned or {}).items():
             if label in by_label:
                 self.learned[by_label[label]].update(names)
@@ -39,7 +46,7 @@ class PrivateProjects:
     def __bool__(self):
         return bool(self.indexes or self.declared)
 
-    def owners(self, project):
+    def owners(self, project: str) -> tuple[str, ...] | None:
         """The private indexes *project* must come from, or None when it
         is not known private: the one that served it before, else all of
         them (maybe none) when a declared pattern matches it."""
@@ -54,7 +61,7 @@ class PrivateProjects:
             return self.indexes
         return None
 
-    def to_ask(self, project):
+    def to_ask(self, project: str) -> tuple[str, ...]:
         """Private indexes to ask first for a project not known private:
         those not down and not already found without it in this run."""
         name = pages.normalize_project(project)
@@ -63,7 +70,7 @@ class PrivateProjects:
                          if index not in self.down
                          and (index, name) not in self.not_there)
 
-    def served(self, index, project):
+    def served(self, index: str, project: str) -> bool:
         """*index* served *project*: it is private from now on.  True
         when this is news (the state file should learn it)."""
         name = pages.normalize_project(project)
@@ -72,29 +79,29 @@ class PrivateProjects:
             self.learned[index].add(name)
             return news
 
-    def missing(self, index, project):
+    def missing(self, index: str, project: str) -> None:
         with self._lock:
             self.not_there.add((index, pages.normalize_project(project)))
 
-    def failed(self, index, reason):
+    def failed(self, index: str, reason: str) -> bool:
         """*index* did not answer: True the first time in this run."""
         with self._lock:
             first = index not in self.down
             self.down.setdefault(index, reason)
             return first
 
-    def listed(self, file_urls):
+    def listed(self, file_urls: typing.Iterable[str]) -> None:
         """A private page listed these files: they come from there only
         (by URL, not by host: one devpi-server may hold a company index
         and a PyPI mirror side by side)."""
         with self._lock:
             self._files.update(_plain(url) for url in file_urls)
 
-    def owns_file(self, url):
+    def owns_file(self, url: str) -> bool:
         with self._lock:
             return _plain(url) in self._files
 
-    def names(self, index):
+    def names(self, index: str) -> list[str]:
         with self._lock:
             return sorted(self.learned.get(index, ()))
 
@@ -103,7 +110,8 @@ def _plain(url):
     return urls.without_auth(url.split("#", 1)[0])
 
 
-def for_run(settings, results, known):
+def for_run(settings: typing.Any, results: typing.Iterable[ProbeResult],
+            known: typing.Mapping[str, list[str]]) -> PrivateProjects | None:
     """The PrivateProjects of one run: ``mirrors-private``, the candidates
     the probe found curated (*results*), and the candidates an earlier
     run found curated, unless this run's probe found them a mirror

@@ -7,9 +7,12 @@ A mirror that accepted the connection but had not answered by the deadline
 is marked ``slow``: slow is not dead.
 """
 
+from __future__ import annotations
+
 import dataclasses
 import os
 import time
+import typing
 import urllib.parse
 import urllib.request
 
@@ -31,7 +34,8 @@ class HttpProber:
     def __init__(self, verify=True):
         self.context = connection.LazyContext(verify)
 
-    def probe_index(self, url, projects, deadline):
+    def probe_index(self, url: str, projects: typing.Sequence[str],
+                    deadline: float) -> ProbeResult:
         started = time.monotonic()
         budget = max(deadline - started, 0.0)
         files, serials, newest, devpi = set(), [], {}, ()
@@ -63,7 +67,7 @@ class HttpProber:
                            newest=tuple(sorted(newest.items())),
                            devpi=devpi)
 
-    def probe_link(self, url, deadline):
+    def probe_link(self, url: str, deadline: float) -> ProbeResult:
         started = time.monotonic()
         budget = max(deadline - started, 0.0)
         try:
@@ -154,7 +158,7 @@ class _NotListed(_HttpStatus):
     """A 404 for the probe project."""
 
 
-def read_local_project(index_url, project):
+def read_local_project(index_url: str, project: str) -> pages.ProjectPage:
     """Read a project from a local directory index (PEP 503 layout: one
     folder a project, holding the files or an ``index.html``)."""
     root = urllib.request.url2pathname(urllib.parse.urlsplit(index_url).path)

@@ -4,7 +4,14 @@ Behind beats dead: a mirror that lags is ranked after the up-to-date ones,
 never dropped.
 """
 
+from __future__ import annotations
+
+import typing
+
 from buildout_mirrors.core.versions import key as _version
+
+if typing.TYPE_CHECKING:
+    from buildout_mirrors.core.result import ProbeResult
 
 # How long a selection waits for the candidates still silent once one has
 # answered healthy.  Healthy mirrors of one region answer within tens of
@@ -23,7 +30,7 @@ GRACE_SECONDS = 0.1
 DEVPI_LAG_SERIALS = 2
 
 
-def lags(results):
+def lags(results: typing.Sequence[ProbeResult]) -> dict[str, str]:
     """Map each healthy result's URL to '' (up to date) or how it lags.
 
     A mirror is behind when its serial is lower than another's, or, where
@@ -43,7 +50,8 @@ def lags(results):
             verdict[result.url] = ("behind its devpi primary by %d "
                                    "serial(s)" % devpi[result.url])
             continue
-        if result.serial is not None and len(serials) > 1:
+        if result.serial is not None and newest_serial is not None and \
+                len(serials) > 1:
             behind = newest_serial - result.serial
             if behind:
                 verdict[result.url] = "behind by %d serial(s)" % behind
@@ -62,7 +70,7 @@ def lags(results):
 def _devpi_lags(results):
     """How many serials each devpi mirror is behind the most advanced
     member of its replica set (the mirrors that name the same primary)."""
-    ahead = {}
+    ahead: dict[str, int] = {}
     for result in results:
         if result.devpi:
             primary, serial = result.devpi
@@ -72,7 +80,7 @@ def _devpi_lags(results):
 
 
 def _newest_releases(results):
-    newest = {}
+    newest: dict[str, str] = {}
     for result in results:
         for project, version in result.newest:
             if version and (project not in newest or
@@ -95,7 +103,10 @@ class _GraceWindow:
     def __init__(self, grace=GRACE_SECONDS):
         self.grace = grace
 
-    def done(self, order, results, waited_since_first_healthy, sticky=None):
+    def done(self, order: typing.Sequence[str],
+             results: typing.Sequence[ProbeResult],
+             waited_since_first_healthy: float | None,
+             sticky: str | None = None) -> bool:
         if len({result.url for result in results}) == len(order):
             return True
         if any(result.ok and result.url == sticky for result in results):

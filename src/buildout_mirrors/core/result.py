@@ -1,5 +1,7 @@
 """What one probe found out about one mirror."""
 
+from __future__ import annotations
+
 import dataclasses
 
 from buildout_mirrors.core import urls
@@ -11,7 +13,7 @@ class ProbeResult:
     ok: bool
     elapsed: float = 0.0          # seconds until the answer (or the failure)
     reason: str = ""              # why it failed, '' when ok
-    serial: object = None         # the project's PyPI serial, if given
+    serial: int | None = None     # the project's PyPI serial, if given
     files: frozenset = frozenset()
     answered: bool = True         # False: the choice was made without it
     slow: bool = False            # connected, but no answer in time
@@ -20,5 +22,5 @@ class ProbeResult:
     curated: bool = False         # answers, without the probe project
 
     @property
-    def label(self):
+    def label(self) -> str:
         return urls.redact(self.url)

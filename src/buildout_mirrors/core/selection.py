@@ -1,16 +1,22 @@
 """The outcome of one selection, and how it is told: one INFO line, and
 one line a candidate for ``-v``."""
 
+from __future__ import annotations
+
 import dataclasses
+import typing
 
 from buildout_mirrors.core import urls
+
+if typing.TYPE_CHECKING:
+    from buildout_mirrors.core.result import ProbeResult
 
 
 @dataclasses.dataclass(frozen=True)
 class Selection:
     """The outcome of one selection; ``chosen`` is None when nothing lives."""
 
-    chosen: object
+    chosen: str | None
     results: tuple = ()          # ProbeResults of the index candidates
     lags: dict = dataclasses.field(default_factory=dict)
     find_links: tuple = ()       # find-links entries to keep
@@ -21,13 +27,13 @@ class Selection:
     backups: tuple = ()          # where to fail over to, best first
     answered: tuple = ()         # backups known to answer (probe or state)
 
-    def result_for(self, url):
+    def result_for(self, url: str) -> ProbeResult | None:
         for result in self.results:
             if result.url == url:
                 return result
         return None
 
-    def summary(self):
+    def summary(self) -> str:
         """The one INFO line: the choice and why the others were not."""
         others = ["%s (%s)" % (result.label, result.reason)
                   for result in self.results if not result.ok]
@@ -40,12 +46,13 @@ class Selection:
             return "Using mirror %s (healthy at the last check, not probed " \
                    "again yet)%s" % (urls.redact(self.chosen), skipped)
         result = self.result_for(self.chosen)
+        elapsed = result.elapsed if result is not None else 0.0
         freshness = self.lags.get(self.chosen) or "up to date"
         return "Using mirror %s (%d ms, %s)%s" % (
-            urls.redact(self.chosen), result.elapsed * 1000, freshness,
+            urls.redact(self.chosen), elapsed * 1000, freshness,
             skipped)
 
-    def detail_lines(self):
+    def detail_lines(self) -> typing.Iterator[str]:
         """One line a candidate, for ``-v``."""
         for result in self.results:
             if result.ok:

@@ -4,6 +4,8 @@ Plain code: it knows nothing of buildout, so the extension, the recipe and
 the ``status`` command all select the same way.
 """
 
+from __future__ import annotations
+
 import queue
 import threading
 import time
@@ -69,7 +71,8 @@ class MirrorSelector:
             self._prober = HttpProber(verify=self.settings.verify)
         return self._prober
 
-    def select(self, thorough=False, fresh=False):
+    def select(self, thorough: bool = False, fresh: bool = False
+               ) -> Selection:
         """Choose a mirror.  ``thorough=True`` (the status command) probes
         every candidate, recently dead or not, and waits for every answer
         up to the deadline instead of stopping once the choice is clear.
@@ -84,7 +87,7 @@ class MirrorSelector:
 
         def dead_recently(url):
             record = records.record_of(stored, url)
-            return recall and bool(record) and not record.get("ok") \
+            return recall and record is not None and not record.get("ok") \
                 and now - record.get("checked", 0) < self.settings.ttl
 
         links = tuple(link for link in self.source.find_links() if not (
@@ -101,7 +104,7 @@ class MirrorSelector:
                 answered=tuple(url for url in backups if (records.record_of(
                     stored, url) or {}).get("ok")))
         skipped = tuple((url, "dead at the last check, %d s ago" % (
-            now - records.record_of(stored, url)["checked"]))
+            now - (records.record_of(stored, url) or {})["checked"]))
             for url in candidates if dead_recently(url))
         to_probe = [url for url in candidates if not dead_recently(url)]
         if not to_probe:  # all dead last time: they may be back
@@ -153,7 +156,7 @@ class MirrorSelector:
         still running then are abandoned: a tarpit cannot hold us up."""
         deadline = time.monotonic() + self.settings.timeout
         self.prober  # made here, once, not by the first threads in a race
-        answers = queue.Queue()
+        answers: queue.Queue = queue.Queue()
         jobs = [("index", url) for url in index_urls] + \
                [("link", url) for url in link_urls]
         for kind, url in jobs:
@@ -161,7 +164,8 @@ class MirrorSelector:
                              args=(answers, kind, url, deadline),
                              name="buildout_mirrors probe",
                              daemon=True).start()
-        index_results, link_results = [], []
+        index_results: list[ProbeResult] = []
+        link_results: list[ProbeResult] = []
         first_healthy_at = None
         while len(index_results) + len(link_results) < len(jobs):
             now = time.monotonic()
@@ -198,7 +202,7 @@ class MirrorSelector:
         if time.monotonic() >= deadline:
             # Still waiting at the deadline: slow or hanging, no verdict
             # on which (slow is not dead).
-            unanswered = dict(reason="timed out after %.1f s"
+            unanswered: dict = dict(reason="timed out after %.1f s"
                               % self.settings.timeout, slow=True)
         else:  # the policy was satisfied first: not a verdict on the mirror
             unanswered = dict(reason="not waited for: another mirror "

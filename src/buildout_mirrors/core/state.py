@@ -7,25 +7,25 @@ by atomic rename, so parallel buildouts sharing one file never corrupt it
 or lose each other's results.  A broken file is reported and replaced.
 """
 
-import contextlib
+from __future__ import annotations
+
 import hashlib
 import json
 import logging
-import os
+import typing
 
-from buildout_mirrors.core import paths, urls
+from buildout_mirrors.core import urls
+from buildout_mirrors.core import files
 from buildout_mirrors.core.files import atomic_write
 # empty and validated are part of what state offers.
 from buildout_mirrors.core.state_fields import (  # noqa: F401
     FORMAT, MAX_PRIVATE_NAMES, ValidatedStore, empty, validated)
 
-try:
-    import fcntl
-except ImportError:  # Windows: no advisory locks; the rename stays atomic
-    fcntl = None
-
 logger = logging.getLogger("buildout_mirrors")
-_WARNED = set()
+State = typing.Dict[str, typing.Any]  # a validated state (state_fields)
+Urls = typing.Sequence[str]
+Names = typing.Iterable[str]
+_WARNED: set[tuple] = set()
 
 
 class NewerFormat(Exception):
@@ -36,7 +36,7 @@ class NotPrivate(OSError):
     """The state's folder could be changed by another user."""
 
 
-def candidates_key(candidates):
+def candidates_key(candidates: typing.Iterable[str]) -> str:
     """A stable key for one ordered candidate list, free of credentials."""
     text = "\n".join(urls.redact(url) for url in candidates)
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
@@ -58,7 +58,7 @@ class StateFile:
 
     def _read(self):
         try:
-            self._check_directory()
+            files.check_folder(self.path, NotPrivate)
             with open(self.path, "rb") as stream:
                 text = stream.read().decode("utf-8", "replace")
         except FileNotFoundError:
@@ -112,7 +112,7 @@ class StateFile:
         Returns False (after one warning) when the file cannot be written,
         or when a newer buildout_mirrors wrote it."""
         try:
-            with self._locked():
+            with files.locked(self.path, NotPrivate):
                 state = self._read()
                 change(state)
                 atomic_write(self.path, json.dumps(state, indent=1,
@@ -130,33 +130,6 @@ class StateFile:
             return False
         return True
 
-    @contextlib.contextmanager
-    def _locked(self):
-        if fcntl is None:
-            yield
-            return
-        os.makedirs(os.path.dirname(os.path.abspath(self.path)),
-                    mode=0o700, exist_ok=True)
-        self._check_directory()
-        # Never through a symbolic link: another user who planted one
-        # would have us create or truncate a file of their choosing.
-        descriptor = os.open(self.path + ".lock", os.O_WRONLY | os.O_CREAT
-                             | getattr(os, "O_NOFOLLOW", 0), 0o600)
-        try:
-            fcntl.flock(descriptor, fcntl.LOCK_EX)
-            try:
-                yield
-            finally:
-                fcntl.flock(descriptor, fcntl.LOCK_UN)
-        finally:
-            os.close(descriptor)
-
-    def _check_directory(self):
-        problem = paths.not_private(os.path.dirname(os.path.abspath(
-            self.path)))
-        if problem:
-            raise NotPrivate(problem)
-
 
 class NoState:
     """Keeps nothing (``mirrors-cache = none``)."""
@@ -170,17 +143,18 @@ class NoState:
         return True
 
 
-def choice_for(state, candidates):
+def choice_for(state: State, candidates: Urls) -> dict:
     """The choice recorded for this ordered candidate list, or {}."""
     return state["choices"].get(candidates_key(candidates), {})
 
 
-def record_of(state, url):
+def record_of(state: State, url: str) -> dict | None:
     """What the last check of *url* found, or None."""
     return state["mirrors"].get(urls.redact(url))
 
 
-def record_probes(state, results, lags, now):
+def record_probes(state: State, results: typing.Iterable, lags: dict,
+                  now: float) -> dict:
     """Each answered ProbeResult under ``mirrors``; returns the records."""
     records = {urls.redact(result.url): _mirror(
         now, result.ok, result.elapsed, result.reason, result.serial,
@@ -189,7 +163,8 @@ def record_probes(state, results, lags, now):
     return records
 
 
-def record_choice(state, candidates, chosen, records, now, silent=None):
+def record_choice(state: State, candidates: Urls, chosen: str, records: dict,
+                  now: float, silent: dict[str, str] | None = None) -> None:
     """A run's choice among *candidates*, with the answers that made it,
     and why the *silent* ones ({url: reason}) gave none."""
     state["choices"][candidates_key(candidates)] = {
@@ -200,13 +175,13 @@ def record_choice(state, candidates, chosen, records, now, silent=None):
             for url, reason in (silent or {}).items()}}
 
 
-def mark_dropped(state, mirror, reason, now):
+def mark_dropped(state: State, mirror: str, reason: str, now: float):
     """*mirror* failed again and again during a run: dead until the ttl."""
     state["mirrors"][urls.redact(mirror)] = _mirror(
         now, False, 0.0, "dropped during a run: %s" % reason)
 
 
-def mark_back(state, mirror, now):
+def mark_back(state: State, mirror: str, now: float) -> None:
     """*mirror*, ejected during a run, answered again."""
     state["mirrors"][urls.redact(mirror)] = _mirror(
         now, True, 0.0, "answered again during a run")
@@ -217,32 +192,30 @@ def _mirror(now, ok, elapsed, reason, serial=None, lag=""):
             "reason": reason, "serial": serial, "lag": lag}
 
 
-def mark_suspect(state, candidates):
+def mark_suspect(state: State, candidates: Urls) -> None:
     """A run that reused the choice failed: probe again next time."""
     choice = state["choices"].get(candidates_key(candidates))
     if choice is not None:
         choice["suspect"] = True
 
 
-def private_indexes(state):
-    """{index label: [project names]}: the private indexes known, and the
-    projects each served."""
+def private_indexes(state: State) -> dict[str, list[str]]:
+    """{index label: [projects]}: the private indexes, what each served."""
     return state["private"]
 
 
-def learn_private(state, index, names=()):
+def learn_private(state: State, index: str, names: Names = ()) -> None:
     """*index* is private and served *names*."""
     known = state["private"].setdefault(urls.redact(index), [])
     known.extend(sorted(set(names) - set(known)))
 
 
-
-def downloads(state, place):
+def downloads(state: State, place: str) -> list[str]:
     """The projects the buildout at *place* downloaded before."""
     return state["downloads"].get(candidates_key([place]), [])
 
 
-def remember_downloads(state, place, names):
+def remember_downloads(state: State, place: str, names: Names) -> None:
     """*names* (normalised) first, then the older ones, up to a bound."""
     key, names = candidates_key([place]), sorted(set(names))
     older = state["downloads"].get(key, [])

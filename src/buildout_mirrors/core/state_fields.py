@@ -2,8 +2,11 @@
 are checked one by one, for type and for size: the file is JSON that any
 process of the user (or a crash) may have left in any shape."""
 
+from __future__ import annotations
+
 import math
 import re
+import typing
 
 from buildout_mirrors.core import urls
 
@@ -47,7 +50,8 @@ OPTIONAL_CHOICE_FIELDS = {
 }
 
 
-def valid(record, fields, optional=None):
+def valid(record: object, fields: dict[str, typing.Callable],
+          optional: dict[str, typing.Callable] | None = None) -> bool:
     return isinstance(record, dict) and all(
         name in record and check(record[name])
         for name, check in fields.items()) and all(
@@ -55,14 +59,14 @@ def valid(record, fields, optional=None):
         if name in record)
 
 
-def private_names(value):
+def private_names(value: object) -> bool:
     """The project names an index served: normalised, no more than
     MAX_PRIVATE_NAMES."""
     return isinstance(value, list) and len(value) <= MAX_PRIVATE_NAMES and \
         all(isinstance(name, str) and _NAME.match(name) for name in value)
 
 
-def validated(state):
+def validated(state: object) -> tuple[dict | None, typing.Sequence[str]]:
     """(state, names of the entries dropped), or (None, ()) when *state*
     is no format-1 state at all.  Entries are checked one by one: one bad
     entry costs that entry, not the file."""
@@ -71,7 +75,7 @@ def validated(state):
             not isinstance(state.get("choices"), dict):
         return None, ()
     dropped = []
-    kept = {"format": FORMAT}
+    kept: dict = {"format": FORMAT}
     # "private" and "downloads" came later: older states have none.
     for section, check in (
             ("mirrors", lambda record: valid(record, MIRROR_FIELDS)),
@@ -89,7 +93,7 @@ def validated(state):
     return kept, dropped
 
 
-def empty():
+def empty() -> dict[str, typing.Any]:
     return {"format": FORMAT, "mirrors": {}, "choices": {}, "private": {},
             "downloads": {}}
 

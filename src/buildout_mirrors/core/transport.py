@@ -16,16 +16,20 @@ heavy and so that bootstrap.py can do the same.  What it promises:
   and never from https down to http.
 """
 
+from __future__ import annotations
+
 import dataclasses
 import http.client
 import socket
 import time
+import typing
 import urllib.error
 import urllib.parse
 
 from buildout_mirrors.core.bodies import read_body
 from buildout_mirrors.core.errors import FetchError
 from buildout_mirrors.core.connection import connect, describe
+from buildout_mirrors.core.keepalive import ConnectionPool
 from buildout_mirrors.core import urls
 
 MAX_REDIRECTS = 5
@@ -50,8 +54,8 @@ class Limits:
     first_byte: float = 15.0
     stall: float = 15.0
     floor: int = 0
-    deadline: float = None
-    max_bytes: int = None
+    deadline: float | None = None
+    max_bytes: int | None = None
 
 
 @dataclasses.dataclass
@@ -63,24 +67,26 @@ class Response:
     url: str
     status: int
     headers: http.client.HTTPMessage
-    body: object
+    body: typing.IO[bytes]
 
-    def read_all(self):
+    def read_all(self) -> bytes:
         data = self.body.read()
         self.body.seek(0)
         return data
 
-    def close(self):
+    def close(self) -> None:
         self.body.close()
 
 
-def same_host_redirects(source, target):
+def same_host_redirects(source: str, target: str) -> bool:
     """The default redirect check: same host and port."""
     return urls.hostport(source) == urls.hostport(target)
 
 
-def get(url, accept="*/*", limits=Limits(), context=None, headers=None,
-        redirect_ok=same_host_redirects, pool=None):
+def get(url: str, accept: str = "*/*", limits: Limits = Limits(),
+        context: typing.Any = None, headers: dict[str, str] | None = None,
+        redirect_ok: typing.Callable[[str, str], bool] = same_host_redirects,
+        pool: ConnectionPool | None = None) -> Response:
     """GET *url* within *limits*; return a complete :class:`Response` (any
     status) or raise :class:`FetchError`.  Credentials in the URL become a
     Basic header; *headers* add to the request.  *redirect_ok(source,
@@ -121,7 +127,7 @@ def get(url, accept="*/*", limits=Limits(), context=None, headers=None,
     raise FetchError("too many redirects")
 
 
-def _remaining(limit, deadline):
+def _remaining(limit: float, deadline: float | None) -> float:
     if deadline is None:
         return limit
     left = deadline - time.monotonic()
@@ -183,8 +189,9 @@ def _exchange(parts, accept, limits, context, extra_headers, pool):
 def _request_headers(parts, accept, extra_headers):
     headers = {"Accept": accept, "User-Agent": USER_AGENT,
                "Accept-Encoding": "identity"}
-    if urls.credentials(parts):
-        headers["Authorization"] = urls.basic_auth(*urls.credentials(parts))
+    authorization = urls.auth_header(parts)
+    if authorization:
+        headers["Authorization"] = authorization
     headers.update(extra_headers)
     return headers
 
@@ -213,3 +220,4 @@ def _ask(connection, path, request_headers, limits, timeout):
 def _waited(limit, deadline, fallback):
     """The bound that ran out, for the message."""
     return limit if deadline is None else min(limit, fallback)
+

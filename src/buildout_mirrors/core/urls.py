@@ -2,9 +2,12 @@
 they carry.  This module alone reads, strips, redacts or re-attaches a
 ``user:password@``; everything else asks it."""
 
+from __future__ import annotations
+
 import base64
 import ipaddress
 import os
+import typing
 import urllib.parse
 import urllib.request
 
@@ -13,7 +16,7 @@ from buildout_mirrors.core.errors import ConfigError
 SCHEMES = ("https", "http", "file")
 
 
-def _authority_split(url):
+def _authority_split(url: str) -> tuple[str, str | None, str]:
     """(scheme + "://", userinfo or None, the rest) of *url*.
 
     The userinfo is everything between ``://`` and the last ``@`` before
@@ -29,7 +32,7 @@ def _authority_split(url):
     return head + "://", rest[:at], rest[at + 1:]
 
 
-def redact(url):
+def redact(url: str) -> str:
     """Return *url* with any ``user:password@`` replaced by ``***@``.
 
     Every URL that reaches a log line, an error or the state file goes
@@ -44,7 +47,7 @@ def redact(url):
     return head + "***@" + rest
 
 
-def without_auth(url):
+def without_auth(url: str) -> str:
     """*url* without its ``user:password@``: what is shown, compared, or
     handed to a tool that must not see the credentials."""
     head, userinfo, rest = _authority_split(url)
@@ -53,7 +56,7 @@ def without_auth(url):
     return head + rest
 
 
-def hostport(url):
+def hostport(url: str | urllib.parse.SplitResult) -> str:
     """``host:port`` of *url* (a string or a split URL), lower-case and
     without credentials: what a same-server comparison compares."""
     parts = url if isinstance(url, urllib.parse.SplitResult) else \
@@ -61,7 +64,7 @@ def hostport(url):
     return parts.netloc.rsplit("@", 1)[-1].lower()
 
 
-def origin(url):
+def origin(url: str) -> tuple[str, str]:
     """(scheme, ``host:port``) of *url*, the default port made explicit:
     credentials belong to one origin, as browsers and pip's keyring see
     it."""
@@ -75,7 +78,8 @@ def origin(url):
     return scheme, "%s:%s" % ((parts.hostname or "").lower(), port)
 
 
-def credentials(url):
+def credentials(url: str | urllib.parse.SplitResult
+                ) -> tuple[str, str] | None:
     """(user, password) of *url* (a string or a split URL), unquoted, or
     None when it has none."""
     parts = url if isinstance(url, urllib.parse.SplitResult) else \
@@ -86,13 +90,19 @@ def credentials(url):
             urllib.parse.unquote(parts.password or ""))
 
 
-def basic_auth(user, password):
+def basic_auth(user: str, password: str) -> str:
     """The ``Authorization`` (or ``Proxy-Authorization``) header value."""
     return "Basic " + base64.b64encode(("%s:%s" % (user, password)).encode(
         "utf-8")).decode("ascii")
 
 
-def with_auth_of(url, mirrors):
+def auth_header(url: str | urllib.parse.SplitResult) -> str | None:
+    """The Basic header value for *url*'s credentials, or None."""
+    found = credentials(url)
+    return basic_auth(*found) if found is not None else None
+
+
+def with_auth_of(url: str, mirrors: typing.Iterable[str]) -> str:
     """*url* with the credentials of the mirror of the same origin
     (scheme, host and port): buildout and pip move credentials out of
     URLs, and requests to that mirror need them.  Never over another
@@ -109,12 +119,12 @@ def with_auth_of(url, mirrors):
     return url
 
 
-def host_of(url):
+def host_of(url: str) -> str:
     """The host name of *url*, lower-case, or '' for ``file:`` URLs."""
     return (urllib.parse.urlsplit(url).hostname or "").lower()
 
 
-def is_loopback(host):
+def is_loopback(host: str) -> bool:
     if host == "localhost" or host.endswith(".localhost"):
         return True
     try:
@@ -123,18 +133,19 @@ def is_loopback(host):
         return False
 
 
-def is_remote(url):
+def is_remote(url: str) -> bool:
     """True for http(s) URLs, False for local paths and ``file:`` URLs."""
     return urllib.parse.urlsplit(url).scheme in ("http", "https")
 
 
-def to_file_url(path, base_directory):
+def to_file_url(path: str, base_directory: str) -> str:
     """A local directory as a ``file:`` URL, relative to the buildout."""
     path = os.path.join(base_directory, os.path.expanduser(path))
     return "file://" + urllib.request.pathname2url(os.path.abspath(path))
 
 
-def check_url(url, option, allow_http=(), base_directory="."):
+def check_url(url: str, option: str, allow_http: tuple[str, ...] = (),
+              base_directory: str = ".") -> str:
     """Return *url* normalised (no trailing slash), or raise ConfigError.
 
     Plain ``http://`` is refused for anything but loopback hosts and the

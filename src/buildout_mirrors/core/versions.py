@@ -7,14 +7,17 @@ compared by :func:`_approximate_key`: 1.2.10 > 1.2.9, 2.0rc1 < 2.0 <
 2.0.post1.  One process always uses one of the two.
 """
 
+from __future__ import annotations
+
 import re
+import typing
 
 try:
     from packaging.utils import (InvalidSdistFilename, InvalidWheelFilename,
                                  parse_sdist_filename, parse_wheel_filename)
     from packaging.version import InvalidVersion, Version
 except ImportError:  # bootstrap.py, before any environment exists
-    Version = None
+    Version = None  # type: ignore[misc, assignment]
 
 _ARCHIVE = re.compile(r"\.(tar\.gz|tar\.bz2|tgz|zip|egg)$")
 _PEP440ISH = re.compile(
@@ -22,7 +25,7 @@ _PEP440ISH = re.compile(
     r"(\d*))?(?:[-_.]?(post|rev|r)[-_.]?(\d*))?(?:[-_.]?(dev)[-_.]?(\d*))?")
 
 
-def key(text):
+def key(text: str) -> typing.Any:
     """A sort key for the version *text*; unreadable versions sort first."""
     if Version is None:
         return _approximate_key(text)
@@ -32,7 +35,7 @@ def key(text):
         return Version("0")
 
 
-def file_version(name):
+def file_version(name: str) -> str | None:
     """The version in a distribution file name, as text, or None."""
     if Version is None:
         return _approximate_file_version(name)
@@ -47,7 +50,7 @@ def file_version(name):
         return None
 
 
-def newest(names):
+def newest(names: typing.Iterable[str]) -> str | None:
     """The newest version among the file *names*, as text, or None."""
     found = [version for version in map(file_version, names) if version]
     return max(found, key=key) if found else None

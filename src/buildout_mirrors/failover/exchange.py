@@ -1,6 +1,8 @@
 """One bounded HTTP exchange with a mirror, for the failover: how long to
 wait, where a redirect may go, and ~/.netrc credentials."""
 
+from __future__ import annotations
+
 import fnmatch
 import http.client
 import io
@@ -89,7 +91,7 @@ def _not_here(url):
                               http.client.HTTPMessage(), io.BytesIO(b""))
 
 
-_NETRC = []
+_NETRC: list = []
 
 
 def _netrc_header(url):

@@ -14,6 +14,8 @@ Plain code: the buildout hooks install it as a urllib handler
 through a local index (:mod:`buildout_mirrors.failover.pipproxy`).
 """
 
+from __future__ import annotations
+
 import time
 
 from buildout_mirrors.core import pages, urls
@@ -132,7 +134,8 @@ class Failover:
         order = self.book.order(first)
         if not order:
             raise self.none_left()
-        errors, reasons, not_found, slow = [], [], None, []
+        errors, reasons, slow = [], [], []  # type: list, list, list[str]
+        not_found = None
         for position, mirror in enumerate(order):
             patient = position == len(order) - 1 and not slow
             started = self.book.clock()

@@ -16,6 +16,8 @@ Only pinned versions of declared requirements are fetched, and only of
 projects not installed already: nothing the build will not use.
 """
 
+from __future__ import annotations
+
 import concurrent.futures
 import logging
 import queue
@@ -52,7 +54,7 @@ class LookAhead:
         self._pages = {}  # project -> Future of the page's Response
         self._files = {}  # URL, no fragment -> (fragment, Future)
         self._seen, self._threads = set(), []
-        self._queue = queue.Queue()
+        self._queue: queue.Queue = queue.Queue()
         self._lock = threading.Lock()
         self._closed = False
 
@@ -159,7 +161,8 @@ class LookAhead:
             except pages.PageError:  # buildout will say what it makes of it
                 listed = {}
             chosen = pinned_file.pick(listed, name, self.pins[key])
-        file_future = concurrent.futures.Future()
+        file_future: concurrent.futures.Future = \
+            concurrent.futures.Future()
         if chosen is not None:
             plain, _, fragment = chosen.partition("#")
             with self._lock:

@@ -17,6 +17,8 @@ The model is Envoy's outlier detection:
   still asked, patiently (Envoy's panic threshold).
 """
 
+from __future__ import annotations
+
 import collections
 import threading
 import time
@@ -37,7 +39,7 @@ class _Health:
     """What one mirror did in this run."""
 
     def __init__(self):
-        self.failures = collections.deque()   # monotonic times
+        self.failures: collections.deque = collections.deque()  # times
         self.ejections = 0
         self.ejected_until = None    # None: in rotation
         self.silent_only = True      # every ejection was for silence
@@ -120,7 +122,7 @@ class MirrorBook:
             return sorted(
                 (mirror for mirror in ordered if mirror not in self.dead
                  and self.health[mirror].silent_only),
-                key=lambda mirror: self.health[mirror].ejected_until)
+                key=lambda mirror: self.health[mirror].ejected_until or 0)
 
     def due(self):
         """Ejected mirrors whose time is up and that no re-check is
@@ -200,7 +202,7 @@ class MirrorBook:
             health = self.health.get(mirror)
             back = health is not None and mirror not in self.dead and \
                 health.ejected_until is not None
-            if back:
+            if health is not None and back:
                 health.ejected_until = None
                 health.checking = False
         if back:

@@ -231,7 +231,10 @@ def _netrc_entry(url):
     """A netrc line with *url*'s credentials, or '' when netrc cannot
     hold them: white space or quotes, or the host of the local index
     itself (netrc keys on the host alone, and the token needs that one)."""
-    user, password = urls.credentials(url)
+    found = urls.credentials(url)
+    if found is None:
+        return ""
+    user, password = found
     host = urls.host_of(url)
     if host == "127.0.0.1" or any(char.isspace() or char in "\"'"
                                   for char in user + password):
