@@ -17,11 +17,12 @@ only, and writes bin/buildout.  Running it again is harmless.
 
 Generated from buildout_mirrors 1.0.0 by
 ``python -m buildout_mirrors.bootstrapping.assemble``; do not edit.  After
-the code below, it carries buildout_mirrors/core, failover and
-bootstrapping of that release as plain text, each line after ``#|``, as
-get-pip.py carries pip; ``--unpack DIR`` writes them out, and the sha256
-of what it carries (``python -m buildout_mirrors.bootstrapping.assemble
---digest``) is published in CHANGES.rst with each release.
+the code below, it carries buildout_mirrors/index, store, selection,
+failover and bootstrapping of that release as plain text, each line after
+``#|``, as get-pip.py carries pip; ``--unpack DIR`` writes them out, and
+the sha256 of what it carries (``python -m
+buildout_mirrors.bootstrapping.assemble --digest``) is published in
+CHANGES.rst with each release.
 """
 
 import os
@@ -82,8 +83,9 @@ if __name__ == "__main__":
 #|"""
 # ---- buildout_mirrors/bootstrapping/__init__.py
 #|"""bootstrap.py, as a package: standard library only, and built on the
-#|core.  ``assemble`` writes bootstrap.py as a short script that carries
-#|these modules and the core as a zip, the way get-pip.py carries pip."""
+#|index client, the store, the selection and the failover.  ``assemble``
+#|writes bootstrap.py as a short script that carries these modules and
+#|those folders as plain text, the way get-pip.py carries pip."""
 # ---- buildout_mirrors/bootstrapping/config.py
 #|"""The buildout configuration as bootstrap.py needs it, before zc.buildout
 #|exists: ``[buildout]`` and the ``[versions]`` pins, after
@@ -92,7 +94,7 @@ if __name__ == "__main__":
 #|
 #|Plone and Zope buildouts take their pins from remote versions.cfg files:
 #|each is read with a bounded wait, and when its host is down the copy that
-#|an earlier run saved (core.extends_copies) is used.
+#|an earlier run saved (store.extends_copies) is used.
 #|"""
 #|
 #|from __future__ import annotations
@@ -104,7 +106,8 @@ if __name__ == "__main__":
 #|import urllib.request
 #|
 #|from buildout_mirrors.bootstrapping.console import BootstrapError, say
-#|from buildout_mirrors.core import extends_copies, pages, transport, urls
+#|from buildout_mirrors.store import extends_copies
+#|from buildout_mirrors.index import pages, transport, urls
 #|
 #|MAX_CONFIG_BYTES = 8 * 1024 * 1024
 #|_COMMENT = re.compile(r"\s+[#;].*$", re.M)
@@ -307,8 +310,9 @@ if __name__ == "__main__":
 #|
 #|from buildout_mirrors.bootstrapping.console import BootstrapError, \
 #|    heartbeat, say
-#|from buildout_mirrors.core import (connection, index_client, pages, probe,
-#|                                   transport, urls, versions)
+#|from buildout_mirrors.index import (connection, index_client, pages,
+#|                                    transport, urls, versions)
+#|from buildout_mirrors.selection import probe
 #|
 #|PIP_WHEEL_TIMEOUT = 60.0
 #|# pip's lines worth passing on: what it fetches, builds and installs.
@@ -461,7 +465,7 @@ if __name__ == "__main__":
 #|
 #|import contextlib
 #|
-#|from buildout_mirrors.core import urls
+#|from buildout_mirrors.index import urls
 #|from buildout_mirrors.failover.fetch import Failover
 #|from buildout_mirrors.failover.pipproxy import PipProxy
 #|
@@ -497,7 +501,7 @@ if __name__ == "__main__":
 #|import os
 #|import re
 #|
-#|from buildout_mirrors.core.files import atomic_write
+#|from buildout_mirrors.store.files import atomic_write
 #|
 #|PROJECT = "buildout_mirrors"
 #|# Installed by name, at their pins; every other pin constrains the rest.
@@ -523,7 +527,7 @@ if __name__ == "__main__":
 #|
 #|
 #|def requirement(name, pins, override=None):
-#|    from buildout_mirrors.core.pages import normalize_project
+#|    from buildout_mirrors.index.pages import normalize_project
 #|    pin = override or pins.get(normalize_project(name))
 #|    return "%s==%s" % (name, pin) if pin else name
 #|
@@ -596,8 +600,8 @@ if __name__ == "__main__":
 #|"""bootstrap.py's command: choose a mirror as the extension does, make the
 #|buildout's environment from it alone, and write bin/buildout.
 #|
-#|The choice is the extension's own (core.options, core.selector, the state
-#|file), so the first bin/buildout reuses it instead of probing again.
+#|The choice is the extension's own (selection.options, selection.selector,
+#|the state file), so the first bin/buildout reuses it instead of probing again.
 #|"""
 #|
 #|import argparse
@@ -609,11 +613,12 @@ if __name__ == "__main__":
 #|from buildout_mirrors.bootstrapping.console import BootstrapError, say, \
 #|    set_quiet
 #|from buildout_mirrors.bootstrapping.environment import Environment
-#|from buildout_mirrors.core import (candidates, option_names, options,
-#|                                   ranking, urls, versions)
-#|from buildout_mirrors.core.errors import ConfigError
-#|from buildout_mirrors.core.selector import MirrorSelector
-#|from buildout_mirrors.core.state import NoState
+#|from buildout_mirrors.selection import (candidates, option_names, options,
+#|                                        ranking)
+#|from buildout_mirrors.index import urls, versions
+#|from buildout_mirrors.index.errors import ConfigError
+#|from buildout_mirrors.selection.selector import MirrorSelector
+#|from buildout_mirrors.store.state import NoState
 #|
 #|
 #|def parser():
@@ -759,3190 +764,6 @@ if __name__ == "__main__":
 #|            "or a directory of distributions with --find-links PATH."
 #|            % ", ".join(failed))
 #|    return index + [arg for link in links for arg in ("--find-links", link)]
-# ---- buildout_mirrors/core/__init__.py
-#|"""The core: candidates, probing, ranking, the choice and the state file.
-#|
-#|Standard library only, and nothing here knows zc.buildout: bootstrap.py is
-#|assembled from these modules (see buildout_mirrors.bootstrapping.assemble),
-#|and the extension, the recipe and the ``buildout-mirrors`` command use them
-#|as they are.
-#|"""
-# ---- buildout_mirrors/core/bodies.py
-#|"""Where an answer's body is kept while buildout reads it, and reading it
-#|in within the bounds of a core.transport Limits.
-#|
-#|Bodies are kept in memory up to ``SPOOL_BYTES``, on disk beyond.  The
-#|look-ahead (failover.lookahead) fetches files long before buildout reads
-#|them, so in its threads (:func:`on_disk`) every body goes straight to an
-#|unnamed temporary file: private to the user (mode 0600, no name another
-#|process could open) and gone with the process, whatever ends it.
-#|"""
-#|
-#|from __future__ import annotations
-#|
-#|import contextlib
-#|import http.client
-#|import socket
-#|import tempfile
-#|import threading
-#|import time
-#|import typing
-#|
-#|from buildout_mirrors.core.errors import FetchError
-#|
-#|SPOOL_BYTES = 8 * 1024 * 1024  # bodies larger than this go to disk
-#|_THREAD = threading.local()
-#|
-#|
-#|@contextlib.contextmanager
-#|def on_disk() -> typing.Iterator[None]:
-#|    """Bodies read by this thread within the block go to disk at once."""
-#|    _THREAD.on_disk = True
-#|    try:
-#|        yield
-#|    finally:
-#|        _THREAD.on_disk = False
-#|
-#|
-#|def _new_body() -> typing.IO[bytes]:
-#|    if getattr(_THREAD, "on_disk", False):
-#|        return tempfile.TemporaryFile()
-#|    return tempfile.SpooledTemporaryFile(max_size=SPOOL_BYTES)
-#|
-#|
-#|def read_body(response: http.client.HTTPResponse, sock: socket.socket,
-#|              limits: typing.Any, remaining: typing.Callable[
-#|                  [float, float | None], float]) -> typing.IO[bytes]:
-#|    """Read the whole body within the stall, floor and deadline limits;
-#|    fail on a body shorter than its Content-Length."""
-#|    body = _new_body()
-#|    started, size = time.monotonic(), 0
-#|    read = getattr(response, "read1", None) or response.read
-#|    try:
-#|        # A response that closes its connection (HTTP/1.0, "Connection:
-#|        # close") closes it, socket included, once its body is read; from
-#|        # Python 3.13 the socket then refuses settimeout (EBADF).
-#|        while not response.isclosed():
-#|            sock.settimeout(remaining(limits.stall, limits.deadline))
-#|            try:
-#|                chunk = read(65536)
-#|            except http.client.IncompleteRead:
-#|                raise FetchError("truncated: the connection closed after "
-#|                                 "%d bytes" % size) from None
-#|            if not chunk:
-#|                break
-#|            body.write(chunk)
-#|            size += len(chunk)
-#|            if limits.max_bytes is not None and size > limits.max_bytes:
-#|                raise FetchError("answer larger than %d bytes"
-#|                                 % limits.max_bytes)
-#|            elapsed = time.monotonic() - started
-#|            if limits.floor and elapsed > limits.stall and \
-#|                    size / elapsed < limits.floor:
-#|                raise FetchError("too slow (%d bytes in %.1f s)"
-#|                                 % (size, elapsed))
-#|        expected = response.msg.get("Content-Length", "")
-#|        if expected.strip().isdigit() and size < int(expected):
-#|            raise FetchError("truncated: %d of %s bytes" % (size, expected))
-#|    except BaseException:
-#|        body.close()
-#|        raise
-#|    body.seek(0)
-#|    return body
-# ---- buildout_mirrors/core/candidates.py
-#|"""Where the candidate mirrors and find-links come from, in order of
-#|precedence: ``BUILDOUT_MIRRORS``, else ``mirrors``, else ``index`` before
-#|the built-in public mirrors (``data/public-mirrors.txt``); or a
-#|``mirrors-candidates`` plug-in.  Every URL is checked by core.urls."""
-#|
-#|from __future__ import annotations
-#|
-#|import dataclasses
-#|import importlib.resources
-#|import os
-#|import re
-#|import typing
-#|
-#|from buildout_mirrors.core import urls
-#|from buildout_mirrors.core.errors import ConfigError
-#|
-#|ENVIRONMENT_OVERRIDE = "BUILDOUT_MIRRORS"
-#|
-#|
-#|def builtin_mirrors() -> tuple[str, ...]:
-#|    """The public mirrors shipped in ``data/public-mirrors.txt``."""
-#|    # One segment a call: Python 3.9's zip reader (bootstrap.py) takes one.
-#|    text = importlib.resources.files("buildout_mirrors").joinpath(
-#|        "data").joinpath("public-mirrors.txt").read_text(encoding="utf-8")
-#|    return tuple(line.strip() for line in text.splitlines()
-#|                 if line.strip() and not line.lstrip().startswith("#"))
-#|
-#|
-#|def options(get: typing.Callable[[str], str], environ: typing.Mapping,
-#|            allow_http: tuple[str, ...], base_directory: str
-#|            ) -> tuple[tuple[str, ...], str]:
-#|    """(candidate URLs, the option they came from): BUILDOUT_MIRRORS, else
-#|    mirrors, else index before the built-in public mirrors."""
-#|    override = environ.get(ENVIRONMENT_OVERRIDE, "").strip()
-#|    if override:
-#|        return _urls(override, ENVIRONMENT_OVERRIDE + " (environment)",
-#|                     allow_http, base_directory), ENVIRONMENT_OVERRIDE
-#|    if get("mirrors").strip():
-#|        return _urls(get("mirrors"), "mirrors", allow_http,
-#|                     base_directory), "mirrors"
-#|    index = get("index").strip()
-#|    given = (urls.check_url(index, "index", allow_http, base_directory),
-#|             ) if index else ()
-#|    return tuple(_dedupe(given + builtin_mirrors())), (
-#|        "index and built-in mirrors" if index else "built-in mirrors")
-#|
-#|
-#|def _urls(raw, option, allow_http, base_directory):
-#|    return tuple(_dedupe(
-#|        urls.check_url(item, option, allow_http, base_directory)
-#|        for item in raw.split()))
-#|
-#|
-#|def private(raw: str, allow_http: tuple[str, ...], base_directory: str
-#|            ) -> tuple[str, ...]:
-#|    """The ``mirrors-private`` indexes, checked like ``mirrors``; served
-#|    over http(s), as the failover asks them."""
-#|    indexes = _urls(raw, "mirrors-private", allow_http, base_directory)
-#|    for index in indexes:
-#|        if not urls.is_remote(index):
-#|            raise ConfigError("mirrors-private = %s: a private index is "
-#|                              "asked over https; serve the folder (devpi, "
-#|                              "pypiserver) or list it in mirrors"
-#|                              % urls.redact(index))
-#|    return indexes
-#|
-#|
-#|_PATTERN = re.compile(r"^[A-Za-z0-9*?\[\]][A-Za-z0-9._*?\[\]!-]*$")
-#|
-#|
-#|def private_projects(raw: str) -> tuple[str, ...]:
-#|    """``mirrors-private-projects``: project names or globs."""
-#|    patterns = tuple(raw.split())
-#|    for pattern in patterns:
-#|        if not _PATTERN.match(pattern):
-#|            raise ConfigError("mirrors-private-projects: %r is neither a "
-#|                              "project name nor a glob (acme.*, acme-?)"
-#|                              % pattern)
-#|    return patterns
-#|
-#|
-#|def find_links(raw: str, allow_http: tuple[str, ...], base_directory: str
-#|               ) -> tuple[tuple[str, ...], tuple[str, ...]]:
-#|    """find-links entries as given (buildout reads paths itself), checked:
-#|    a URL must be https (or allowed http, or file:); a path that does not
-#|    exist is left out with a warning."""
-#|    kept, warnings = [], []
-#|    for item in raw.split():
-#|        if "://" in item or item.startswith("file:"):
-#|            urls.check_url(item, "find-links", allow_http, base_directory)
-#|            kept.append(item)
-#|        elif os.path.exists(os.path.join(base_directory,
-#|                                         os.path.expanduser(item))):
-#|            kept.append(item)
-#|        else:
-#|            warnings.append(
-#|                "find-links: %r is neither a URL nor an existing path; it "
-#|                "is left out. Write https://host/path or a directory that "
-#|                "exists." % urls.redact(item))
-#|    return tuple(_dedupe(kept)), tuple(warnings)
-#|
-#|
-#|def _dedupe(items):
-#|    seen = []
-#|    for item in items:
-#|        if item not in seen:
-#|            seen.append(item)
-#|    return seen
-#|
-#|
-#|def plug_in(settings: typing.Any, name: str, plugins: typing.Any,
-#|            allow_http: tuple[str, ...], base_directory: str) -> typing.Any:
-#|    """*settings* with the candidates and find-links of the
-#|    ``mirrors-candidates`` plug-in *name*, validated as ``mirrors`` is."""
-#|    option = "mirrors-candidates = %s" % " ".join(name.split())
-#|    if plugins is None:
-#|        raise ConfigError("%s: plug-ins are read by bin/buildout, not here"
-#|                          % option)
-#|    given, links = plugins.candidates(settings, name)
-#|    candidates = tuple(_dedupe(urls.check_url(url, option, allow_http,
-#|                                              base_directory)
-#|                               for url in given))
-#|    if not candidates:
-#|        raise ConfigError("%s: the plug-in gave no candidate" % option)
-#|    for link in links:
-#|        urls.check_url(link, option + " (find-links)", allow_http,
-#|                       base_directory)
-#|    return dataclasses.replace(settings, candidates=candidates,
-#|                               find_links=tuple(links), candidates_from=option)
-# ---- buildout_mirrors/core/connection.py
-#|"""Connections for core.transport: TLS that stays verified, proxies from
-#|the environment (as urllib and pip take them), credentials as Basic
-#|headers, and what a failed connection is called in a log line."""
-#|
-#|from __future__ import annotations
-#|
-#|import http.client
-#|import socket
-#|import ssl
-#|import threading
-#|import typing
-#|import urllib.error
-#|import urllib.parse
-#|import urllib.request
-#|
-#|from buildout_mirrors.core import urls
-#|
-#|_CONTEXTS: dict = {}
-#|_CONTEXTS_LOCK = threading.Lock()
-#|
-#|
-#|def ssl_context(verify: bool | str = True) -> ssl.SSLContext:
-#|    """The system trust store (OpenSSL's default paths, which honour
-#|    ``SSL_CERT_FILE`` and ``SSL_CERT_DIR``), or the CA bundle *verify*
-#|    names.  Verification is never switched off.
-#|
-#|    Made once a process for each bundle: loading a trust store costs tens
-#|    of milliseconds, and parallel probes must not each pay it."""
-#|    key = verify if isinstance(verify, str) else True
-#|    with _CONTEXTS_LOCK:
-#|        if key not in _CONTEXTS:
-#|            _CONTEXTS[key] = ssl.create_default_context(
-#|                cafile=key if isinstance(key, str) else None)
-#|        return _CONTEXTS[key]
-#|
-#|
-#|class LazyContext:
-#|    """``ssl_context(verify)``, made only when an https URL is asked:
-#|    plain-http and local mirrors never load a trust store."""
-#|
-#|    def __init__(self, verify=True):
-#|        self.verify = verify
-#|
-#|    def get(self) -> ssl.SSLContext:
-#|        return ssl_context(self.verify)
-#|
-#|
-#|def connect(parts: urllib.parse.SplitResult, path: str, timeout: float,
-#|            context: typing.Any, request_headers: dict[str, str]
-#|            ) -> tuple[http.client.HTTPConnection, str]:
-#|    """An unopened connection for the URL *parts*, through the
-#|    environment's proxy if one applies, and the path to ask for (a plain
-#|    http proxy wants the whole URL).  Proxy credentials are added to
-#|    *request_headers* or to the tunnel."""
-#|    host, port, proxy = parts.hostname or "", parts.port, _proxy_for(parts)
-#|    connection: http.client.HTTPConnection
-#|    if parts.scheme == "https":
-#|        context = context.get() if isinstance(context, LazyContext) else (
-#|            context or ssl_context())
-#|        if proxy:
-#|            connection = http.client.HTTPSConnection(
-#|                proxy.hostname or "", proxy.port or 80, timeout=timeout,
-#|                context=context)
-#|            tunnel_headers = {}
-#|            proxy_auth = urls.auth_header(proxy)
-#|            if proxy_auth:
-#|                tunnel_headers["Proxy-Authorization"] = proxy_auth
-#|            connection.set_tunnel(host, port or 443, tunnel_headers)
-#|        else:
-#|            connection = http.client.HTTPSConnection(
-#|                host, port or 443, timeout=timeout, context=context)
-#|    elif proxy:
-#|        connection = http.client.HTTPConnection(
-#|            proxy.hostname or "", proxy.port or 80, timeout=timeout)
-#|        path = urllib.parse.urlunsplit(parts._replace(
-#|            netloc=urls.hostport(parts), fragment=""))
-#|        proxy_auth = urls.auth_header(proxy)
-#|        if proxy_auth:
-#|            request_headers["Proxy-Authorization"] = proxy_auth
-#|    else:
-#|        connection = http.client.HTTPConnection(host, port or 80,
-#|                                                timeout=timeout)
-#|    return connection, path
-#|
-#|
-#|def _proxy_for(parts):
-#|    proxy = urllib.request.getproxies().get(parts.scheme)
-#|    if not proxy or urllib.request.proxy_bypass(parts.hostname or ""):
-#|        return None
-#|    if "://" not in proxy:
-#|        proxy = "http://" + proxy
-#|    return urllib.parse.urlsplit(proxy)
-#|
-#|
-#|def describe(error: BaseException, limits: typing.Any = None) -> str:
-#|    """One short phrase for a failed exchange, with no URL in it, classified
-#|    the way pip's ``network/utils.py`` does."""
-#|    reason = error.reason if isinstance(error, urllib.error.URLError) \
-#|        else error
-#|    text = repr(reason)
-#|    if isinstance(reason, (socket.timeout, TimeoutError)) or \
-#|            "timed out" in text:
-#|        return "timed out"
-#|    if isinstance(reason, ConnectionRefusedError):
-#|        return "connection refused"
-#|    if isinstance(reason, ssl.SSLCertVerificationError):
-#|        return "TLS error (certificate not trusted: %s)" % (
-#|            getattr(reason, "verify_message", "") or "verification failed")
-#|    if isinstance(reason, ssl.SSLError):
-#|        return "TLS error (handshake failed)"
-#|    if isinstance(reason, socket.gaierror):
-#|        return "host name not found"
-#|    if isinstance(reason, ConnectionResetError):
-#|        return "connection reset"
-#|    if isinstance(reason, (http.client.RemoteDisconnected,
-#|                           http.client.BadStatusLine,
-#|                           http.client.LineTooLong)):
-#|        return "not an HTTP answer (connection closed or garbage)"
-#|    if isinstance(reason, OSError) and "Tunnel connection failed" in text:
-#|        return "proxy error"
-#|    if isinstance(reason, http.client.HTTPException):
-#|        return "not an HTTP answer (%s)" % type(reason).__name__
-#|    if isinstance(reason, OSError):
-#|        return "cannot read (%s)" % (reason.strerror or type(reason).__name__)
-#|    return "failed (%s)" % type(reason).__name__
-# ---- buildout_mirrors/core/dist_requirements.py
-#|"""What a distribution file needs: its requirements, read from the file
-#|itself (a wheel's ``METADATA``; an sdist's ``PKG-INFO`` or its
-#|``*.egg-info/requires.txt``), with their environment markers evaluated
-#|for this interpreter, as pkg_resources does for zc.buildout.
-#|
-#|Only the look-ahead (failover.lookahead) asks, and only to guess what
-#|buildout will ask next: a file it cannot read needs nothing.  Members are
-#|read up to ``MAX_METADATA`` bytes, so a hostile archive costs no more.
-#|
-#|``packaging`` is imported when first needed, from wherever the running
-#|buildout has it (itself, pip's or setuptools' copy): the core imports on
-#|the standard library alone (bootstrap.py carries it).
-#|"""
-#|
-#|from __future__ import annotations
-#|
-#|import email.parser
-#|import io
-#|import tarfile
-#|import types
-#|import typing
-#|import zipfile
-#|
-#|MAX_METADATA = 1024 * 1024
-#|MAX_MEMBERS = 5000  # an sdist's files looked at for its metadata
-#|
-#|
-#|def packaging(module: str) -> types.ModuleType:
-#|    """``packaging.<module>``, from the first place that has it."""
-#|    import importlib
-#|    for prefix in ("", "pip._vendor.", "setuptools._vendor."):
-#|        try:
-#|            return importlib.import_module(prefix + "packaging." + module)
-#|        except ImportError:
-#|            continue
-#|    raise ImportError("packaging." + module)
-#|
-#|
-#|def requirements(fileobj: typing.IO[bytes], filename: str) -> list[str]:
-#|    """The names (as written) this distribution requires here, extras
-#|    left out; [] for a file that cannot be read."""
-#|    try:
-#|        lines = _requirement_lines(fileobj, filename)
-#|        return _applicable(lines)
-#|    except Exception:  # any archive, any metadata: a guess, never an error
-#|        return []
-#|    finally:
-#|        fileobj.seek(0)
-#|
-#|
-#|def _requirement_lines(fileobj, filename):
-#|    if filename.endswith(".whl"):
-#|        with zipfile.ZipFile(fileobj) as archive:
-#|            member = next(name for name in archive.namelist()
-#|                          if name.count("/") == 1 and
-#|                          name.endswith(".dist-info/METADATA"))
-#|            return _requires_dist(_read_zip(archive, member))
-#|    if filename.endswith(".zip"):
-#|        with zipfile.ZipFile(fileobj) as archive:
-#|            names = archive.namelist()[:MAX_MEMBERS]
-#|            return _from_sdist(names, lambda name: _read_zip(archive, name))
-#|    with tarfile.open(fileobj=fileobj, mode="r:*") as archive:
-#|        members: dict[str, tarfile.TarInfo] = {}
-#|        for number, info in enumerate(archive):
-#|            if number >= MAX_MEMBERS:
-#|                break
-#|            if info.isfile() and info.size <= MAX_METADATA:
-#|                members[info.name] = info
-#|        return _from_sdist(list(members), lambda name: _read_tar(
-#|            archive, members[name]))
-#|
-#|
-#|def _read_tar(archive: tarfile.TarFile, info: tarfile.TarInfo) -> bytes:
-#|    stream = archive.extractfile(info)
-#|    return stream.read() if stream is not None else b""
-#|
-#|
-#|def _read_zip(archive, name):
-#|    if archive.getinfo(name).file_size > MAX_METADATA:
-#|        raise ValueError("metadata too large")
-#|    return archive.read(name)
-#|
-#|
-#|def _from_sdist(names, read):
-#|    """PKG-INFO's Requires-Dist (metadata 2.2 and later sdists), else the
-#|    egg-info's requires.txt (what setuptools wrote before)."""
-#|    info = [name for name in names if name.count("/") == 1 and
-#|            name.endswith("/PKG-INFO")]
-#|    if info:
-#|        found = _requires_dist(read(info[0]))
-#|        if found:
-#|            return found
-#|    requires = [name for name in names if name.count("/") == 2 and
-#|                name.endswith(".egg-info/requires.txt")]
-#|    return _requires_txt(read(requires[0])) if requires else []
-#|
-#|
-#|def _requires_dist(data: bytes) -> list[str]:
-#|    message = email.parser.Parser().parsestr(
-#|        data.decode("utf-8", "replace"), headersonly=True)
-#|    return message.get_all("Requires-Dist") or []
-#|
-#|
-#|def _requires_txt(data: bytes) -> list[str]:
-#|    """requires.txt's lines as Requires-Dist lines: ``[:marker]`` sections
-#|    carry a marker, ``[extra]`` sections are extras (left out)."""
-#|    lines, marker = [], None
-#|    for line in io.StringIO(data.decode("utf-8", "replace")):
-#|        line = line.strip()
-#|        if not line or line.startswith("#"):
-#|            continue
-#|        if line.startswith("["):
-#|            section = line.strip("[]")
-#|            marker = section[1:] if section.startswith(":") else (
-#|                "extra" if section else None)
-#|            continue
-#|        if marker == "extra":
-#|            continue
-#|        lines.append(line + ("; " + marker if marker else ""))
-#|    return lines
-#|
-#|
-#|def _applicable(lines: list[str]) -> list[str]:
-#|    requirement_class = packaging("requirements").Requirement
-#|    names = []
-#|    for line in lines:
-#|        try:
-#|            requirement = requirement_class(line)
-#|        except Exception:
-#|            continue
-#|        if requirement.marker is None or requirement.marker.evaluate(
-#|                {"extra": ""}):
-#|            names.append(requirement.name)
-#|    return names
-# ---- buildout_mirrors/core/errors.py
-#|"""Exceptions of buildout_mirrors.
-#|
-#|The core raises :class:`ConfigError`; the buildout hooks turn it into a
-#|``zc.buildout.UserError`` so that buildout prints one line, no traceback.
-#|"""
-#|
-#|
-#|class ConfigError(ValueError):
-#|    """An option has a value the user must fix; the message says how."""
-#|
-#|
-#|# The one way out when no listed mirror works, named in every such message.
-#|OVERRIDE_HINT = ("Name a reachable mirror in the BUILDOUT_MIRRORS environment "
-#|                 "variable or the mirrors option.")
-#|
-#|
-#|class FetchError(Exception):
-#|    """This URL could not be fetched; the message says why, with no URL
-#|    in it (so no credentials).  ``slow`` is True when the server was only
-#|    slow to start answering, which is no verdict on its health.  ``kind``
-#|    says which bound ran out, for code that decides by it (the message is
-#|    for people): ``timeout`` (connecting), ``silent`` (the first byte),
-#|    ``stall`` (the next byte), or ``failed``."""
-#|
-#|    def __init__(self, reason, slow=False, kind="failed"):
-#|        super().__init__(reason)
-#|        self.slow, self.kind = slow, kind
-# ---- buildout_mirrors/core/extends_copies.py
-#|"""Where the copies of remote ``extends`` files are kept, and how long a
-#|host is waited for: shared by bin/buildout (buildout.extends_guard) and
-#|bootstrap.py, so that either can fall back on what the other saved."""
-#|
-#|from __future__ import annotations
-#|
-#|import datetime
-#|import hashlib
-#|import os
-#|
-#|from buildout_mirrors.core.paths import user_cache_dir
-#|
-#|WAIT_WITH_COPY = 5.0      # a copy to fall back on: do not wait long
-#|WAIT_WITHOUT_COPY = 15.0  # zc.buildout's own limit for index pages
-#|
-#|
-#|def default_directory() -> str:
-#|    return os.path.join(user_cache_dir("buildout-mirrors"), "extends")
-#|
-#|
-#|def copy_path(url: str, directory: str | None = None) -> str:
-#|    """The saved copy of *url* (which may not exist).  The name is a hash:
-#|    a URL may hold credentials, and no name may escape the directory."""
-#|    name = hashlib.sha256(url.encode("utf-8")).hexdigest()[:32] + ".cfg"
-#|    return os.path.join(directory or default_directory(), name)
-#|
-#|
-#|def saved_at(path: str) -> str:
-#|    """When the copy at *path* was saved, for the warning that uses it."""
-#|    stamp = datetime.datetime.fromtimestamp(
-#|        os.path.getmtime(path), tz=datetime.timezone.utc)
-#|    return stamp.strftime("%Y-%m-%d %H:%M UTC")
-# ---- buildout_mirrors/core/files.py
-#|"""Write files so that a crash never leaves half of one behind, and lock
-#|them against parallel buildouts."""
-#|
-#|from __future__ import annotations
-#|
-#|import contextlib
-#|import os
-#|import tempfile
-#|import typing
-#|
-#|from buildout_mirrors.core import paths
-#|
-#|try:
-#|    import fcntl
-#|except ImportError:  # Windows: no advisory locks; the rename stays atomic
-#|    fcntl = None  # type: ignore[assignment]
-#|
-#|
-#|def atomic_write(path: str, content: str | bytes, mode: int = 0o644
-#|                 ) -> None:
-#|    """Replace *path* with *content* (str or bytes): write a temporary file
-#|    beside it, fsync, rename over the target, then fsync the directory."""
-#|    directory = os.path.dirname(os.path.abspath(path))
-#|    os.makedirs(directory, exist_ok=True)
-#|    handle, temporary = tempfile.mkstemp(
-#|        prefix="." + os.path.basename(path) + ".", suffix=".tmp",
-#|        dir=directory)
-#|    try:
-#|        binary = isinstance(content, bytes)
-#|        with os.fdopen(handle, "wb" if binary else "w",
-#|                       encoding=None if binary else "utf-8") as stream:
-#|            stream.write(content)
-#|            stream.flush()
-#|            os.fsync(stream.fileno())
-#|        os.chmod(temporary, mode)
-#|        os.replace(temporary, path)
-#|    except BaseException:
-#|        with contextlib.suppress(OSError):
-#|            os.unlink(temporary)
-#|        raise
-#|    with contextlib.suppress(OSError):  # not every OS can open a directory
-#|        directory_handle = os.open(directory, os.O_RDONLY)
-#|        try:
-#|            os.fsync(directory_handle)
-#|        finally:
-#|            os.close(directory_handle)
-#|
-#|
-#|def check_folder(path: str, not_private: type[Exception]) -> None:
-#|    """Raise *not_private* when another user could change *path*'s
-#|    folder (and so swap the file)."""
-#|    problem = paths.not_private(os.path.dirname(os.path.abspath(path)))
-#|    if problem:
-#|        raise not_private(problem)
-#|
-#|
-#|@contextlib.contextmanager
-#|def locked(path: str, not_private: type[Exception]) -> typing.Iterator[None]:
-#|    """Hold an exclusive lock on *path* (its ``.lock`` beside it) for the
-#|    block; raise *not_private* when its folder could be changed by another
-#|    user.  Without advisory locks (Windows) the rename stays atomic."""
-#|    if fcntl is None:
-#|        yield
-#|        return
-#|    os.makedirs(os.path.dirname(os.path.abspath(path)), mode=0o700,
-#|                exist_ok=True)
-#|    check_folder(path, not_private)
-#|    # Never through a symbolic link: another user who planted one would
-#|    # have us create or truncate a file of their choosing.
-#|    descriptor = os.open(path + ".lock", os.O_WRONLY | os.O_CREAT
-#|                         | getattr(os, "O_NOFOLLOW", 0), 0o600)
-#|    try:
-#|        fcntl.flock(descriptor, fcntl.LOCK_EX)
-#|        try:
-#|            yield
-#|        finally:
-#|            fcntl.flock(descriptor, fcntl.LOCK_UN)
-#|    finally:
-#|        os.close(descriptor)
-# ---- buildout_mirrors/core/freshness.py
-#|"""How current a live mirror is, for people: fresh, aging or old.
-#|
-#|bandersnatch writes ``/last-modified`` at its web root after every
-#|successful sync (``%Y%m%dT%H:%M:%S``, UTC); other mirrors only tell how
-#|they compare with each other (serial lag or missing files).  The bands
-#|follow the old pypi-mirrors.org: fresh under an hour, aging under a day,
-#|old beyond.
-#|"""
-#|
-#|from __future__ import annotations
-#|
-#|import datetime
-#|import typing
-#|import urllib.parse
-#|
-#|AGING_AFTER = 3600.0
-#|OLD_AFTER = 86400.0
-#|
-#|
-#|def last_modified_url(index_url: str) -> str:
-#|    """bandersnatch serves ``/simple`` beside ``/last-modified``."""
-#|    parts = urllib.parse.urlsplit(index_url)
-#|    path = parts.path.rstrip("/")
-#|    if path.endswith("/simple"):
-#|        path = path[:-len("simple")]
-#|    else:
-#|        path = path.rsplit("/", 1)[0] + "/"
-#|    return urllib.parse.urlunsplit(parts._replace(path=path + "last-modified",
-#|                                                  query="", fragment=""))
-#|
-#|
-#|def parse_last_modified(text: str,
-#|                        now: datetime.datetime | None = None
-#|                        ) -> float | None:
-#|    """Seconds since the sync stamped in *text*, or None."""
-#|    try:
-#|        synced = datetime.datetime.strptime(text.strip(), "%Y%m%dT%H:%M:%S")
-#|    except ValueError:
-#|        return None
-#|    now = now or datetime.datetime.now(datetime.timezone.utc).replace(
-#|        tzinfo=None)
-#|    return max((now - synced).total_seconds(), 0.0)  # type: ignore
-#|
-#|
-#|def last_sync_age(index_url: str, timeout: float,
-#|                  verify: bool | str = True) -> float | None:
-#|    """Age in seconds of a bandersnatch mirror's last sync, or None."""
-#|    if not index_url.startswith(("http://", "https://")):
-#|        return None
-#|    from buildout_mirrors.core import connection, transport
-#|    bound = min(timeout, 2.0)
-#|    try:
-#|        response = transport.get(
-#|            last_modified_url(index_url), "text/plain",
-#|            transport.Limits(first_byte=bound, stall=bound, max_bytes=64),
-#|            connection.ssl_context(verify))
-#|    except transport.FetchError:
-#|        return None
-#|    with response.body:
-#|        if response.status != 200:
-#|            return None
-#|        return parse_last_modified(response.body.read().decode(
-#|            "ascii", "replace"))
-#|
-#|
-#|def band(lag: typing.Any, age: float | None) -> str:
-#|    if age is not None:
-#|        return ("fresh" if age < AGING_AFTER else
-#|                "aging" if age < OLD_AFTER else "old")
-#|    return "aging" if lag else "fresh"
-#|
-#|
-#|def describe(row: typing.Any) -> str:
-#|    """The FRESHNESS cell of the status table."""
-#|    if not row["freshness"]:
-#|        return "-"
-#|    details = []
-#|    if row["last_sync_age_s"] is not None:
-#|        details.append("synced %s ago" % span(row["last_sync_age_s"]))
-#|    if row["lag"]:
-#|        details.append(row["lag"])
-#|    elif row["serial"] is not None:
-#|        details.append("serial %s" % row["serial"])
-#|    return "%s (%s)" % (row["freshness"], ", ".join(details)) if details \
-#|        else row["freshness"]
-#|
-#|
-#|def span(seconds: float) -> str:
-#|    if seconds < 120:
-#|        return "%d s" % seconds
-#|    if seconds < 7200:
-#|        return "%d min" % (seconds // 60)
-#|    if seconds < 172800:
-#|        return "%.1f h" % (seconds / 3600)
-#|    return "%d days" % (seconds // 86400)
-# ---- buildout_mirrors/core/index_client.py
-#|"""The one index client: read a project page, and check a file against
-#|the hashes its page listed.  The probe, the failover, pip's local index,
-#|the wheelhouse and bootstrap.py all read pages and check files here, so
-#|that a hostile page or file is met by one piece of code.
-#|
-#|Every GET is :func:`buildout_mirrors.core.transport.get`, bounded by the
-#|caller's :class:`~buildout_mirrors.core.transport.Limits`; parsing is
-#|:func:`buildout_mirrors.core.pages.parse`, linear in the page's size.
-#|"""
-#|
-#|from __future__ import annotations
-#|
-#|import hashlib
-#|import typing
-#|
-#|from buildout_mirrors.core import pages, transport
-#|from buildout_mirrors.core.transport import FetchError
-#|
-#|
-#|class BadAnswer(FetchError):
-#|    """The index answered, but not with a usable page (a status other
-#|    than 200, or a page that does not parse): no verdict on its health."""
-#|
-#|
-#|class NotListed(BadAnswer):
-#|    """The index answered 404: it does not have this project."""
-#|
-#|
-#|def project_page(response: transport.Response) -> pages.ProjectPage:
-#|    """The :class:`~buildout_mirrors.core.pages.ProjectPage` in
-#|    *response* (a complete transport Response), or FetchError."""
-#|    try:
-#|        return pages.parse(response.read_all(), response.headers.get(
-#|            "Content-Type", ""), response.url, response.headers)
-#|    except pages.PageError as error:
-#|        raise BadAnswer("invalid page: %s" % error) from None
-#|
-#|
-#|def read_project(index_url, project, limits, context=None, accept=None,
-#|                 get=None):
-#|    """The page of *project* on the index at *index_url*.  Raises
-#|    :class:`NotListed` for a 404, :class:`BadAnswer` for another status or
-#|    an invalid page, FetchError when the exchange failed.
-#|    *get(url, accept)* replaces the plain bounded GET (the failover
-#|    passes its own)."""
-#|    url = pages.project_url(index_url, project)
-#|    if get is None:
-#|        response = transport.get(url, accept or pages.ACCEPT, limits,
-#|                                 context)
-#|    else:
-#|        response = get(url, accept or pages.ACCEPT)
-#|    with response.body:
-#|        if response.status == 404:
-#|            raise NotListed("HTTP 404 (%s not found)" % project)
-#|        if response.status != 200:
-#|            raise BadAnswer("HTTP %d" % response.status)
-#|        return project_page(response)
-#|
-#|
-#|def check_hashes(body: typing.IO[bytes], expected: dict[str, str]) -> None:
-#|    """Read *body* (a file) once and compare it with *expected*
-#|    ({algorithm: hex digest}, as a link's fragment gives it); rewind it.
-#|    One strong hash is enough.  Raises FetchError on a mismatch."""
-#|    for algorithm, digest in sorted(expected.items()):
-#|        actual = hashlib.new(algorithm)
-#|        for block in iter(lambda: body.read(1 << 16), b""):
-#|            actual.update(block)
-#|        body.seek(0)
-#|        if actual.hexdigest() != digest:
-#|            raise FetchError("%s mismatch (the file differs from the index "
-#|                             "page)" % algorithm)
-#|        return
-# ---- buildout_mirrors/core/keepalive.py
-#|"""Keep-alive: one connection per mirror host, not one per file.
-#|
-#|zc.buildout and urllib open a fresh connection for every page and file: a
-#|TCP (and TLS) handshake each time, which a mirror across an ocean makes
-#|cost more than the answer.  :class:`ConnectionPool` keeps the connections
-#|whose answers said they may stay open, per (scheme, host and port), for
-#|the next request to the same host; core.transport takes one before it
-#|connects and gives it back once the whole body is read.
-#|
-#|A kept connection is only reused while it is young and quiet: one the
-#|server has closed (it reads as ready: EOF) or one idle for longer than
-#|``MAX_IDLE`` (a firewall may have dropped it silently, and a silent
-#|connection would read as a hanging mirror) is closed instead, as
-#|urllib3's pool does.
-#|"""
-#|
-#|from __future__ import annotations
-#|
-#|import http.client
-#|import select
-#|import threading
-#|import time
-#|
-#|MAX_IDLE = 10.0     # seconds; servers keep idle connections 5 s to 75 s
-#|PER_HOST = 8        # the look-ahead's concurrency
-#|
-#|
-#|class ConnectionPool:
-#|    """``ConnectionPool()``: ``take(key)`` an idle connection or None,
-#|    ``give(key, connection)`` it back, ``close()`` them all."""
-#|
-#|    def __init__(self, per_host=PER_HOST, max_idle=MAX_IDLE,
-#|                 clock=time.monotonic):
-#|        self.per_host, self.max_idle, self.clock = per_host, max_idle, clock
-#|        # key -> [(connection, idle since)]
-#|        self._idle: dict[tuple, list[tuple[http.client.HTTPConnection,
-#|                                           float]]] = {}
-#|        self._lock = threading.Lock()
-#|        self.reused = 0  # for tests and benchmarks
-#|
-#|    def take(self, key: tuple) -> http.client.HTTPConnection | None:
-#|        """An idle connection to *key* that still looks usable, or None."""
-#|        while True:
-#|            with self._lock:
-#|                idle = self._idle.get(key)
-#|                if not idle:
-#|                    return None
-#|                connection, since = idle.pop()
-#|            if self.clock() - since <= self.max_idle and \
-#|                    not _dropped(connection):
-#|                with self._lock:
-#|                    self.reused += 1
-#|                return connection
-#|            connection.close()
-#|
-#|    def give(self, key: tuple, connection: http.client.HTTPConnection
-#|             ) -> None:
-#|        """Keep *connection* (its answer read to the end) for *key*."""
-#|        if connection.sock is None:  # the answer closed it
-#|            return
-#|        with self._lock:
-#|            idle = self._idle.setdefault(key, [])
-#|            if len(idle) < self.per_host:
-#|                idle.append((connection, self.clock()))
-#|                return
-#|        connection.close()
-#|
-#|    def close(self) -> None:
-#|        with self._lock:
-#|            idle, self._idle = self._idle, {}
-#|        for connections in idle.values():
-#|            for connection, _ in connections:
-#|                connection.close()
-#|
-#|
-#|def _dropped(connection: http.client.HTTPConnection) -> bool:
-#|    """True when an idle connection can be read: the server closed it (or
-#|    sent something unasked), either way it is not reusable."""
-#|    sock = connection.sock
-#|    if sock is None:
-#|        return True
-#|    try:
-#|        return bool(select.select([sock], [], [], 0)[0])
-#|    except (OSError, ValueError):
-#|        return True
-# ---- buildout_mirrors/core/option_names.py
-#|"""The names of this package's options, and the check that stops a name
-#|that looks like one of them but is not (``mirror =`` would otherwise
-#|silently fall back to the built-in public list).  core.options types
-#|their values."""
-#|
-#|from __future__ import annotations
-#|
-#|import difflib
-#|import typing
-#|
-#|from buildout_mirrors.core.errors import ConfigError
-#|
-#|# Every option this package understands, so that the hooks can mark them
-#|# as used and buildout does not warn about them.
-#|OPTION_NAMES = (
-#|    "mirrors", "mirrors-timeout", "mirrors-policy", "mirrors-probe",
-#|    "mirrors-cache", "mirrors-ttl", "mirrors-allow-http", "mirrors-ca-bundle",
-#|    "mirrors-grace", "mirrors-stall-limit", "mirrors-fallback",
-#|    "mirrors-candidates", "mirrors-prober", "mirrors-state-store",
-#|    "mirrors-private", "mirrors-private-projects", "mirrors-lookahead",
-#|)
-#|
-#|
-#|def raw_options(section: typing.Mapping[str, str]
-#|                ) -> dict[str, str | None]:
-#|    """This package's options, and ``index`` and ``find-links``, from a
-#|    ``[buildout]``-like mapping; ConfigError for a name that looks like
-#|    one of ours but is not (``mirror =`` would otherwise silently fall
-#|    back to the built-in public list)."""
-#|    check_names(section.keys())
-#|    return {name: section.get(name)
-#|            for name in OPTION_NAMES + ("index", "find-links")}
-#|
-#|
-#|def check_names(names: typing.Iterable[str]) -> None:
-#|    """ConfigError naming the first option in *names* that looks like one
-#|    of this package's (a typo, ``_`` for ``-``, ``mirror`` for
-#|    ``mirrors``) and the name it should be."""
-#|    known = OPTION_NAMES + ("index", "find-links")
-#|    for name in names:
-#|        if name in known:
-#|            continue
-#|        spelled = name.strip().lower().replace("_", "-")
-#|        if spelled.startswith("mirror-"):
-#|            spelled = "mirrors-" + spelled[len("mirror-"):]
-#|        close = [spelled] if spelled in known else difflib.get_close_matches(
-#|            spelled, OPTION_NAMES + ("mirror",), n=1, cutoff=0.85)
-#|        if close or spelled.startswith(("mirror", "mirrors-")):
-#|            suggestion = "mirrors" if close == ["mirror"] else (
-#|                close[0] if close else None)
-#|            raise ConfigError(
-#|                "[buildout] %s: unknown option%s" % (
-#|                    " ".join(name.split()),
-#|                    "; did you mean %s?" % suggestion if suggestion else
-#|                    "; this package's options are: %s" % ", ".join(
-#|                        OPTION_NAMES)))
-# ---- buildout_mirrors/core/options.py
-#|"""The one place that reads, validates and types every option.
-#|
-#|Modelled on bandersnatch's ``configuration.py``: raw strings go in (from
-#|``[buildout]``, a part, or bootstrap's command line), a frozen
-#|:class:`Settings` comes out, and every message names the option and what
-#|is allowed.
-#|"""
-#|
-#|from __future__ import annotations
-#|
-#|import dataclasses
-#|import math
-#|import os
-#|import re
-#|import typing
-#|
-#|from buildout_mirrors.core import candidates as candidates_from
-#|from buildout_mirrors.core import paths, ranking
-#|from buildout_mirrors.core.candidates import ENVIRONMENT_OVERRIDE
-#|from buildout_mirrors.core.errors import ConfigError
-#|from buildout_mirrors.core.ranking import GRACE_SECONDS as DEFAULT_GRACE
-#|
-#|DEFAULT_TIMEOUT = 2.0
-#|DEFAULT_TTL = 600.0
-#|DEFAULT_PROBE = ("zc.buildout",)
-#|DEFAULT_STALL = 15.0  # zc.buildout's own socket timeout
-#|DEFAULT_LOOKAHEAD = 8
-#|MAX_LOOKAHEAD = 32
-#|FALLBACKS = ("none", "pypi")
-#|PYPI = "https://pypi.org/simple"
-#|
-#|_PROJECT_NAME = re.compile(r"^[A-Za-z0-9]([A-Za-z0-9._-]*[A-Za-z0-9])?$")
-#|
-#|
-#|@dataclasses.dataclass(frozen=True)
-#|class Settings:
-#|    """Typed, validated options of one selection."""
-#|
-#|    candidates: tuple        # index URLs, in order of preference
-#|    find_links: tuple        # find-links entries, as given (URLs or paths)
-#|    timeout: float = DEFAULT_TIMEOUT
-#|    policy: str = "ordered"
-#|    policy_factory: object = None  # IPolicy class; None: ranking.POLICIES
-#|    prober_factory: object = None  # plug-in IProber factory, or None
-#|    state_factory: object = None   # plug-in IStateStore factory, or None
-#|    probe_projects: tuple = DEFAULT_PROBE
-#|    cache_path: str = ""     # '' means: keep no state
-#|    ttl: float = DEFAULT_TTL
-#|    candidates_from: str = "mirrors"  # which option gave the candidates
-#|    verify: object = True    # True, or the path of a CA bundle
-#|    grace: float = DEFAULT_GRACE  # see ranking.GRACE_SECONDS
-#|    stall: float = DEFAULT_STALL  # patience for a slow mirror, per read
-#|    fallback: str = "none"   # "pypi": the 1.0 behaviour when all are dead
-#|    private: tuple = ()      # a company's indexes: its projects from there
-#|    private_projects: tuple = ()  # names or globs declared private
-#|    lookahead: int = DEFAULT_LOOKAHEAD  # downloads ahead at once; 0: none
-#|    warnings: tuple = ()     # one-line warnings about ignored input
-#|
-#|
-#|def _number(raw, option, default, strictly_positive=True):
-#|    if raw is None or not raw.strip():
-#|        return default
-#|    try:
-#|        value = float(raw)
-#|    except ValueError:
-#|        value = math.nan
-#|    if not math.isfinite(value) or value < 0 or (
-#|            strictly_positive and value == 0):
-#|        allowed = ("a number of seconds greater than 0" if strictly_positive
-#|                   else "a number of seconds, 0 or more")
-#|        raise ConfigError("%s = %r is not %s" % (option, raw.strip(), allowed))
-#|    return value
-#|
-#|
-#|def _ca_bundle(option, environ, base_directory):
-#|    """TLS verification always stays on.  The CA bundle is
-#|    mirrors-ca-bundle, else the one the user gave pip or requests, else
-#|    (True) the system trust store, which honours SSL_CERT_FILE/DIR."""
-#|    if option:
-#|        path = _path("mirrors-ca-bundle", option, base_directory)
-#|        if not os.path.isfile(path):
-#|            raise ConfigError("mirrors-ca-bundle = %r: no such file; name a "
-#|                              "PEM file of trusted CA certificates" % option)
-#|        return path
-#|    for name in ("PIP_CERT", "REQUESTS_CA_BUNDLE"):
-#|        if environ.get(name, "").strip():
-#|            return environ[name].strip()
-#|    return True
-#|
-#|
-#|def parse(options: typing.Mapping[str, str | None],
-#|          environ: typing.Mapping[str, str] | None = None,
-#|          base_directory: str = ".", plugins: typing.Any = None) -> Settings:
-#|    """Return :class:`Settings` from a mapping of raw option strings.
-#|
-#|    *options* holds ``[buildout]``-style names (``mirrors``, ``index``,
-#|    ``find-links``, ``mirrors-timeout`` ...).  *environ* defaults to
-#|    ``os.environ``; its ``BUILDOUT_MIRRORS`` replaces ``mirrors``.
-#|    *plugins* (:mod:`buildout_mirrors.plugins`, from callers that may read
-#|    entry points) resolves plug-in names of ``mirrors-policy`` and
-#|    ``mirrors-candidates``; without it only the built-in ones exist.
-#|    """
-#|    environ = os.environ if environ is None else environ
-#|    get = lambda name: options.get(name) or ""  # noqa: E731
-#|    allow_http = tuple(host.lower()
-#|                       for host in get("mirrors-allow-http").split())
-#|    candidates, source = candidates_from.options(get, environ, allow_http,
-#|                                                 base_directory)
-#|    policy, policy_factory = _policy(
-#|        get("mirrors-policy").strip() or "ordered", plugins)
-#|    find_links, warnings = candidates_from.find_links(
-#|        get("find-links"), allow_http, base_directory)
-#|    settings = Settings(
-#|        candidates=candidates, candidates_from=source,
-#|        find_links=find_links, warnings=warnings,
-#|        timeout=_number(get("mirrors-timeout"), "mirrors-timeout",
-#|                        DEFAULT_TIMEOUT),
-#|        policy=policy, policy_factory=policy_factory,
-#|        probe_projects=_probe_projects(get("mirrors-probe")),
-#|        cache_path=_cache_path(get("mirrors-cache").strip(), base_directory),
-#|        ttl=_number(get("mirrors-ttl"), "mirrors-ttl", DEFAULT_TTL,
-#|                    strictly_positive=False),
-#|        verify=_ca_bundle(get("mirrors-ca-bundle").strip(), environ,
-#|                          base_directory),
-#|        grace=_number(get("mirrors-grace"), "mirrors-grace", DEFAULT_GRACE,
-#|                      strictly_positive=False),
-#|        stall=_number(get("mirrors-stall-limit"), "mirrors-stall-limit",
-#|                      DEFAULT_STALL),
-#|        fallback=_fallback(get("mirrors-fallback").strip().lower() or "none"),
-#|        prober_factory=_plug_in("mirrors-prober", get, plugins),
-#|        state_factory=_plug_in("mirrors-state-store", get, plugins),
-#|        lookahead=_lookahead(get("mirrors-lookahead").strip()),
-#|    )
-#|    settings = _with_private(settings, get, allow_http, base_directory)
-#|    plugged = get("mirrors-candidates").strip()
-#|    if plugged and source != ENVIRONMENT_OVERRIDE:  # the override wins
-#|        settings = candidates_from.plug_in(settings, plugged, plugins,
-#|                                           allow_http, base_directory)
-#|    return settings
-#|
-#|
-#|def _plug_in(option, get, plugins):
-#|    """The factory of the plug-in *option* names, or None for the
-#|    built-in part."""
-#|    name = " ".join(get(option).split())  # shown on one line
-#|    if not name:
-#|        return None
-#|    if plugins is None:
-#|        raise ConfigError("%s = %s: plug-ins are read by bin/buildout, not "
-#|                          "here" % (option, name))
-#|    return plugins.factory(option, name)
-#|
-#|
-#|def _policy(name, plugins):
-#|    """(name, factory) of the policy *name*: a built-in one, or one that
-#|    *plugins* (the entry-point registry, where the caller reads it) has."""
-#|    if name in ranking.POLICIES:
-#|        return name, ranking.POLICIES[name]
-#|    installed = plugins.policy_names() if plugins else ()
-#|    if name not in installed:
-#|        known = tuple(ranking.POLICIES) + tuple(
-#|            other for other in installed if other not in ranking.POLICIES)
-#|        raise ConfigError("mirrors-policy = %r is unknown; use one of: %s"
-#|                          % (name, ", ".join(known)))
-#|    return name, plugins.policy(name)
-#|
-#|
-#|def _probe_projects(raw):
-#|    projects = tuple(raw.split()) or DEFAULT_PROBE
-#|    for project in projects:
-#|        if not _PROJECT_NAME.match(project):
-#|            raise ConfigError("mirrors-probe: %r is not a project name"
-#|                              % project)
-#|    return projects
-#|
-#|
-#|def _with_private(settings, get, allow_http, base_directory):
-#|    """*settings* with the private indexes (out of the candidates: they
-#|    are no mirrors) and the projects declared private."""
-#|    private = candidates_from.private(get("mirrors-private"), allow_http,
-#|                                      base_directory)
-#|    return dataclasses.replace(
-#|        settings, private=private, candidates=tuple(
-#|            url for url in settings.candidates if url not in private),
-#|        private_projects=candidates_from.private_projects(
-#|            get("mirrors-private-projects")))
-#|
-#|
-#|def _cache_path(cache, base_directory):
-#|    if cache.lower() in ("none", "off", "false"):
-#|        return ""
-#|    if cache:
-#|        return _path("mirrors-cache", cache, base_directory)
-#|    return paths.default_cache_path()
-#|
-#|
-#|def _path(option, value, base_directory):
-#|    """*value* as a path under *base_directory*, ``~`` expanded."""
-#|    if "\x00" in value:  # no file system takes it; expanduser raises
-#|        raise ConfigError("%s = %r is not a path" % (option, value))
-#|    return os.path.join(base_directory, os.path.expanduser(value))
-#|
-#|
-#|def _lookahead(raw):
-#|    if not raw:
-#|        return DEFAULT_LOOKAHEAD
-#|    if not re.match(r"[0-9]{1,2}\Z", raw) or int(raw) > MAX_LOOKAHEAD:
-#|        raise ConfigError("mirrors-lookahead = %r is not a number from 0 "
-#|                          "(no downloads ahead) to %d" % (raw, MAX_LOOKAHEAD))
-#|    return int(raw)
-#|
-#|
-#|def _fallback(fallback):
-#|    if fallback not in FALLBACKS:
-#|        raise ConfigError("mirrors-fallback = %r is unknown; use none (the "
-#|                          "default: never an index nobody listed) or pypi"
-#|                          % fallback)
-#|    return fallback
-# ---- buildout_mirrors/core/pages.py
-#|"""Read a PEP 503 / PEP 691 project page: its files and its serial.
-#|
-#|Serials are PyPI's change counters.  pypi.org and devpi's PyPI mirrors send
-#|``X-PyPI-Last-Serial``; bandersnatch ends its HTML pages with
-#|``<!--SERIAL n-->``; PEP 691 JSON pages carry ``meta._last-serial``.
-#|On a project page all three are that project's serial, so two mirrors'
-#|values are directly comparable.  devpi's own ``X-Devpi-Serial`` counts
-#|devpi's database and is not.
-#|"""
-#|
-#|from __future__ import annotations
-#|
-#|import dataclasses
-#|import hashlib
-#|import html
-#|import json
-#|import posixpath
-#|import re
-#|import typing
-#|import urllib.parse
-#|
-#|from buildout_mirrors.core import versions
-#|
-#|JSON_CONTENT_TYPE = "application/vnd.pypi.simple.v1+json"
-#|ACCEPT = "%s, text/html;q=0.2, */*;q=0.1" % JSON_CONTENT_TYPE
-#|DIST_SUFFIXES = (".whl", ".tar.gz", ".zip", ".tar.bz2", ".tgz", ".egg")
-#|DIST_SUFFIXES_RE = re.compile(r"\.(whl|tar\.gz|zip|tar\.bz2|tgz|egg)$", re.I)
-#|
-#|# The HTML is scanned, not matched: every search starts where the last one
-#|# ended, so a hostile page (thousands of unclosed anchors) costs time in
-#|# proportion to its size, never to its size squared.
-#|_ANCHOR_START = re.compile(r"<a[\s/]", re.IGNORECASE)
-#|_HREF = re.compile(r"""href\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'>]+))""",
-#|                   re.IGNORECASE)
-#|_SERIAL_COMMENT = re.compile(r"<!--\s*SERIAL\s+([0-9]{1,20})\s*-->")
-#|_TAG = re.compile(r"<[^<>]*>")
-#|_SERIAL_TEXT = re.compile(r"\s*([0-9]{1,20})\s*\Z")
-#|
-#|
-#|MAX_FILE_NAME = 255  # bytes: a longer name cannot be saved (ENAMETOOLONG)
-#|
-#|
-#|class PageError(ValueError):
-#|    """The page is not a simple-index project page."""
-#|
-#|
-#|@dataclasses.dataclass(frozen=True)
-#|class ProjectPage:
-#|    files: dict          # file name -> absolute URL (with hash fragment)
-#|    serial: object = None  # int, or None when the mirror gives none
-#|    devpi: tuple = ()  # (its primary's uuid, its serial) from devpi-server
-#|
-#|
-#|def normalize_project(name: str) -> str:
-#|    """PEP 503 normalisation: ``zc.buildout`` -> ``zc-buildout``."""
-#|    return re.sub(r"[-_.]+", "-", name).lower()
-#|
-#|
-#|def project_url(index_url: str, project: str) -> str:
-#|    return "%s/%s/" % (index_url.rstrip("/"), normalize_project(project))
-#|
-#|
-#|def newest_version(files: typing.Iterable[str]) -> str | None:
-#|    """The newest release among *files* (file names), as a string, or
-#|    None.  PEP 440 order: 6.0.10 is newer than 6.0.9."""
-#|    return versions.newest(files)
-#|
-#|
-#|def file_name(url: str) -> str:
-#|    """The distribution file name at the end of *url*."""
-#|    path = urllib.parse.urlsplit(url).path
-#|    return urllib.parse.unquote(posixpath.basename(path))
-#|
-#|
-#|def project_of(name: str) -> str:
-#|    """The project a distribution file belongs to, from its name."""
-#|    if name.endswith(".whl"):
-#|        return name.split("-")[0]
-#|    stem = re.sub(r"\.(tar\.gz|tar\.bz2|tgz|zip|egg)$", "", name)
-#|    return stem.rsplit("-", 1)[0]
-#|
-#|
-#|def fragment_hashes(url: str) -> dict[str, str]:
-#|    """{algorithm: hex digest} from a link's ``#sha256=...`` fragment."""
-#|    fragment = urllib.parse.urlsplit(url).fragment
-#|    result = {}
-#|    for part in fragment.split("&"):
-#|        algorithm, _, digest = part.partition("=")
-#|        if algorithm in hashlib.algorithms_guaranteed and digest:
-#|            result[algorithm] = digest.lower()
-#|    return result
-#|
-#|
-#|def is_safe_file_name(name: str) -> bool:
-#|    """A distribution file name that is one path segment a file system
-#|    can hold: a mirror page must not be able to name ``../../x``, an
-#|    absolute path, or 330 characters."""
-#|    return bool(name) and len(name.encode("utf-8", "replace")) <= \
-#|        MAX_FILE_NAME and name == name.strip() and "/" not in name and \
-#|        "\\" not in name and name not in (".", "..") and \
-#|        not name.startswith(".") and "\x00" not in name and \
-#|        DIST_SUFFIXES_RE.search(name) is not None
-#|
-#|
-#|def header_serial(headers: typing.Any) -> int | None:
-#|    return as_serial(headers.get("X-PyPI-Last-Serial"))
-#|
-#|
-#|def parse(body: bytes, content_type: str | None, page_url: str,
-#|          headers: typing.Any = None) -> ProjectPage:
-#|    """The :class:`ProjectPage` in *body* (bytes), or PageError."""
-#|    headers = headers or {}
-#|    text = body.decode("utf-8", errors="replace")
-#|    if JSON_CONTENT_TYPE in (content_type or ""):
-#|        files, serial = _parse_json(text, page_url)
-#|    else:
-#|        files, serial = _parse_html(text, page_url)
-#|    header = header_serial(headers)
-#|    return ProjectPage(files=files, serial=header if header is not None
-#|                       else serial, devpi=devpi_position(headers))
-#|
-#|
-#|_UUID = re.compile(r"[0-9a-f]{32}\Z")
-#|
-#|
-#|def devpi_position(headers: typing.Any) -> tuple:
-#|    """devpi-server sends on every answer its serial and the uuid of its
-#|    primary (its own, on a primary): the members of one replica set count
-#|    the same serials, so they compare.  () from anything else, and from a
-#|    replica that has not reached its primary yet (empty uuid)."""
-#|    primary = (headers.get("X-Devpi-Primary-Uuid") or "").strip().lower()
-#|    serial = as_serial(headers.get("X-Devpi-Serial"))
-#|    if serial is None or not _UUID.match(primary):
-#|        return ()
-#|    return (primary, serial)
-#|
-#|
-#|def _parse_json(text, page_url):
-#|    try:
-#|        data = json.loads(text)
-#|        entries = data["files"]
-#|        files = {entry["filename"]: _with_hashes(
-#|            urllib.parse.urljoin(page_url, entry["url"]), entry.get("hashes"))
-#|            for entry in entries if is_safe_file_name(entry["filename"])}
-#|    except (ValueError, KeyError, TypeError, AttributeError,
-#|            RecursionError):  # "[" * 100000 is valid JSON's worst case
-#|        raise PageError("invalid PEP 691 JSON page") from None
-#|    serial = data.get("meta", {}).get("_last-serial") if isinstance(
-#|        data.get("meta"), dict) else None
-#|    return files, as_serial(serial)
-#|
-#|
-#|def as_serial(value: object) -> int | None:
-#|    """An int serial from an int or a string of digits (some servers and
-#|    gateways send ``"_last-serial": "42859575"``), else None."""
-#|    if isinstance(value, bool):
-#|        return None
-#|    if isinstance(value, int):
-#|        return value
-#|    if isinstance(value, str):
-#|        # ASCII digits only: "²".isdigit() is True and int("²") fails.
-#|        match = _SERIAL_TEXT.match(value)
-#|        return int(match.group(1)) if match else None
-#|    return None
-#|
-#|
-#|def _with_hashes(url, hashes):
-#|    if hashes and "#" not in url and isinstance(hashes, dict):
-#|        name, value = sorted(hashes.items())[0]
-#|        url = "%s#%s=%s" % (url, name, value)
-#|    return url
-#|
-#|
-#|def _parse_html(text, page_url):
-#|    if "<" not in text:
-#|        raise PageError("not an HTML page")
-#|    files = {}
-#|    for href, label in anchors(text):
-#|        try:
-#|            url = urllib.parse.urljoin(page_url, html.unescape(href))
-#|            name = html.unescape(_TAG.sub("", label)).strip()
-#|            if not is_safe_file_name(name):  # the link's own last segment
-#|                name = urllib.parse.unquote(
-#|                    urllib.parse.urlsplit(url).path.rsplit("/", 1)[-1])
-#|        except ValueError:  # href="http://[x/..." and the like: skipped
-#|            continue
-#|        if is_safe_file_name(name):
-#|            files[name] = url
-#|    match = _SERIAL_COMMENT.search(text)
-#|    return files, int(match.group(1)) if match else None
-#|
-#|
-#|def anchors(text: str) -> typing.Iterator[tuple[str, str]]:
-#|    """(href, label) of each ``<a href=...>label</a>`` of *text*, in one
-#|    pass.  A label is the text up to the next tag; an anchor with no
-#|    closing ``>`` ends the scan."""
-#|    position, size = 0, len(text)
-#|    while position < size:
-#|        start = _ANCHOR_START.search(text, position)
-#|        if start is None:
-#|            return
-#|        end = text.find(">", start.end())
-#|        if end < 0:
-#|            return
-#|        attributes = text[start.end():end]
-#|        # The label runs to the next tag: a search that stops at the first
-#|        # "<" can never rescan the rest of the page.
-#|        label_end = text.find("<", end + 1)
-#|        if label_end < 0:
-#|            label_end = size
-#|        position = label_end
-#|        found = _HREF.search(attributes)
-#|        if found is not None:
-#|            href = next(group for group in found.groups() if group is not None)
-#|            yield href, text[end + 1:label_end]
-#|
-#|
-#|def lists_projects(text: str, root_url: str) -> bool:
-#|    """True when *text*, the page at *root_url*, reads as a simple index's
-#|    root: a PEP 691 ``projects`` list, or a link to a page right beneath
-#|    the root whose label names it (``<a href="acme-tools/">acme.tools</a>``)
-#|    -- not a server's home page, which links its ``simple`` index."""
-#|    try:
-#|        data = json.loads(text)
-#|        return isinstance(data, dict) and isinstance(data.get("projects"),
-#|                                                     list)
-#|    except (ValueError, RecursionError):
-#|        pass
-#|    root = root_url.rstrip("/") + "/"
-#|    for href, label in anchors(text):
-#|        try:
-#|            target = urllib.parse.urljoin(root, html.unescape(href))
-#|        except ValueError:
-#|            continue
-#|        target = target.split("#", 1)[0].split("?", 1)[0]
-#|        segment = target[len(root):].rstrip("/")
-#|        if target.startswith(root) and segment and "/" not in segment and \
-#|                segment not in ("simple", "+simple", "packages") and \
-#|                normalize_project(segment) == normalize_project(
-#|                    label.strip()):
-#|            return True
-#|    return False
-# ---- buildout_mirrors/core/paths.py
-#|"""Where this package keeps its files by default: a per-user cache
-#|directory, where platformdirs would put it, or the temporary directory
-#|when the home directory is read-only.  Standard library alone: every
-#|rerun imports this module."""
-#|
-#|from __future__ import annotations
-#|
-#|import os
-#|import stat
-#|import sys
-#|import tempfile
-#|
-#|def user_cache_dir(name: str) -> str:
-#|    """The per-user cache directory of *name*, where platformdirs puts it
-#|    : ``$XDG_CACHE_HOME`` or ``~/.cache``
-#|    on Linux, ``~/Library/Caches`` on macOS, ``%LOCALAPPDATA%`` on Windows.
-#|    The standard library alone: every rerun imports this module."""
-#|    home = os.path.expanduser("~")
-#|    if sys.platform == "darwin":
-#|        return os.path.join(home, "Library", "Caches", name)
-#|    if os.name == "nt":
-#|        return os.path.join(os.environ.get("LOCALAPPDATA", home), name,
-#|                            "Cache")
-#|    return os.path.join(os.environ.get("XDG_CACHE_HOME", "").strip()
-#|                        or os.path.join(home, ".cache"), name)
-#|
-#|
-#|def default_cache_path() -> str:
-#|    """A per-user state file, or one in the temp directory if HOME is
-#|    read-only (CI containers, service accounts).  Nothing is created here
-#|    (reading options has no side effects): the state file's writer makes
-#|    the directory."""
-#|    for directory in (user_cache_dir("buildout-mirrors"),
-#|                      os.path.join(_tempdir(), "buildout-mirrors-%s"
-#|                                   % _user_id())):
-#|        if _could_write(directory):
-#|            return os.path.join(directory, "state.json")
-#|    return ""
-#|
-#|
-#|def _could_write(directory):
-#|    """*directory* is writable, or its nearest existing ancestor is."""
-#|    path = os.path.abspath(directory)
-#|    while not os.path.exists(path):
-#|        parent = os.path.dirname(path)
-#|        if parent == path:
-#|            return False
-#|        path = parent
-#|    return os.path.isdir(path) and os.access(path, os.W_OK)
-#|
-#|
-#|def _tempdir():
-#|    return tempfile.gettempdir()
-#|
-#|
-#|def _user_id():
-#|    return os.getuid() if hasattr(os, "getuid") else os.environ.get(
-#|        "USERNAME", "user")
-#|
-#|
-#|def not_private(directory: str) -> str | None:
-#|    """Why *directory* cannot be trusted with the state, or ''.
-#|
-#|    The state decides which mirrors are skipped: its folder must be ours,
-#|    no link, and writable by nobody else.  A shared temporary directory is
-#|    where another user could plant one first, with a forged state and a
-#|    link for the lock file."""
-#|    if not hasattr(os, "getuid"):
-#|        return ""
-#|    try:
-#|        info = os.lstat(directory)
-#|    except FileNotFoundError:
-#|        return ""
-#|    if stat.S_ISLNK(info.st_mode) or info.st_uid != os.getuid() or \
-#|            info.st_mode & 0o002:
-#|        return ("The mirrors state folder %s is not private (a link, another"
-#|                " user's, or writable by everyone); it is not used. Remove "
-#|                "it, or set mirrors-cache to a file in a folder of your own."
-#|                % directory)
-#|    return ""
-# ---- buildout_mirrors/core/pinned_file.py
-#|"""Which file of a project page zc.buildout will download for a pinned
-#|version, so that the look-ahead fetches that one and no other.
-#|
-#|zc.buildout (``easy_install.Installer._obtain``) keeps the distributions
-#|of the best version that setuptools' package index found on the page,
-#|then takes the last of them in pkg_resources' order: by precedence (a
-#|wheel, then an egg, then an sdist) and then by location, the link's URL.
-#|setuptools lists a wheel only when one of its tags is supported here.
-#|An ``.egg`` on the page makes the guess unsure: nothing is picked.
-#|"""
-#|
-#|from __future__ import annotations
-#|
-#|
-#|from buildout_mirrors.core.dist_requirements import packaging
-#|
-#|SDIST_SUFFIXES = (".tar.gz", ".zip", ".tar.bz2", ".tgz")
-#|WHEEL, SDIST = 4, 1  # pkg_resources: EGG_DIST + 1 for wheels, SOURCE_DIST
-#|
-#|
-#|def pick(files: dict[str, str], project: str, version: str) -> str | None:
-#|    """The URL of *files* ({file name: URL}) that buildout downloads for
-#|    *project* at *version*, or None when it cannot be told."""
-#|    utils = packaging("utils")
-#|    wanted_name = utils.canonicalize_name(project)
-#|    try:
-#|        wanted = packaging("version").Version(version)
-#|    except ValueError:  # a pin that is no version: buildout's to judge
-#|        return None
-#|    supported = _supported_tags()
-#|    found = []
-#|    for name, url in files.items():
-#|        lowered = name.lower()
-#|        try:
-#|            if lowered.endswith(".whl"):
-#|                parsed = utils.parse_wheel_filename(name)
-#|                if supported.isdisjoint(parsed[3]):
-#|                    continue
-#|                project_name, found_version, precedence = \
-#|                    parsed[0], parsed[1], WHEEL
-#|            elif lowered.endswith(SDIST_SUFFIXES):
-#|                stem = name[:-len(next(suffix for suffix in SDIST_SUFFIXES
-#|                                       if lowered.endswith(suffix)))]
-#|                project_name, text = stem.rsplit("-", 1)
-#|                found_version, precedence = packaging("version").Version(
-#|                    text), SDIST
-#|            elif lowered.endswith(".egg"):
-#|                if utils.canonicalize_name(name.split("-")[0]) == \
-#|                        wanted_name:
-#|                    return None
-#|                continue
-#|            else:
-#|                continue
-#|        except (ValueError, TypeError, StopIteration):  # not a dist name
-#|            continue
-#|        if utils.canonicalize_name(project_name) == wanted_name and \
-#|                found_version == wanted:
-#|            found.append((precedence, url))
-#|    return max(found)[1] if found else None
-#|
-#|
-#|_TAGS: list[frozenset] = []
-#|
-#|
-#|def _supported_tags() -> frozenset:
-#|    if not _TAGS:
-#|        _TAGS.append(frozenset(packaging("tags").sys_tags()))
-#|    return _TAGS[0]
-# ---- buildout_mirrors/core/private_projects.py
-#|"""Which projects belong to a company's (authoritative) index.
-#|
-#|uv's ``first-index`` rule, kept across runs: a project that a private
-#|index served is taken from it only, never from a public mirror, whatever
-#|versions the mirror lists (dependency confusion).  A private index is one
-#|named in ``mirrors-private``, or one listed in ``mirrors`` that answers
-#|but carries no zc.buildout (a curated index, not a mirror of PyPI).  Its
-#|projects are learned from what it served, remembered in the state file
-#|(so that it protects them on a later run while it is down), and may be
-#|declared, names or globs, in ``mirrors-private-projects`` for the first
-#|run on a new machine.
-#|"""
-#|
-#|from __future__ import annotations
-#|
-#|import fnmatch
-#|import threading
-#|import typing
-#|
-#|from buildout_mirrors.core import pages, urls
-#|
-#|if typing.TYPE_CHECKING:
-#|    from buildout_mirrors.core.result import ProbeResult
-#|
-#|
-#|class PrivateProjects:
-#|    """``PrivateProjects(indexes, declared=(), learned=None)``: *indexes*
-#|    are URLs (credentials kept), *declared* names or globs, *learned*
-#|    ``{index label: names}`` from the state file."""
-#|
-#|    def __init__(self, indexes, declared=(), learned=None):
-#|        self.indexes = tuple(indexes)
-#|        self.declared = tuple(pages.normalize_project(pattern)
-#|                              for pattern in declared)
-#|        by_label = {urls.redact(index): index for index in self.indexes}
-#|        self.learned: dict[str, set[str]] = {
-#|            index: set() for index in self.indexes}
-#|        for label, names in (learned or {}).items():
-#|            if label in by_label:
-#|                self.learned[by_label[label]].update(names)
-#|        self.down = {}        # index -> why it failed in this run
-#|        self.not_there = set()  # (index, project) answered 404 in this run
-#|        self._files = set()   # file URLs that private pages listed
-#|        self._lock = threading.Lock()
-#|
-#|    def __bool__(self):
-#|        return bool(self.indexes or self.declared)
-#|
-#|    def owners(self, project: str) -> tuple[str, ...] | None:
-#|        """The private indexes *project* must come from, or None when it
-#|        is not known private: the one that served it before, else all of
-#|        them (maybe none) when a declared pattern matches it."""
-#|        name = pages.normalize_project(project)
-#|        with self._lock:
-#|            learned = [index for index in self.indexes
-#|                       if name in self.learned[index]]
-#|        if learned:
-#|            return tuple(learned)
-#|        if any(fnmatch.fnmatchcase(name, pattern)
-#|               for pattern in self.declared):
-#|            return self.indexes
-#|        return None
-#|
-#|    def to_ask(self, project: str) -> tuple[str, ...]:
-#|        """Private indexes to ask first for a project not known private:
-#|        those not down and not already found without it in this run."""
-#|        name = pages.normalize_project(project)
-#|        with self._lock:
-#|            return tuple(index for index in self.indexes
-#|                         if index not in self.down
-#|                         and (index, name) not in self.not_there)
-#|
-#|    def served(self, index: str, project: str) -> bool:
-#|        """*index* served *project*: it is private from now on.  True
-#|        when this is news (the state file should learn it)."""
-#|        name = pages.normalize_project(project)
-#|        with self._lock:
-#|            news = name not in self.learned[index]
-#|            self.learned[index].add(name)
-#|            return news
-#|
-#|    def missing(self, index: str, project: str) -> None:
-#|        with self._lock:
-#|            self.not_there.add((index, pages.normalize_project(project)))
-#|
-#|    def failed(self, index: str, reason: str) -> bool:
-#|        """*index* did not answer: True the first time in this run."""
-#|        with self._lock:
-#|            first = index not in self.down
-#|            self.down.setdefault(index, reason)
-#|            return first
-#|
-#|    def listed(self, file_urls: typing.Iterable[str]) -> None:
-#|        """A private page listed these files: they come from there only
-#|        (by URL, not by host: one devpi-server may hold a company index
-#|        and a PyPI mirror side by side)."""
-#|        with self._lock:
-#|            self._files.update(_plain(url) for url in file_urls)
-#|
-#|    def owns_file(self, url: str) -> bool:
-#|        with self._lock:
-#|            return _plain(url) in self._files
-#|
-#|    def names(self, index: str) -> list[str]:
-#|        with self._lock:
-#|            return sorted(self.learned.get(index, ()))
-#|
-#|
-#|def _plain(url):
-#|    return urls.without_auth(url.split("#", 1)[0])
-#|
-#|
-#|def for_run(settings: typing.Any, results: typing.Iterable[ProbeResult],
-#|            known: typing.Mapping[str, list[str]]) -> PrivateProjects | None:
-#|    """The PrivateProjects of one run: ``mirrors-private``, the candidates
-#|    the probe found curated (*results*), and the candidates an earlier
-#|    run found curated, unless this run's probe found them a mirror
-#|    after all.  *known* is ``{index label: names}`` from the state."""
-#|    probed_ok = {result.url for result in results if result.ok}
-#|    indexes = list(settings.private)
-#|    for url in [result.url for result in results if result.curated] + [
-#|            url for url in settings.candidates
-#|            if urls.redact(url) in known and url not in probed_ok]:
-#|        if url not in indexes:
-#|            indexes.append(url)
-#|    return PrivateProjects(indexes, settings.private_projects, known)
-# ---- buildout_mirrors/core/probe.py
-#|"""Probe one mirror over HTTP, bounded by an absolute deadline.
-#|
-#|Every probe returns a :class:`ProbeResult`, never raises; failures are
-#|classified by :func:`buildout_mirrors.core.connection.describe` (refused, timed
-#|out, TLS, proxy ...) so that the log line says why a mirror was skipped.
-#|A mirror that accepted the connection but had not answered by the deadline
-#|is marked ``slow``: slow is not dead.
-#|"""
-#|
-#|from __future__ import annotations
-#|
-#|import dataclasses
-#|import os
-#|import time
-#|import typing
-#|import urllib.parse
-#|import urllib.request
-#|
-#|from buildout_mirrors.core import (connection, index_client, pages,
-#|                                   transport, urls)
-#|from buildout_mirrors.core.result import ProbeResult
-#|
-#|MAX_PAGE_BYTES = 32 * 1024 * 1024  # a garbage stream must not eat memory
-#|ROOT_PEEK_BYTES = 1024 * 1024  # of a /simple/ root: it answers, enough
-#|
-#|
-#|class HttpProber:
-#|    """Probe mirrors over HTTP; local ``file:`` indexes are read directly.
-#|
-#|    ``HttpProber(verify=True)``: *verify* is True for the system trust
-#|    store, or the path of a CA bundle.
-#|    """
-#|
-#|    def __init__(self, verify=True):
-#|        self.context = connection.LazyContext(verify)
-#|
-#|    def probe_index(self, url: str, projects: typing.Sequence[str],
-#|                    deadline: float) -> ProbeResult:
-#|        started = time.monotonic()
-#|        budget = max(deadline - started, 0.0)
-#|        files, serials, newest, devpi = set(), [], {}, ()
-#|        try:
-#|            for project in projects:
-#|                page = self._read_project(url, project, deadline)
-#|                if not page.files:
-#|                    return self._failed(url, started, "no distributions of %s"
-#|                                        % project)
-#|                files.update(page.files)
-#|                serials.append(page.serial)
-#|                devpi = max(devpi, page.devpi)
-#|                newest[pages.normalize_project(project)] = \
-#|                    pages.newest_version(page.files)
-#|        except _HttpStatus as status:  # 404, 415 (devpi's web root) ...
-#|            return self._not_listed(url, started, project, status, deadline)
-#|        except pages.PageError as error:
-#|            return self._failed(url, started, "invalid page: %s" % error)
-#|        except transport.FetchError as error:
-#|            return self._failed(url, started, _reason(error, deadline,
-#|                                                      budget),
-#|                                slow=error.slow)
-#|        except OSError as error:
-#|            return self._failed(url, started, connection.describe(error))
-#|        serial = serials[0] if len(serials) == 1 else (
-#|            sum(serials) if None not in serials else None)
-#|        return ProbeResult(url, True, time.monotonic() - started,
-#|                           serial=serial, files=frozenset(files),
-#|                           newest=tuple(sorted(newest.items())),
-#|                           devpi=devpi)
-#|
-#|    def probe_link(self, url: str, deadline: float) -> ProbeResult:
-#|        started = time.monotonic()
-#|        budget = max(deadline - started, 0.0)
-#|        try:
-#|            response = transport.get(url, "text/html", self._limits(deadline),
-#|                                     self.context)
-#|            response.close()
-#|            if response.status >= 400:
-#|                raise _HttpStatus("HTTP %d" % response.status)
-#|        except _HttpStatus as status:
-#|            return self._failed(url, started, str(status))
-#|        except transport.FetchError as error:
-#|            return self._failed(url, started, _reason(error, deadline,
-#|                                                      budget),
-#|                                slow=error.slow)
-#|        return ProbeResult(url, True, time.monotonic() - started)
-#|
-#|    @staticmethod
-#|    def _limits(deadline):
-#|        budget = max(deadline - time.monotonic(), 0.001)
-#|        return transport.Limits(first_byte=budget, stall=budget,
-#|                                deadline=deadline, max_bytes=MAX_PAGE_BYTES)
-#|
-#|    @staticmethod
-#|    def _failed(url, started, reason, slow=False):
-#|        return ProbeResult(url, False, time.monotonic() - started, reason,
-#|                           slow=slow)
-#|
-#|    def _read_project(self, index_url, project, deadline):
-#|        if index_url.startswith("file:"):
-#|            return read_local_project(index_url, project)
-#|        try:
-#|            return index_client.read_project(
-#|                index_url, project, self._limits(deadline), self.context)
-#|        except index_client.NotListed as error:
-#|            raise _NotListed(str(error)) from None
-#|        except index_client.BadAnswer as error:
-#|            raise _HttpStatus(str(error)) from None
-#|
-#|    def _not_listed(self, url, started, project, status, deadline):
-#|        """The probe project's page is not there: a URL without its
-#|        ``/simple`` (say so), a live curated index (a company's: private),
-#|        or dead."""
-#|        if not urls.is_remote(url):
-#|            return self._failed(url, started, str(status))
-#|        base = url.rstrip("/")
-#|        for suffix in ("/simple", "/+simple") if not base.endswith(
-#|                "simple") else ():  # pypiserver's and devpi's
-#|            if self._get(pages.project_url(base + suffix, project),
-#|                         deadline) is not None:
-#|                return self._failed(url, started, "%s; did you mean %s%s?"
-#|                                    % (status, urls.redact(base), suffix))
-#|        root = self._get(base + "/", deadline) if isinstance(
-#|            status, _NotListed) else None
-#|        if root is not None and pages.lists_projects(root, base):
-#|            return ProbeResult(
-#|                url, False, time.monotonic() - started, curated=True,
-#|                reason="a curated index (%s): private, asked first for "
-#|                "its own projects" % status)
-#|        return self._failed(url, started, str(status))
-#|
-#|    def _get(self, url, deadline):
-#|        """The text of *url* if it answers 200 (the first MiB), or None."""
-#|        limits = dataclasses.replace(self._limits(deadline),
-#|                                     max_bytes=ROOT_PEEK_BYTES)
-#|        try:
-#|            response = transport.get(url, "text/html", limits, self.context)
-#|        except transport.FetchError:
-#|            return None
-#|        with response.body:
-#|            if response.status != 200:
-#|                return None
-#|            return response.body.read().decode("utf-8", "replace")
-#|
-#|
-#|def _reason(error, deadline, budget):
-#|    """A deadline that ran out is reported as the selection's deadline."""
-#|    if time.monotonic() >= deadline - 0.01 and (
-#|            error.slow or error.kind in ("timeout", "stall")):
-#|        return "timed out after %.1f s" % budget
-#|    return str(error)
-#|
-#|
-#|class _HttpStatus(Exception):
-#|    pass
-#|
-#|
-#|class _NotListed(_HttpStatus):
-#|    """A 404 for the probe project."""
-#|
-#|
-#|def read_local_project(index_url: str, project: str) -> pages.ProjectPage:
-#|    """Read a project from a local directory index (PEP 503 layout: one
-#|    folder a project, holding the files or an ``index.html``)."""
-#|    root = urllib.request.url2pathname(urllib.parse.urlsplit(index_url).path)
-#|    folder = os.path.join(root, pages.normalize_project(project))
-#|    index_html = os.path.join(folder, "index.html")
-#|    if os.path.isfile(index_html):
-#|        with open(index_html, "rb") as stream:
-#|            page = pages.parse(stream.read(), "text/html",
-#|                               urls.to_file_url(folder, "/") + "/")
-#|        if page.files and not any(os.path.isfile(os.path.join(folder, name))
-#|                                  for name in page.files):
-#|            # bandersnatch keeps files under web/packages/; zc.buildout
-#|            # reads a file: index as a listing of each project's folder.
-#|            raise _HttpStatus(
-#|                "its project pages link files kept elsewhere (a bandersnatch"
-#|                " tree?); zc.buildout looks for them in each project's "
-#|                "folder: serve the tree over http(s) instead")
-#|        return page
-#|    if not os.path.isdir(folder):
-#|        raise _HttpStatus("%s not found in the directory" % project)
-#|    return pages.ProjectPage(files={
-#|        name: urls.to_file_url(os.path.join(folder, name), "/")
-#|        for name in os.listdir(folder)
-#|        if name.lower().endswith(pages.DIST_SUFFIXES)})
-# ---- buildout_mirrors/core/ranking.py
-#|"""Judge freshness and choose among probe results.
-#|
-#|Behind beats dead: a mirror that lags is ranked after the up-to-date ones,
-#|never dropped.
-#|"""
-#|
-#|from __future__ import annotations
-#|
-#|import typing
-#|
-#|from buildout_mirrors.core.versions import key as _version
-#|
-#|if typing.TYPE_CHECKING:
-#|    from buildout_mirrors.core.result import ProbeResult
-#|
-#|# How long a selection waits for the candidates still silent once one has
-#|# answered healthy.  Healthy mirrors of one region answer within tens of
-#|# milliseconds of each other, so this is enough to compare their freshness
-#|# and to let a preferred one win; a preferred mirror more than 100 ms
-#|# slower than a healthy one is not worth waiting for (the previous choice
-#|# keeps it, if it was chosen before).  It bounds what a hanging candidate
-#|# costs: a cold selection takes the fastest healthy round trip + 100 ms.
-#|# Both policies use it; mirrors-grace changes it.
-#|GRACE_SECONDS = 0.1
-#|
-#|# A devpi replica applies its primary's changes within a second, one
-#|# serial per transaction (an upload takes one or two).  More than this
-#|# behind another member of its replica set (the primary, or a replica in
-#|# sync) it is cut off or stuck: behind, as a stale mirror.
-#|DEVPI_LAG_SERIALS = 2
-#|
-#|
-#|def lags(results: typing.Sequence[ProbeResult]) -> dict[str, str]:
-#|    """Map each healthy result's URL to '' (up to date) or how it lags.
-#|
-#|    A mirror is behind when its serial is lower than another's, or, where
-#|    mirrors give no serial, when its newest release of a probe project is
-#|    older (PEP 440 order) than another mirror's newest.  Lacking an old
-#|    file is no lag: company indexes and wheelhouses are curated.
-#|    """
-#|    healthy = [result for result in results if result.ok]
-#|    serials = [result.serial for result in healthy
-#|               if result.serial is not None]
-#|    newest_serial = max(serials) if serials else None
-#|    newest = _newest_releases(healthy)
-#|    devpi = _devpi_lags(healthy)
-#|    verdict = {}
-#|    for result in healthy:
-#|        if devpi.get(result.url, 0) > DEVPI_LAG_SERIALS:
-#|            verdict[result.url] = ("behind its devpi primary by %d "
-#|                                   "serial(s)" % devpi[result.url])
-#|            continue
-#|        if result.serial is not None and newest_serial is not None and \
-#|                len(serials) > 1:
-#|            behind = newest_serial - result.serial
-#|            if behind:
-#|                verdict[result.url] = "behind by %d serial(s)" % behind
-#|                continue
-#|        older = [
-#|            "%s %s < %s" % (project, version, newest[project])
-#|            for project, version in result.newest
-#|            if version and newest.get(project) and
-#|            _version(version) < _version(newest[project])]
-#|        verdict[result.url] = ("newest release older than another "
-#|                               "mirror's (%s)" % ", ".join(older)
-#|                               if older else "")
-#|    return verdict
-#|
-#|
-#|def _devpi_lags(results):
-#|    """How many serials each devpi mirror is behind the most advanced
-#|    member of its replica set (the mirrors that name the same primary)."""
-#|    ahead: dict[str, int] = {}
-#|    for result in results:
-#|        if result.devpi:
-#|            primary, serial = result.devpi
-#|            ahead[primary] = max(serial, ahead.get(primary, serial))
-#|    return {result.url: ahead[result.devpi[0]] - result.devpi[1]
-#|            for result in results if result.devpi}
-#|
-#|
-#|def _newest_releases(results):
-#|    newest: dict[str, str] = {}
-#|    for result in results:
-#|        for project, version in result.newest:
-#|            if version and (project not in newest or
-#|                            _version(version) > _version(newest[project])):
-#|                newest[project] = version
-#|    return newest
-#|
-#|
-#|def _sticky_first(order, sticky):
-#|    if sticky in order:
-#|        return [sticky] + [url for url in order if url != sticky]
-#|    return list(order)
-#|
-#|
-#|class _GraceWindow:
-#|    """Done once every candidate answered, once the previous choice
-#|    answered healthy (it is kept while it stays healthy), or once *grace*
-#|    seconds have passed since the first healthy answer."""
-#|
-#|    def __init__(self, grace=GRACE_SECONDS):
-#|        self.grace = grace
-#|
-#|    def done(self, order: typing.Sequence[str],
-#|             results: typing.Sequence[ProbeResult],
-#|             waited_since_first_healthy: float | None,
-#|             sticky: str | None = None) -> bool:
-#|        if len({result.url for result in results}) == len(order):
-#|            return True
-#|        if any(result.ok and result.url == sticky for result in results):
-#|            return True
-#|        return any(result.ok for result in results) and \
-#|            waited_since_first_healthy >= self.grace
-#|
-#|
-#|class OrderedPolicy(_GraceWindow):
-#|    """Prefer the list order among the up-to-date mirrors.
-#|
-#|    The previous choice (*sticky*) counts as the most preferred: changing
-#|    mirrors makes zc.recipe.egg reinstall every part.
-#|    """
-#|
-#|    name = "ordered"
-#|
-#|    def rank(self, order, results, lags, sticky=None):
-#|        position = {url: index
-#|                    for index, url in enumerate(_sticky_first(order, sticky))}
-#|        return sorted((result for result in results if result.ok),
-#|                      key=lambda result: (
-#|                          bool(lags.get(result.url)),
-#|                          position.get(result.url, len(order))))
-#|
-#|
-#|class FastestPolicy(_GraceWindow):
-#|    """Prefer the quickest answer among the up-to-date mirrors (the
-#|    previous choice while it stays healthy and up to date)."""
-#|
-#|    name = "fastest"
-#|
-#|    def rank(self, order, results, lags, sticky=None):
-#|        return sorted((result for result in results if result.ok),
-#|                      key=lambda result: (bool(lags.get(result.url)),
-#|                                          result.url != sticky,
-#|                                          result.elapsed))
-#|
-#|
-#|POLICIES = {policy.name: policy for policy in (OrderedPolicy, FastestPolicy)}
-# ---- buildout_mirrors/core/result.py
-#|"""What one probe found out about one mirror."""
-#|
-#|from __future__ import annotations
-#|
-#|import dataclasses
-#|
-#|from buildout_mirrors.core import urls
-#|
-#|
-#|@dataclasses.dataclass(frozen=True)
-#|class ProbeResult:
-#|    url: str
-#|    ok: bool
-#|    elapsed: float = 0.0          # seconds until the answer (or the failure)
-#|    reason: str = ""              # why it failed, '' when ok
-#|    serial: int | None = None     # the project's PyPI serial, if given
-#|    files: frozenset = frozenset()
-#|    answered: bool = True         # False: the choice was made without it
-#|    slow: bool = False            # connected, but no answer in time
-#|    newest: tuple = ()            # ((project, newest version), ...)
-#|    devpi: tuple = ()             # (primary's uuid, serial) on devpi-server
-#|    curated: bool = False         # answers, without the probe project
-#|
-#|    @property
-#|    def label(self) -> str:
-#|        return urls.redact(self.url)
-# ---- buildout_mirrors/core/selection.py
-#|"""The outcome of one selection, and how it is told: one INFO line, and
-#|one line a candidate for ``-v``."""
-#|
-#|from __future__ import annotations
-#|
-#|import dataclasses
-#|import typing
-#|
-#|from buildout_mirrors.core import urls
-#|
-#|if typing.TYPE_CHECKING:
-#|    from buildout_mirrors.core.result import ProbeResult
-#|
-#|
-#|@dataclasses.dataclass(frozen=True)
-#|class Selection:
-#|    """The outcome of one selection; ``chosen`` is None when nothing lives."""
-#|
-#|    chosen: str | None
-#|    results: tuple = ()          # ProbeResults of the index candidates
-#|    lags: dict = dataclasses.field(default_factory=dict)
-#|    find_links: tuple = ()       # find-links entries to keep
-#|    dead_links: tuple = ()       # ProbeResults of dropped find-links
-#|    skipped: tuple = ()          # (url, reason) not probed: dead last time
-#|    from_state: bool = False     # reused from the state file, not probed
-#|    elapsed: float = 0.0
-#|    backups: tuple = ()          # where to fail over to, best first
-#|    answered: tuple = ()         # backups known to answer (probe or state)
-#|
-#|    def result_for(self, url: str) -> ProbeResult | None:
-#|        for result in self.results:
-#|            if result.url == url:
-#|                return result
-#|        return None
-#|
-#|    def summary(self) -> str:
-#|        """The one INFO line: the choice and why the others were not."""
-#|        others = ["%s (%s)" % (result.label, result.reason)
-#|                  for result in self.results if not result.ok]
-#|        others += ["%s (%s)" % (urls.redact(url), reason)
-#|                   for url, reason in self.skipped]
-#|        skipped = "; skipped: " + ", ".join(others) if others else ""
-#|        if self.chosen is None:
-#|            return "No mirror is reachable: " + ", ".join(others)
-#|        if self.from_state:
-#|            return "Using mirror %s (healthy at the last check, not probed " \
-#|                   "again yet)%s" % (urls.redact(self.chosen), skipped)
-#|        result = self.result_for(self.chosen)
-#|        elapsed = result.elapsed if result is not None else 0.0
-#|        freshness = self.lags.get(self.chosen) or "up to date"
-#|        return "Using mirror %s (%d ms, %s)%s" % (
-#|            urls.redact(self.chosen), elapsed * 1000, freshness,
-#|            skipped)
-#|
-#|    def detail_lines(self) -> typing.Iterator[str]:
-#|        """One line a candidate, for ``-v``."""
-#|        for result in self.results:
-#|            if result.ok:
-#|                yield "Mirror %s answered in %d ms (serial %s, %d " \
-#|                    "file(s)%s)" % (
-#|                    result.label, result.elapsed * 1000, result.serial,
-#|                    len(result.files),
-#|                    ", " + self.lags[result.url] if self.lags.get(result.url)
-#|                    else "")
-#|            else:
-#|                yield "Mirror %s failed: %s" % (result.label, result.reason)
-#|        for result in self.dead_links:
-#|            yield "find-links %s failed: %s" % (result.label, result.reason)
-# ---- buildout_mirrors/core/selector.py
-#|"""Choose one mirror: probe the candidates in parallel under one deadline.
-#|
-#|Plain code: it knows nothing of buildout, so the extension, the recipe and
-#|the ``status`` command all select the same way.
-#|"""
-#|
-#|from __future__ import annotations
-#|
-#|import queue
-#|import threading
-#|import time
-#|
-#|from buildout_mirrors.core import ranking, state as records, urls
-#|from buildout_mirrors.core.result import ProbeResult
-#|from buildout_mirrors.core.selection import Selection  # noqa: F401 (its result)
-#|from buildout_mirrors.core.state import NoState, StateFile, ValidatedStore
-#|
-#|
-#|class ConfiguredCandidates:
-#|    """Candidates as the validated settings
-#|    (:class:`~buildout_mirrors.core.options.Settings`) give them."""
-#|
-#|    def __init__(self, settings):
-#|        self.settings = settings
-#|
-#|    def candidates(self):
-#|        return self.settings.candidates
-#|
-#|    def find_links(self):
-#|        return self.settings.find_links
-#|
-#|
-#|def _policy(settings):
-#|    """The policy *settings* name (a plug-in's was resolved by options)."""
-#|    factory = settings.policy_factory or ranking.POLICIES[settings.policy]
-#|    return factory(settings.grace)
-#|
-#|
-#|def _state_store(settings):
-#|    if settings.state_factory:  # a plug-in's (mirrors-state-store)
-#|        return ValidatedStore(settings.state_factory(settings))
-#|    return StateFile(settings.cache_path) if settings.cache_path else \
-#|        NoState()
-#|
-#|
-#|class MirrorSelector:
-#|    """``MirrorSelector(settings, prober=None, state=None, policy=None,
-#|    source=None, progress=None)``.
-#|
-#|    ``select()`` returns a :class:`Selection`.  Within ``settings.ttl`` of
-#|    a healthy choice it reuses that choice without probing; mirrors found
-#|    dead within the ttl are not probed again.
-#|    """
-#|
-#|    def __init__(self, settings, prober=None, state=None, policy=None,
-#|                 source=None, progress=None):
-#|        self.settings = settings
-#|        self.progress = progress  # called with each ProbeResult as it comes
-#|        self.source = source or ConfiguredCandidates(settings)
-#|        self._prober = prober
-#|        if prober is None and settings.prober_factory:  # a plug-in's
-#|            self._prober = settings.prober_factory(settings)
-#|        self.state = state or _state_store(settings)
-#|        self.policy = policy or _policy(settings)
-#|
-#|    @property
-#|    def prober(self):
-#|        # Imported on first use: a rerun within mirrors-ttl never probes.
-#|        if self._prober is None:
-#|            from buildout_mirrors.core.probe import HttpProber
-#|            self._prober = HttpProber(verify=self.settings.verify)
-#|        return self._prober
-#|
-#|    def select(self, thorough: bool = False, fresh: bool = False
-#|               ) -> Selection:
-#|        """Choose a mirror.  ``thorough=True`` (the status command) probes
-#|        every candidate, recently dead or not, and waits for every answer
-#|        up to the deadline instead of stopping once the choice is clear.
-#|        ``fresh=True`` (bootstrap.py, which has no failover behind it)
-#|        probes every candidate even within the ttl, and records its choice
-#|        for the first bin/buildout."""
-#|        recall = not (thorough or fresh)
-#|        started, now = time.monotonic(), time.time()
-#|        candidates = tuple(self.source.candidates())
-#|        stored = self.state.load()
-#|        sticky = self._previous_choice(stored, candidates)
-#|
-#|        def dead_recently(url):
-#|            record = records.record_of(stored, url)
-#|            return recall and record is not None and not record.get("ok") \
-#|                and now - record.get("checked", 0) < self.settings.ttl
-#|
-#|        links = tuple(link for link in self.source.find_links() if not (
-#|            urls.is_remote(link) and dead_recently(link)))
-#|        choice = records.choice_for(stored, candidates)
-#|        if sticky and recall and not dead_recently(sticky) and \
-#|                not choice.get("suspect") and \
-#|                now - choice.get("at", 0) < self.settings.ttl:
-#|            backups = tuple(url for url in candidates
-#|                            if url != sticky and not dead_recently(url))
-#|            return Selection(
-#|                sticky, find_links=links, from_state=True,
-#|                elapsed=time.monotonic() - started, backups=backups,
-#|                answered=tuple(url for url in backups if (records.record_of(
-#|                    stored, url) or {}).get("ok")))
-#|        skipped = tuple((url, "dead at the last check, %d s ago" % (
-#|            now - (records.record_of(stored, url) or {})["checked"]))
-#|            for url in candidates if dead_recently(url))
-#|        to_probe = [url for url in candidates if not dead_recently(url)]
-#|        if not to_probe:  # all dead last time: they may be back
-#|            to_probe, skipped = list(candidates), ()
-#|        return self._choose(candidates, to_probe, links, skipped, sticky,
-#|                            thorough, started, now)
-#|
-#|    def _choose(self, candidates, to_probe, links, skipped, sticky, thorough,
-#|                started, now):
-#|        """Probe *to_probe* (and the remote find-links), rank, record."""
-#|        results, link_results = self._probe(to_probe, [
-#|            link for link in links if urls.is_remote(link)], sticky,
-#|            wait_for_all=thorough)
-#|        lags = ranking.lags(results)
-#|        ranked = self.policy.rank(to_probe, results, lags, sticky)
-#|        dead_links = tuple(result for result in link_results if not result.ok)
-#|        dead_urls = {result.url for result in dead_links}
-#|        selection = Selection(
-#|            ranked[0].url if ranked else None, tuple(results), lags,
-#|            tuple(link for link in links if link not in dead_urls),
-#|            dead_links, skipped, False, time.monotonic() - started,
-#|            backups=tuple(result.url for result in ranked[1:]) + tuple(
-#|                result.url for result in results if not result.answered),
-#|            answered=tuple(result.url for result in ranked[1:]))
-#|
-#|        def record(stored):
-#|            answers = records.record_probes(
-#|                stored, tuple(results) + tuple(link_results), lags, now)
-#|            if selection.chosen and not thorough:  # status is no run
-#|                records.record_choice(stored, candidates, selection.chosen,
-#|                                      answers, now, silent={
-#|                                          result.url: result.reason
-#|                                          for result in results
-#|                                          if not result.answered})
-#|        self.state.update(record)
-#|        return selection
-#|
-#|    @staticmethod
-#|    def _previous_choice(stored, candidates):
-#|        mirror = records.choice_for(stored, candidates).get("mirror")
-#|        for url in candidates:
-#|            if urls.redact(url) == mirror:
-#|                return url
-#|        return None
-#|
-#|    def _probe(self, index_urls, link_urls, sticky, wait_for_all=False):
-#|        """Run every probe in its own daemon thread and collect results
-#|        until the policy is satisfied or the deadline passes.  Threads
-#|        still running then are abandoned: a tarpit cannot hold us up."""
-#|        deadline = time.monotonic() + self.settings.timeout
-#|        self.prober  # made here, once, not by the first threads in a race
-#|        answers: queue.Queue = queue.Queue()
-#|        jobs = [("index", url) for url in index_urls] + \
-#|               [("link", url) for url in link_urls]
-#|        for kind, url in jobs:
-#|            threading.Thread(target=self._run_probe,
-#|                             args=(answers, kind, url, deadline),
-#|                             name="buildout_mirrors probe",
-#|                             daemon=True).start()
-#|        index_results: list[ProbeResult] = []
-#|        link_results: list[ProbeResult] = []
-#|        first_healthy_at = None
-#|        while len(index_results) + len(link_results) < len(jobs):
-#|            now = time.monotonic()
-#|            waited = now - first_healthy_at if first_healthy_at else 0.0
-#|            if first_healthy_at and len(link_results) == len(link_urls) and \
-#|                    not wait_for_all and self.policy.done(
-#|                        index_urls, index_results, waited, sticky):
-#|                break
-#|            wait = deadline - now
-#|            if first_healthy_at and not wait_for_all:
-#|                wait = min(wait, first_healthy_at + self.policy.grace - now)
-#|            try:
-#|                kind, result = answers.get(timeout=max(wait, 0.001))
-#|            except queue.Empty:
-#|                if time.monotonic() >= deadline:
-#|                    break
-#|                continue
-#|            if self.progress:
-#|                self.progress(result)
-#|            if kind == "index":
-#|                index_results.append(result)
-#|                if result.ok and first_healthy_at is None:
-#|                    first_healthy_at = time.monotonic()
-#|            else:
-#|                link_results.append(result)
-#|        return self._with_the_silent(index_urls, link_urls, index_results,
-#|                                     link_results, deadline)
-#|
-#|    def _with_the_silent(self, index_urls, link_urls, index_results,
-#|                         link_results, deadline):
-#|        """Add a result for each candidate that had not answered."""
-#|        answered = {result.url for result in index_results + link_results}
-#|        elapsed = time.monotonic() - (deadline - self.settings.timeout)
-#|        if time.monotonic() >= deadline:
-#|            # Still waiting at the deadline: slow or hanging, no verdict
-#|            # on which (slow is not dead).
-#|            unanswered: dict = dict(reason="timed out after %.1f s"
-#|                              % self.settings.timeout, slow=True)
-#|        else:  # the policy was satisfied first: not a verdict on the mirror
-#|            unanswered = dict(reason="not waited for: another mirror "
-#|                              "answered first (none from this one within "
-#|                              "%d ms)" % (elapsed * 1000), answered=False)
-#|        index_results += [ProbeResult(url, False, elapsed, **unanswered)
-#|                          for url in index_urls if url not in answered]
-#|        link_results += [ProbeResult(url, False, elapsed, **unanswered)
-#|                         for url in link_urls if url not in answered]
-#|        # In the listed order, not the order of the answers: what the
-#|        # user reads (the "skipped:" list) stays the same from run to run.
-#|        order = {url: position for position, url in enumerate(
-#|            list(index_urls) + list(link_urls))}
-#|        for results in (index_results, link_results):
-#|            results.sort(key=lambda result: order.get(result.url, 0))
-#|        return index_results, link_results
-#|
-#|    def _run_probe(self, answers, kind, url, deadline):
-#|        if kind == "index":
-#|            result = self.prober.probe_index(
-#|                url, self.settings.probe_projects, deadline)
-#|        else:
-#|            result = self.prober.probe_link(url, deadline)
-#|        answers.put((kind, result))
-# ---- buildout_mirrors/core/state.py
-#|"""The state file: what the last selections found, shared between runs.
-#|
-#|JSON, one format version, no credentials (URLs are redacted).  This module
-#|alone knows the schema: the functions after the stores are the only ones
-#|that read or change a record.  Updates happen under an exclusive lock and
-#|by atomic rename, so parallel buildouts sharing one file never corrupt it
-#|or lose each other's results.  A broken file is reported and replaced.
-#|"""
-#|
-#|from __future__ import annotations
-#|
-#|import hashlib
-#|import json
-#|import logging
-#|import typing
-#|
-#|from buildout_mirrors.core import urls
-#|from buildout_mirrors.core import files
-#|from buildout_mirrors.core.files import atomic_write
-#|# empty and validated are part of what state offers.
-#|from buildout_mirrors.core.state_fields import (  # noqa: F401
-#|    FORMAT, MAX_PRIVATE_NAMES, ValidatedStore, empty, validated)
-#|
-#|logger = logging.getLogger("buildout_mirrors")
-#|State = typing.Dict[str, typing.Any]  # a validated state (state_fields)
-#|Urls = typing.Sequence[str]
-#|Names = typing.Iterable[str]
-#|_WARNED: set[tuple] = set()
-#|
-#|
-#|class NewerFormat(Exception):
-#|    """Written by a newer buildout_mirrors: neither used nor overwritten."""
-#|
-#|
-#|class NotPrivate(OSError):
-#|    """The state's folder could be changed by another user."""
-#|
-#|
-#|def candidates_key(candidates: typing.Iterable[str]) -> str:
-#|    """A stable key for one ordered candidate list, free of credentials."""
-#|    text = "\n".join(urls.redact(url) for url in candidates)
-#|    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
-#|
-#|
-#|class StateFile:
-#|    """``StateFile(path)``: the JSON state kept at *path*."""
-#|
-#|    def __init__(self, path):
-#|        self.path = path
-#|
-#|    def load(self):
-#|        """The state, validated; empty when there is none (or when it is
-#|        of a newer format)."""
-#|        try:
-#|            return self._read()
-#|        except NewerFormat:
-#|            return empty()
-#|
-#|    def _read(self):
-#|        try:
-#|            files.check_folder(self.path, NotPrivate)
-#|            with open(self.path, "rb") as stream:
-#|                text = stream.read().decode("utf-8", "replace")
-#|        except FileNotFoundError:
-#|            return empty()
-#|        except NotPrivate as error:
-#|            self._warn_once(str(error))
-#|            return empty()
-#|        except OSError as error:
-#|            self._warn_once("Cannot read the mirrors state file %s (%s); "
-#|                            "probing without it. Fix its permissions or set "
-#|                            "mirrors-cache." % (self.path, error.strerror))
-#|            return empty()
-#|        return self._parse(text)
-#|
-#|    def _warn_once(self, message):
-#|        """One warning a file and process, however often it is read."""
-#|        if (self.path, message) not in _WARNED:
-#|            _WARNED.add((self.path, message))
-#|            logger.warning("%s", message)
-#|
-#|    def _parse(self, text):
-#|        try:
-#|            state = json.loads(text)
-#|        except (ValueError, RecursionError):
-#|            state = None
-#|        if isinstance(state, dict) and isinstance(state.get("format"), int) \
-#|                and not isinstance(state.get("format"), bool) and \
-#|                state["format"] > FORMAT:
-#|            self._warn_once(
-#|                "The mirrors state file %s has format %d, newer than this "
-#|                "buildout_mirrors (%d); it is left as it is and not used. "
-#|                "Upgrade buildout_mirrors, or set mirrors-cache to another "
-#|                "file." % (self.path, state["format"], FORMAT))
-#|            raise NewerFormat()
-#|        valid, dropped = validated(state)
-#|        if valid is None:
-#|            self._warn_once("The mirrors state file %s is corrupt; it will "
-#|                            "be replaced." % self.path)
-#|            return empty()
-#|        if dropped:
-#|            self._warn_once("The mirrors state file %s had %d invalid "
-#|                            "entr%s (%s); %s left out and rewritten." % (
-#|                                self.path, len(dropped),
-#|                                "y" if len(dropped) == 1 else "ies",
-#|                                ", ".join(dropped[:3]),
-#|                                "it is" if len(dropped) == 1 else "they are"))
-#|        return valid
-#|
-#|    def update(self, change):
-#|        """Re-read the file under the lock, apply *change*, write it back.
-#|        Returns False (after one warning) when the file cannot be written,
-#|        or when a newer buildout_mirrors wrote it."""
-#|        try:
-#|            with files.locked(self.path, NotPrivate):
-#|                state = self._read()
-#|                change(state)
-#|                atomic_write(self.path, json.dumps(state, indent=1,
-#|                                                   sort_keys=True) + "\n")
-#|        except NewerFormat:
-#|            return False
-#|        except NotPrivate as error:
-#|            self._warn_once(str(error))
-#|            return False
-#|        except OSError as error:
-#|            self._warn_once("Cannot write the mirrors state file %s (%s); "
-#|                            "results are not kept. Set mirrors-cache to a "
-#|                            "writable path." % (self.path,
-#|                                                error.strerror or error))
-#|            return False
-#|        return True
-#|
-#|
-#|class NoState:
-#|    """Keeps nothing (``mirrors-cache = none``)."""
-#|
-#|    path = ""
-#|
-#|    def load(self):
-#|        return empty()
-#|
-#|    def update(self, change):
-#|        return True
-#|
-#|
-#|def choice_for(state: State, candidates: Urls) -> dict:
-#|    """The choice recorded for this ordered candidate list, or {}."""
-#|    return state["choices"].get(candidates_key(candidates), {})
-#|
-#|
-#|def record_of(state: State, url: str) -> dict | None:
-#|    """What the last check of *url* found, or None."""
-#|    return state["mirrors"].get(urls.redact(url))
-#|
-#|
-#|def record_probes(state: State, results: typing.Iterable, lags: dict,
-#|                  now: float) -> dict:
-#|    """Each answered ProbeResult under ``mirrors``; returns the records."""
-#|    records = {urls.redact(result.url): _mirror(
-#|        now, result.ok, result.elapsed, result.reason, result.serial,
-#|        lags.get(result.url, "")) for result in results if result.answered}
-#|    state["mirrors"].update(records)
-#|    return records
-#|
-#|
-#|def record_choice(state: State, candidates: Urls, chosen: str, records: dict,
-#|                  now: float, silent: dict[str, str] | None = None) -> None:
-#|    """A run's choice among *candidates*, with the answers that made it,
-#|    and why the *silent* ones ({url: reason}) gave none."""
-#|    state["choices"][candidates_key(candidates)] = {
-#|        "mirror": urls.redact(chosen), "at": now,
-#|        "candidates": [urls.redact(url) for url in candidates],
-#|        "mirrors": records, "silent": {
-#|            urls.redact(url): reason
-#|            for url, reason in (silent or {}).items()}}
-#|
-#|
-#|def mark_dropped(state: State, mirror: str, reason: str, now: float):
-#|    """*mirror* failed again and again during a run: dead until the ttl."""
-#|    state["mirrors"][urls.redact(mirror)] = _mirror(
-#|        now, False, 0.0, "dropped during a run: %s" % reason)
-#|
-#|
-#|def mark_back(state: State, mirror: str, now: float) -> None:
-#|    """*mirror*, ejected during a run, answered again."""
-#|    state["mirrors"][urls.redact(mirror)] = _mirror(
-#|        now, True, 0.0, "answered again during a run")
-#|
-#|
-#|def _mirror(now, ok, elapsed, reason, serial=None, lag=""):
-#|    return {"checked": now, "ok": ok, "elapsed": round(elapsed, 4),
-#|            "reason": reason, "serial": serial, "lag": lag}
-#|
-#|
-#|def mark_suspect(state: State, candidates: Urls) -> None:
-#|    """A run that reused the choice failed: probe again next time."""
-#|    choice = state["choices"].get(candidates_key(candidates))
-#|    if choice is not None:
-#|        choice["suspect"] = True
-#|
-#|
-#|def private_indexes(state: State) -> dict[str, list[str]]:
-#|    """{index label: [projects]}: the private indexes, what each served."""
-#|    return state["private"]
-#|
-#|
-#|def learn_private(state: State, index: str, names: Names = ()) -> None:
-#|    """*index* is private and served *names*."""
-#|    known = state["private"].setdefault(urls.redact(index), [])
-#|    known.extend(sorted(set(names) - set(known)))
-#|
-#|
-#|def downloads(state: State, place: str) -> list[str]:
-#|    """The projects the buildout at *place* downloaded before."""
-#|    return state["downloads"].get(candidates_key([place]), [])
-#|
-#|
-#|def remember_downloads(state: State, place: str, names: Names) -> None:
-#|    """*names* (normalised) first, then the older ones, up to a bound."""
-#|    key, names = candidates_key([place]), sorted(set(names))
-#|    older = state["downloads"].get(key, [])
-#|    state["downloads"][key] = (names + [name for name in older if name not
-#|                                        in names])[:MAX_PRIVATE_NAMES]
-# ---- buildout_mirrors/core/state_fields.py
-#|"""What each record of the state file may hold: name -> check.  Values
-#|are checked one by one, for type and for size: the file is JSON that any
-#|process of the user (or a crash) may have left in any shape."""
-#|
-#|from __future__ import annotations
-#|
-#|import math
-#|import re
-#|import typing
-#|
-#|from buildout_mirrors.core import urls
-#|
-#|FORMAT = 1
-#|MAX_PRIVATE_NAMES = 100000  # a company's whole catalogue, and no more
-#|_NAME = re.compile(r"[a-z0-9]([a-z0-9-]{0,198}[a-z0-9])?\Z")
-#|
-#|LARGEST = 1e12  # seconds and times: anything larger is not ours
-#|
-#|
-#|def _number(value):
-#|    """A finite number of a sane size: ``1e400``, NaN and a 400-digit
-#|    integer are valid JSON, and each would break arithmetic later."""
-#|    if isinstance(value, bool) or not isinstance(value, (int, float)):
-#|        return False
-#|    if isinstance(value, int):
-#|        return -LARGEST <= value <= LARGEST
-#|    return math.isfinite(value) and -LARGEST <= value <= LARGEST
-#|
-#|
-#|# What each record holds: name -> check.  Anything else is dropped.
-#|MIRROR_FIELDS = {
-#|    "checked": _number, "ok": lambda value: isinstance(value, bool),
-#|    "elapsed": _number, "reason": lambda value: isinstance(value, str),
-#|    "serial": lambda value: value is None or (
-#|        isinstance(value, int) and not isinstance(value, bool)
-#|        and 0 <= value < 1 << 63),
-#|    "lag": lambda value: isinstance(value, str),
-#|}
-#|CHOICE_FIELDS = {
-#|    "mirror": lambda value: isinstance(value, str), "at": _number,
-#|    "candidates": lambda value: isinstance(value, list) and all(
-#|        isinstance(item, str) for item in value),
-#|}
-#|OPTIONAL_CHOICE_FIELDS = {
-#|    "suspect": lambda value: isinstance(value, bool),
-#|    "mirrors": lambda value: isinstance(value, dict) and all(
-#|        valid(record, MIRROR_FIELDS) for record in value.values()),
-#|    "silent": lambda value: isinstance(value, dict) and all(
-#|        isinstance(reason, str) for reason in value.values()),
-#|}
-#|
-#|
-#|def valid(record: object, fields: dict[str, typing.Callable],
-#|          optional: dict[str, typing.Callable] | None = None) -> bool:
-#|    return isinstance(record, dict) and all(
-#|        name in record and check(record[name])
-#|        for name, check in fields.items()) and all(
-#|        check(record[name]) for name, check in (optional or {}).items()
-#|        if name in record)
-#|
-#|
-#|def private_names(value: object) -> bool:
-#|    """The project names an index served: normalised, no more than
-#|    MAX_PRIVATE_NAMES."""
-#|    return isinstance(value, list) and len(value) <= MAX_PRIVATE_NAMES and \
-#|        all(isinstance(name, str) and _NAME.match(name) for name in value)
-#|
-#|
-#|def validated(state: object) -> tuple[dict | None, typing.Sequence[str]]:
-#|    """(state, names of the entries dropped), or (None, ()) when *state*
-#|    is no format-1 state at all.  Entries are checked one by one: one bad
-#|    entry costs that entry, not the file."""
-#|    if not isinstance(state, dict) or state.get("format") != FORMAT or \
-#|            not isinstance(state.get("mirrors"), dict) or \
-#|            not isinstance(state.get("choices"), dict):
-#|        return None, ()
-#|    dropped = []
-#|    kept: dict = {"format": FORMAT}
-#|    # "private" and "downloads" came later: older states have none.
-#|    for section, check in (
-#|            ("mirrors", lambda record: valid(record, MIRROR_FIELDS)),
-#|            ("choices", lambda record: valid(record, CHOICE_FIELDS,
-#|                                             OPTIONAL_CHOICE_FIELDS)),
-#|            ("private", private_names), ("downloads", private_names)):
-#|        records = state.get(section, {})
-#|        kept[section] = {}
-#|        for label, record in (records.items() if isinstance(records, dict)
-#|                              else ()):
-#|            if check(record):
-#|                kept[section][label] = record
-#|            else:
-#|                dropped.append("%s: %s" % (section, urls.redact(str(label))))
-#|    return kept, dropped
-#|
-#|
-#|def empty() -> dict[str, typing.Any]:
-#|    return {"format": FORMAT, "mirrors": {}, "choices": {}, "private": {},
-#|            "downloads": {}}
-#|
-#|
-#|class ValidatedStore:
-#|    """A plug-in's IStateStore, seen through :func:`validated`: whatever
-#|    shape it returns (``{}``, an older format, bad entries), the selector
-#|    and the failover get a valid state, and *change* functions a valid
-#|    one to change."""
-#|
-#|    def __init__(self, store):
-#|        self.store = store
-#|
-#|    def load(self):
-#|        return validated(self.store.load())[0] or empty()
-#|
-#|    def update(self, change):
-#|        def valid_change(stored):
-#|            fixed = validated(stored)[0] or empty()
-#|            stored.clear()
-#|            stored.update(fixed)
-#|            change(stored)
-#|        return self.store.update(valid_change)
-# ---- buildout_mirrors/core/transport.py
-#|"""The one bounded HTTP GET: probes, failover, the wheelhouse, freshness.
-#|
-#|Standard library only (``http.client``), so that a rerun imports nothing
-#|heavy and so that bootstrap.py can do the same.  What it promises:
-#|
-#|- header names are looked up case-insensitively (``http.client``'s
-#|  message): proxies and HTTP/2 gateways send them in lower case;
-#|- every wait is bounded, and the bounds say what they are for
-#|  (:class:`Limits`): connecting, the first byte, a stall, a rate floor,
-#|  and an absolute deadline for probes;
-#|- TLS is verified against the system trust store (``SSL_CERT_FILE`` and
-#|  ``SSL_CERT_DIR`` included), or against the CA bundle the user named, and
-#|  proxies come from the environment, as for urllib and pip (both in
-#|  core.connection);
-#|- redirects are handed to a check: same host (or one the caller allows),
-#|  and never from https down to http.
-#|"""
-#|
-#|from __future__ import annotations
-#|
-#|import dataclasses
-#|import http.client
-#|import socket
-#|import time
-#|import typing
-#|import urllib.error
-#|import urllib.parse
-#|
-#|from buildout_mirrors.core.bodies import read_body
-#|from buildout_mirrors.core.errors import FetchError
-#|from buildout_mirrors.core.connection import connect, describe
-#|from buildout_mirrors.core.keepalive import ConnectionPool
-#|from buildout_mirrors.core import urls
-#|
-#|MAX_REDIRECTS = 5
-#|USER_AGENT = "buildout_mirrors"
-#|
-#|
-#|class RedirectRefused(FetchError):
-#|    """The answer was a redirect this request may not follow."""
-#|
-#|
-#|@dataclasses.dataclass(frozen=True)
-#|class Limits:
-#|    """How long one GET may wait, and for what.
-#|
-#|    *first_byte* bounds connecting and the wait for the status line;
-#|    *stall* bounds any wait for the next bytes of the body; after *stall*
-#|    seconds a body arriving slower than *floor* bytes a second fails (a
-#|    tarpit), unless *floor* is 0.  *deadline* (a ``time.monotonic()``
-#|    value) bounds everything, for probes.  *max_bytes* caps the body.
-#|    """
-#|
-#|    first_byte: float = 15.0
-#|    stall: float = 15.0
-#|    floor: int = 0
-#|    deadline: float | None = None
-#|    max_bytes: int | None = None
-#|
-#|
-#|@dataclasses.dataclass
-#|class Response:
-#|    """A complete answer: ``url`` (after redirects, as asked, credentials
-#|    included), ``status``, ``headers`` (case-insensitive), ``body`` (a
-#|    file at offset 0)."""
-#|
-#|    url: str
-#|    status: int
-#|    headers: http.client.HTTPMessage
-#|    body: typing.IO[bytes]
-#|
-#|    def read_all(self) -> bytes:
-#|        data = self.body.read()
-#|        self.body.seek(0)
-#|        return data
-#|
-#|    def close(self) -> None:
-#|        self.body.close()
-#|
-#|
-#|def same_host_redirects(source: str, target: str) -> bool:
-#|    """The default redirect check: same host and port."""
-#|    return urls.hostport(source) == urls.hostport(target)
-#|
-#|
-#|def get(url: str, accept: str = "*/*", limits: Limits = Limits(),
-#|        context: typing.Any = None, headers: dict[str, str] | None = None,
-#|        redirect_ok: typing.Callable[[str, str], bool] = same_host_redirects,
-#|        pool: ConnectionPool | None = None) -> Response:
-#|    """GET *url* within *limits*; return a complete :class:`Response` (any
-#|    status) or raise :class:`FetchError`.  Credentials in the URL become a
-#|    Basic header; *headers* add to the request.  *redirect_ok(source,
-#|    target)* decides which redirects to follow (never https to http).
-#|    With a core.keepalive *pool*, connections are kept and reused."""
-#|    for _ in range(MAX_REDIRECTS + 1):
-#|        parts = urllib.parse.urlsplit(url)
-#|        if parts.scheme not in ("http", "https"):
-#|            raise FetchError("not an http(s) URL")
-#|        try:
-#|            status, message, body = _exchange(parts, accept, limits,
-#|                                              context, headers or {}, pool)
-#|        except FetchError:
-#|            raise
-#|        except Exception as error:
-#|            reason = describe(error, limits)
-#|            raise FetchError(reason, kind="timeout" if reason == "timed out"
-#|                             else "failed") from None
-#|        if status in (301, 302, 303, 307, 308):
-#|            target = urllib.parse.urljoin(url, message.get("Location", ""))
-#|            if not target.startswith(("http://", "https://")):
-#|                raise RedirectRefused("redirect to a non-http URL refused")
-#|            if parts.scheme == "https" and target.startswith("http://"):
-#|                raise RedirectRefused("redirect from https to http refused")
-#|            if not redirect_ok(url, target):
-#|                raise RedirectRefused(
-#|                    "redirects to %s (refused: not this mirror)"
-#|                    % (urllib.parse.urlsplit(target).hostname or "?"))
-#|            if urls.origin(url) == urls.origin(target):
-#|                target = urls.with_auth_of(target, [url])
-#|            else:  # credentials stay with the origin they were meant for
-#|                headers = {name: value for name, value in
-#|                           (headers or {}).items()
-#|                           if name.lower() != "authorization"}
-#|            url = target
-#|            continue
-#|        return Response(url, status, message, body)
-#|    raise FetchError("too many redirects")
-#|
-#|
-#|def _remaining(limit: float, deadline: float | None) -> float:
-#|    if deadline is None:
-#|        return limit
-#|    left = deadline - time.monotonic()
-#|    if left <= 0:
-#|        raise socket.timeout("deadline")
-#|    return min(limit, left)
-#|
-#|
-#|def _exchange(parts, accept, limits, context, extra_headers, pool):
-#|    """One request, on a kept connection from *pool* or a fresh one:
-#|    (status, headers, body)."""
-#|    request_headers = _request_headers(parts, accept, extra_headers)
-#|    path = urllib.parse.urlunsplit(("", "", parts.path or "/", parts.query,
-#|                                    ""))
-#|    timeout = _remaining(limits.first_byte, limits.deadline)
-#|    fresh, path = connect(parts, path, timeout, context, request_headers)
-#|    key = (parts.scheme, urls.hostport(parts))
-#|    connection = pool.take(key) if pool is not None else None
-#|    kept = False
-#|    try:
-#|        if connection is not None:
-#|            try:
-#|                response, sock = _ask(connection, path, request_headers,
-#|                                      limits, timeout)
-#|            except _STALE:
-#|                # The server closed the kept connection as we reused it:
-#|                # no verdict on the mirror, ask again on a fresh one.
-#|                connection.close()
-#|                connection = None
-#|        if connection is None:
-#|            connection = fresh
-#|            try:
-#|                connection.connect()
-#|            except (socket.timeout, TimeoutError):
-#|                raise FetchError("connection timed out after %.1f s"
-#|                                 % timeout, kind="timeout") from None
-#|            response, sock = _ask(connection, path, request_headers, limits,
-#|                                  timeout)
-#|        if response.status in (301, 302, 303, 307, 308):
-#|            return response.status, response.msg, None
-#|        try:
-#|            body = read_body(response, sock, limits, _remaining)
-#|        except (socket.timeout, TimeoutError):
-#|            raise FetchError("stalled: no byte for %.1f s" % _waited(
-#|                limits.stall, limits.deadline, limits.stall),
-#|                kind="stall") from None
-#|        # Read to its Content-Length, the answer is not closed yet; the
-#|        # connection takes no next request until it is.
-#|        response.close()
-#|        kept = pool is not None and not response.will_close
-#|        return response.status, response.msg, body
-#|    finally:
-#|        if kept:
-#|            pool.give(key, connection)
-#|        else:
-#|            (connection or fresh).close()
-#|
-#|
-#|def _request_headers(parts, accept, extra_headers):
-#|    headers = {"Accept": accept, "User-Agent": USER_AGENT,
-#|               "Accept-Encoding": "identity"}
-#|    authorization = urls.auth_header(parts)
-#|    if authorization:
-#|        headers["Authorization"] = authorization
-#|    headers.update(extra_headers)
-#|    return headers
-#|
-#|
-#|# What a server's closing of an idle kept connection looks like.
-#|_STALE = (http.client.RemoteDisconnected, ConnectionResetError,
-#|          BrokenPipeError, ConnectionAbortedError)
-#|
-#|
-#|def _ask(connection, path, request_headers, limits, timeout):
-#|    """Send the GET; (response, socket) once the status line is in."""
-#|    try:
-#|        # Kept: the connection forgets its socket when the answer says it
-#|        # will close, and the body is still read from it.
-#|        sock = connection.sock
-#|        sock.settimeout(_remaining(limits.first_byte, limits.deadline))
-#|        connection.request("GET", path, headers=request_headers)
-#|        return connection.getresponse(), sock
-#|    except (socket.timeout, TimeoutError):
-#|        # Connected, but no answer yet: slow, or hanging.
-#|        raise FetchError("no answer within %.1f s" % _waited(
-#|            limits.first_byte, limits.deadline, timeout), slow=True,
-#|            kind="silent") from None
-#|
-#|
-#|def _waited(limit, deadline, fallback):
-#|    """The bound that ran out, for the message."""
-#|    return limit if deadline is None else min(limit, fallback)
-#|
-# ---- buildout_mirrors/core/urls.py
-#|"""Mirror URLs: validate and normalise them, and handle the credentials
-#|they carry.  This module alone reads, strips, redacts or re-attaches a
-#|``user:password@``; everything else asks it."""
-#|
-#|from __future__ import annotations
-#|
-#|import base64
-#|import ipaddress
-#|import os
-#|import typing
-#|import urllib.parse
-#|import urllib.request
-#|
-#|from buildout_mirrors.core.errors import ConfigError
-#|
-#|SCHEMES = ("https", "http", "file")
-#|
-#|
-#|def _authority_split(url: str) -> tuple[str, str | None, str]:
-#|    """(scheme + "://", userinfo or None, the rest) of *url*.
-#|
-#|    The userinfo is everything between ``://`` and the last ``@`` before
-#|    the host: a password with a raw ``/``, ``?`` or ``#`` (which
-#|    ``urlsplit`` takes for the start of the path) is still userinfo here,
-#|    so that it is never shown."""
-#|    head, separator, rest = url.partition("://")
-#|    if not separator:
-#|        return url, None, ""
-#|    at = rest.rfind("@")
-#|    if at < 0:
-#|        return head + "://", None, rest
-#|    return head + "://", rest[:at], rest[at + 1:]
-#|
-#|
-#|def redact(url: str) -> str:
-#|    """Return *url* with any ``user:password@`` replaced by ``***@``.
-#|
-#|    Every URL that reaches a log line, an error or the state file goes
-#|    through here first, the way pip's ``redact_auth_from_url`` does.
-#|    Everything between ``://`` and the last ``@`` goes, whatever it holds.
-#|    """
-#|    if not isinstance(url, str):
-#|        return "<not a URL>"
-#|    head, userinfo, rest = _authority_split(url)
-#|    if userinfo is None:
-#|        return url
-#|    return head + "***@" + rest
-#|
-#|
-#|def without_auth(url: str) -> str:
-#|    """*url* without its ``user:password@``: what is shown, compared, or
-#|    handed to a tool that must not see the credentials."""
-#|    head, userinfo, rest = _authority_split(url)
-#|    if userinfo is None:
-#|        return url
-#|    return head + rest
-#|
-#|
-#|def hostport(url: str | urllib.parse.SplitResult) -> str:
-#|    """``host:port`` of *url* (a string or a split URL), lower-case and
-#|    without credentials: what a same-server comparison compares."""
-#|    parts = url if isinstance(url, urllib.parse.SplitResult) else \
-#|        urllib.parse.urlsplit(without_auth(url))
-#|    return parts.netloc.rsplit("@", 1)[-1].lower()
-#|
-#|
-#|def origin(url: str) -> tuple[str, str]:
-#|    """(scheme, ``host:port``) of *url*, the default port made explicit:
-#|    credentials belong to one origin, as browsers and pip's keyring see
-#|    it."""
-#|    parts = urllib.parse.urlsplit(without_auth(url))
-#|    try:
-#|        port = parts.port
-#|    except ValueError:
-#|        port = None
-#|    scheme = parts.scheme.lower()
-#|    port = port or {"http": 80, "https": 443}.get(scheme)
-#|    return scheme, "%s:%s" % ((parts.hostname or "").lower(), port)
-#|
-#|
-#|def credentials(url: str | urllib.parse.SplitResult
-#|                ) -> tuple[str, str] | None:
-#|    """(user, password) of *url* (a string or a split URL), unquoted, or
-#|    None when it has none."""
-#|    parts = url if isinstance(url, urllib.parse.SplitResult) else \
-#|        urllib.parse.urlsplit(url)
-#|    if parts.username is None:
-#|        return None
-#|    return (urllib.parse.unquote(parts.username),
-#|            urllib.parse.unquote(parts.password or ""))
-#|
-#|
-#|def basic_auth(user: str, password: str) -> str:
-#|    """The ``Authorization`` (or ``Proxy-Authorization``) header value."""
-#|    return "Basic " + base64.b64encode(("%s:%s" % (user, password)).encode(
-#|        "utf-8")).decode("ascii")
-#|
-#|
-#|def auth_header(url: str | urllib.parse.SplitResult) -> str | None:
-#|    """The Basic header value for *url*'s credentials, or None."""
-#|    found = credentials(url)
-#|    return basic_auth(*found) if found is not None else None
-#|
-#|
-#|def with_auth_of(url: str, mirrors: typing.Iterable[str]) -> str:
-#|    """*url* with the credentials of the mirror of the same origin
-#|    (scheme, host and port): buildout and pip move credentials out of
-#|    URLs, and requests to that mirror need them.  Never over another
-#|    scheme: an ``http://`` link on the host of an ``https://`` mirror
-#|    gets nothing."""
-#|    if "@" in urllib.parse.urlsplit(url).netloc:
-#|        return url
-#|    wanted = origin(url)
-#|    for mirror in mirrors:
-#|        head, userinfo, _ = _authority_split(mirror)
-#|        if userinfo is not None and origin(mirror) == wanted:
-#|            url_head, _, url_rest = _authority_split(url)
-#|            return url_head + userinfo + "@" + url_rest
-#|    return url
-#|
-#|
-#|def host_of(url: str) -> str:
-#|    """The host name of *url*, lower-case, or '' for ``file:`` URLs."""
-#|    return (urllib.parse.urlsplit(url).hostname or "").lower()
-#|
-#|
-#|def is_loopback(host: str) -> bool:
-#|    if host == "localhost" or host.endswith(".localhost"):
-#|        return True
-#|    try:
-#|        return ipaddress.ip_address(host.strip("[]")).is_loopback
-#|    except ValueError:
-#|        return False
-#|
-#|
-#|def is_remote(url: str) -> bool:
-#|    """True for http(s) URLs, False for local paths and ``file:`` URLs."""
-#|    return urllib.parse.urlsplit(url).scheme in ("http", "https")
-#|
-#|
-#|def to_file_url(path: str, base_directory: str) -> str:
-#|    """A local directory as a ``file:`` URL, relative to the buildout."""
-#|    path = os.path.join(base_directory, os.path.expanduser(path))
-#|    return "file://" + urllib.request.pathname2url(os.path.abspath(path))
-#|
-#|
-#|def check_url(url: str, option: str, allow_http: tuple[str, ...] = (),
-#|              base_directory: str = ".") -> str:
-#|    """Return *url* normalised (no trailing slash), or raise ConfigError.
-#|
-#|    Plain ``http://`` is refused for anything but loopback hosts and the
-#|    hosts named in ``allow_http``: a mirror reached without TLS can hand
-#|    out any code (the reason pip removed ``--use-mirrors``).  A bare path
-#|    is accepted and turned into a ``file:`` URL.
-#|    """
-#|    text = url.strip()
-#|    if any(ord(char) < 32 or ord(char) == 127 for char in text):
-#|        raise ConfigError("%s: %r holds a control character; remove it"
-#|                          % (option, redact(text)))
-#|    if "://" not in text and not text.startswith("file:"):
-#|        if text.startswith(("/", ".", "~")):
-#|            return to_file_url(text, base_directory)
-#|        raise ConfigError(
-#|            "%s: %r is not a URL; write it as https://host/path/simple "
-#|            "(or a local directory path)" % (option, redact(text)))
-#|    _, userinfo, _ = _authority_split(text)
-#|    if userinfo is not None and any(char in userinfo for char in "/?#"):
-#|        raise ConfigError(
-#|            "%s: %r has a '/', '?' or '#' in its user name or password; "
-#|            "percent-encode them (%%2F, %%3F, %%23)" % (option, redact(text)))
-#|    try:
-#|        parts = urllib.parse.urlsplit(text)
-#|        parts.port  # raises ValueError on a bad port
-#|    except ValueError as error:
-#|        raise ConfigError("%s: %r is not a valid URL (%s)"
-#|                          % (option, redact(text), error)) from None
-#|    scheme = parts.scheme.lower()
-#|    if scheme not in SCHEMES:
-#|        raise ConfigError(
-#|            "%s: %r has the unknown scheme %r; use one of %s"
-#|            % (option, redact(text), scheme, ", ".join(SCHEMES)))
-#|    if scheme == "file":
-#|        return text.rstrip("/")
-#|    host = (parts.hostname or "").lower()
-#|    if not host:
-#|        raise ConfigError("%s: %r has no host name" % (option, redact(text)))
-#|    if scheme == "http" and not (is_loopback(host) or host in allow_http):
-#|        raise ConfigError(
-#|            "%s: %r uses plain http; use https, or name the host in "
-#|            "mirrors-allow-http if you trust the network"
-#|            % (option, redact(text)))
-#|    return text.rstrip("/")
-# ---- buildout_mirrors/core/versions.py
-#|"""Versions in distribution file names, in PEP 440 order.
-#|
-#|packaging does this right, and the package depends on it.  bootstrap.py
-#|runs on the standard library alone (it has no packaging before it has an
-#|environment), so where packaging cannot be imported the common forms are
-#|compared by :func:`_approximate_key`: 1.2.10 > 1.2.9, 2.0rc1 < 2.0 <
-#|2.0.post1.  One process always uses one of the two.
-#|"""
-#|
-#|from __future__ import annotations
-#|
-#|import re
-#|import typing
-#|
-#|try:
-#|    from packaging.utils import (InvalidSdistFilename, InvalidWheelFilename,
-#|                                 parse_sdist_filename, parse_wheel_filename)
-#|    from packaging.version import InvalidVersion, Version
-#|except ImportError:  # bootstrap.py, before any environment exists
-#|    Version = None  # type: ignore[misc, assignment]
-#|
-#|_ARCHIVE = re.compile(r"\.(tar\.gz|tar\.bz2|tgz|zip|egg)$")
-#|_PEP440ISH = re.compile(
-#|    r"^v?(\d+(?:\.\d+)*)(?:[-_.]?(a|b|c|rc|alpha|beta|pre|preview)[-_.]?"
-#|    r"(\d*))?(?:[-_.]?(post|rev|r)[-_.]?(\d*))?(?:[-_.]?(dev)[-_.]?(\d*))?")
-#|
-#|
-#|def key(text: str) -> typing.Any:
-#|    """A sort key for the version *text*; unreadable versions sort first."""
-#|    if Version is None:
-#|        return _approximate_key(text)
-#|    try:
-#|        return Version(text)
-#|    except (InvalidVersion, ValueError):  # ValueError: 5000-digit parts
-#|        return Version("0")
-#|
-#|
-#|def file_version(name: str) -> str | None:
-#|    """The version in a distribution file name, as text, or None."""
-#|    if Version is None:
-#|        return _approximate_file_version(name)
-#|    try:
-#|        if name.endswith(".whl"):
-#|            return str(parse_wheel_filename(name)[1])
-#|        if name.endswith(".egg"):
-#|            return str(Version(name.split("-")[1]))
-#|        return str(parse_sdist_filename(name)[1])
-#|    except (InvalidWheelFilename, InvalidSdistFilename, InvalidVersion,
-#|            ValueError, IndexError):
-#|        return None
-#|
-#|
-#|def newest(names: typing.Iterable[str]) -> str | None:
-#|    """The newest version among the file *names*, as text, or None."""
-#|    found = [version for version in map(file_version, names) if version]
-#|    return max(found, key=key) if found else None
-#|
-#|
-#|UNREADABLE = ((-1,), 0, 0, 0)
-#|MAX_DIGITS = 40  # a longer number in a version is a hostile page's
-#|
-#|
-#|def _approximate_key(text):
-#|    match = _PEP440ISH.match(text.lower())
-#|    if not match or any(len(number) > MAX_DIGITS for number in
-#|                        re.findall(r"\d+", match.group(0))):
-#|        return UNREADABLE
-#|    release = tuple(int(part) for part in match.group(1).split("."))
-#|    while len(release) > 1 and release[-1] == 0:
-#|        release = release[:-1]
-#|    if match.group(2):
-#|        pre = {"a": 0, "alpha": 0, "b": 1, "beta": 1}.get(match.group(2), 2)
-#|    else:
-#|        pre = -1 if match.group(6) else 3  # a bare .devN comes before all
-#|    return (release, pre, int(match.group(3) or 0) if match.group(2) else 0,
-#|            int(match.group(5) or 0) if match.group(4) else -1)
-#|
-#|
-#|def _approximate_file_version(name):
-#|    if name.endswith(".whl"):
-#|        parts = name.split("-")
-#|        return parts[1] if len(parts) >= 5 else None
-#|    stem = _ARCHIVE.sub("", name)
-#|    if name.endswith(".egg"):
-#|        parts = stem.split("-")
-#|        return parts[1] if len(parts) > 1 else None
-#|    return stem.rsplit("-", 1)[1] if "-" in stem else None
 # ---- buildout_mirrors/data/public-mirrors.txt
 #|# Built-in candidates, used when neither `mirrors` nor `index` is set.
 #|# One PEP 503 simple-index URL a line, in order of preference.  pypi.org
@@ -3968,9 +789,9 @@ if __name__ == "__main__":
 #|import io
 #|import threading
 #|
-#|from buildout_mirrors.core import connection, pages, transport, urls
-#|from buildout_mirrors.core.keepalive import ConnectionPool
-#|from buildout_mirrors.core.transport import FetchError
+#|from buildout_mirrors.index import connection, pages, transport, urls
+#|from buildout_mirrors.index.keepalive import ConnectionPool
+#|from buildout_mirrors.index.transport import FetchError
 #|
 #|MIN_BYTES_PER_SECOND = 8 * 1024  # below this, after the stall limit: a tarpit
 #|DEFAULT_STALL = 15.0             # zc.buildout's own socket timeout
@@ -4106,7 +927,7 @@ if __name__ == "__main__":
 #|
 #|import time
 #|
-#|from buildout_mirrors.core import pages, urls
+#|from buildout_mirrors.index import pages, urls
 #|from buildout_mirrors.failover.exchange import DEFAULT_STALL, Exchange, \
 #|    recheck_in_background
 #|from buildout_mirrors.failover import patience
@@ -4114,7 +935,7 @@ if __name__ == "__main__":
 #|from buildout_mirrors.failover.mirror_book import MirrorBook
 #|from buildout_mirrors.failover.private_route import PrivateRoute
 #|from buildout_mirrors.failover.routes import Routes
-#|from buildout_mirrors.core.transport import FetchError
+#|from buildout_mirrors.index.transport import FetchError
 #|from buildout_mirrors.failover.second_opinion import SecondOpinion
 #|from buildout_mirrors.failover.verified import VerifiedFiles
 #|
@@ -4124,10 +945,10 @@ if __name__ == "__main__":
 #|class Failover:
 #|    """``Failover(candidates, timeout=2.0, ...)``: *answered* are
 #|    candidates known to answer (at the probe, or by the state); *private*
-#|    a PrivateProjects (core.private_projects), or None.
+#|    a PrivateProjects (selection.private_projects), or None.
 #|
 #|    *candidates* are index URLs, the chosen one first.  ``fetch(url)``
-#|    returns a :class:`~buildout_mirrors.core.transport.Response` or raises
+#|    returns a :class:`~buildout_mirrors.index.transport.Response` or raises
 #|    :class:`FetchError` (no mirror could serve it), :class:`NoMirrorLeft`
 #|    or :class:`IntegrityError` (two mirrors disagree on a hash).  Slow is
 #|    not dead: while another mirror could serve, a mirror gets *timeout*
@@ -4158,7 +979,7 @@ if __name__ == "__main__":
 #|        self.on_missing = lambda project, asked: None  # every mirror: 404
 #|        self.lookahead = None  # a failover.lookahead.LookAhead, if any
 #|        # A company's projects: asked of its index first, never of the
-#|        # pool once known (core.private_projects).
+#|        # pool once known (selection.private_projects).
 #|        self.private = PrivateRoute(private, Exchange(
 #|            private.indexes, timeout=timeout, stall=stall,
 #|            verify=verify)) if private else None
@@ -4386,10 +1207,10 @@ if __name__ == "__main__":
 #|But once a distribution's file has come, what buildout will ask next is
 #|known: the requirements it declares, at the versions ``[versions]`` pins.
 #|:class:`LookAhead` fetches those pages and the files buildout will pick
-#|(core.pinned_file) in a few threads, through the same
+#|(index.pinned_file) in a few threads, through the same
 #|:class:`~buildout_mirrors.failover.fetch.Failover` as buildout's own
 #|requests (failover, hash checks and credentials rules alike), into bodies
-#|on disk (core.bodies: private to the user, gone with the process).
+#|on disk (index.bodies: private to the user, gone with the process).
 #|Buildout's request is then answered from what came, or waits for what is
 #|on its way; one still queued is given up and fetched at once.
 #|
@@ -4406,8 +1227,8 @@ if __name__ == "__main__":
 #|import threading
 #|import time
 #|
-#|from buildout_mirrors.core import bodies, pages, pinned_file, urls
-#|from buildout_mirrors.core.dist_requirements import requirements
+#|from buildout_mirrors.index import bodies, pages, pinned_file, urls
+#|from buildout_mirrors.index.dist_requirements import requirements
 #|
 #|logger = logging.getLogger("buildout_mirrors")
 #|WORKERS = 8
@@ -4591,8 +1412,8 @@ if __name__ == "__main__":
 #|import threading
 #|import time
 #|
-#|from buildout_mirrors.core import urls
-#|from buildout_mirrors.core.transport import FetchError
+#|from buildout_mirrors.index import urls
+#|from buildout_mirrors.index.transport import FetchError
 #|
 #|MAX_FAILURES = 2
 #|FAILURE_WINDOW = 60.0   # seconds: failures older than this are forgotten
@@ -4806,8 +1627,8 @@ if __name__ == "__main__":
 #|zc.buildout's own patience.
 #|"""
 #|
-#|from buildout_mirrors.core import urls
-#|from buildout_mirrors.core.transport import FetchError
+#|from buildout_mirrors.index import urls
+#|from buildout_mirrors.index.transport import FetchError
 #|
 #|WARMING_RETRIES = 3  # slow 404s from a cache still loading
 #|
@@ -4879,8 +1700,8 @@ if __name__ == "__main__":
 #|import threading
 #|import urllib.parse
 #|
-#|from buildout_mirrors.core import pages, urls
-#|from buildout_mirrors.core.transport import FetchError
+#|from buildout_mirrors.index import pages, urls
+#|from buildout_mirrors.index.transport import FetchError
 #|from buildout_mirrors.failover.private_route import PrivateIndexDown
 #|from buildout_mirrors.failover.second_opinion import IntegrityError
 #|
@@ -5094,15 +1915,16 @@ if __name__ == "__main__":
 #|
 #|Asked before the pool of public mirrors for every project page (uv's
 #|``first-index``): a page a private index serves comes from there, and its
-#|name is private from then on (:mod:`buildout_mirrors.core.private_projects`).
+#|name is private from then on
+#|(:mod:`buildout_mirrors.selection.private_projects`).
 #|A project known private never goes to a public mirror: when its index is
 #|down the run stops with one error naming that index.  Its files come from
 #|where its page listed them, with no failover, no redirect off the private
 #|hosts and no second opinion (a public mirror never hears a private name).
 #|"""
 #|
-#|from buildout_mirrors.core import index_client, urls
-#|from buildout_mirrors.core.transport import FetchError
+#|from buildout_mirrors.index import index_client, urls
+#|from buildout_mirrors.index.transport import FetchError
 #|from buildout_mirrors.failover.verified import VerifiedFiles
 #|
 #|
@@ -5220,7 +2042,7 @@ if __name__ == "__main__":
 #|
 #|import urllib.parse
 #|
-#|from buildout_mirrors.core import pages, urls
+#|from buildout_mirrors.index import pages, urls
 #|
 #|
 #|class Routes:
@@ -5267,8 +2089,8 @@ if __name__ == "__main__":
 #|import threading
 #|import time
 #|
-#|from buildout_mirrors.core import index_client, pages, urls
-#|from buildout_mirrors.core.transport import FetchError
+#|from buildout_mirrors.index import index_client, pages, urls
+#|from buildout_mirrors.index.transport import FetchError
 #|
 #|
 #|class IntegrityError(Exception):
@@ -5352,8 +2174,8 @@ if __name__ == "__main__":
 #|
 #|import threading
 #|
-#|from buildout_mirrors.core import index_client
-#|from buildout_mirrors.core.transport import FetchError
+#|from buildout_mirrors.index import index_client
+#|from buildout_mirrors.index.transport import FetchError
 #|from buildout_mirrors.failover.second_opinion import IntegrityError, disagree
 #|
 #|
@@ -5416,3 +2238,3207 @@ if __name__ == "__main__":
 #|            fetched.close()
 #|            raise
 #|        return fetched
+# ---- buildout_mirrors/index/__init__.py
+#|"""The index client: one bounded HTTP GET (kept alive per host), project
+#|pages (PEP 503 and 691) read in one pass, files checked against their
+#|hashes, URLs and the credentials in them, what a distribution requires.
+#|
+#|Standard library only; the lowest layer: it imports nothing else of this
+#|package.  bootstrap.py carries it.
+#|"""
+# ---- buildout_mirrors/index/bodies.py
+#|"""Where an answer's body is kept while buildout reads it, and reading it
+#|in within the bounds of a index.transport Limits.
+#|
+#|Bodies are kept in memory up to ``SPOOL_BYTES``, on disk beyond.  The
+#|look-ahead (failover.lookahead) fetches files long before buildout reads
+#|them, so in its threads (:func:`on_disk`) every body goes straight to an
+#|unnamed temporary file: private to the user (mode 0600, no name another
+#|process could open) and gone with the process, whatever ends it.
+#|"""
+#|
+#|from __future__ import annotations
+#|
+#|import contextlib
+#|import http.client
+#|import socket
+#|import tempfile
+#|import threading
+#|import time
+#|import typing
+#|
+#|from buildout_mirrors.index.errors import FetchError
+#|
+#|SPOOL_BYTES = 8 * 1024 * 1024  # bodies larger than this go to disk
+#|_THREAD = threading.local()
+#|
+#|
+#|@contextlib.contextmanager
+#|def on_disk() -> typing.Iterator[None]:
+#|    """Bodies read by this thread within the block go to disk at once."""
+#|    _THREAD.on_disk = True
+#|    try:
+#|        yield
+#|    finally:
+#|        _THREAD.on_disk = False
+#|
+#|
+#|def _new_body() -> typing.IO[bytes]:
+#|    if getattr(_THREAD, "on_disk", False):
+#|        return tempfile.TemporaryFile()
+#|    return tempfile.SpooledTemporaryFile(max_size=SPOOL_BYTES)
+#|
+#|
+#|def read_body(response: http.client.HTTPResponse, sock: socket.socket,
+#|              limits: typing.Any, remaining: typing.Callable[
+#|                  [float, float | None], float]) -> typing.IO[bytes]:
+#|    """Read the whole body within the stall, floor and deadline limits;
+#|    fail on a body shorter than its Content-Length."""
+#|    body = _new_body()
+#|    started, size = time.monotonic(), 0
+#|    read = getattr(response, "read1", None) or response.read
+#|    try:
+#|        # A response that closes its connection (HTTP/1.0, "Connection:
+#|        # close") closes it, socket included, once its body is read; from
+#|        # Python 3.13 the socket then refuses settimeout (EBADF).
+#|        while not response.isclosed():
+#|            sock.settimeout(remaining(limits.stall, limits.deadline))
+#|            try:
+#|                chunk = read(65536)
+#|            except http.client.IncompleteRead:
+#|                raise FetchError("truncated: the connection closed after "
+#|                                 "%d bytes" % size) from None
+#|            if not chunk:
+#|                break
+#|            body.write(chunk)
+#|            size += len(chunk)
+#|            if limits.max_bytes is not None and size > limits.max_bytes:
+#|                raise FetchError("answer larger than %d bytes"
+#|                                 % limits.max_bytes)
+#|            elapsed = time.monotonic() - started
+#|            if limits.floor and elapsed > limits.stall and \
+#|                    size / elapsed < limits.floor:
+#|                raise FetchError("too slow (%d bytes in %.1f s)"
+#|                                 % (size, elapsed))
+#|        expected = response.msg.get("Content-Length", "")
+#|        if expected.strip().isdigit() and size < int(expected):
+#|            raise FetchError("truncated: %d of %s bytes" % (size, expected))
+#|    except BaseException:
+#|        body.close()
+#|        raise
+#|    body.seek(0)
+#|    return body
+# ---- buildout_mirrors/index/connection.py
+#|"""Connections for index.transport: TLS that stays verified, proxies from
+#|the environment (as urllib and pip take them), credentials as Basic
+#|headers, and what a failed connection is called in a log line."""
+#|
+#|from __future__ import annotations
+#|
+#|import http.client
+#|import socket
+#|import ssl
+#|import threading
+#|import typing
+#|import urllib.error
+#|import urllib.parse
+#|import urllib.request
+#|
+#|from buildout_mirrors.index import urls
+#|
+#|_CONTEXTS: dict = {}
+#|_CONTEXTS_LOCK = threading.Lock()
+#|
+#|
+#|def ssl_context(verify: bool | str = True) -> ssl.SSLContext:
+#|    """The system trust store (OpenSSL's default paths, which honour
+#|    ``SSL_CERT_FILE`` and ``SSL_CERT_DIR``), or the CA bundle *verify*
+#|    names.  Verification is never switched off.
+#|
+#|    Made once a process for each bundle: loading a trust store costs tens
+#|    of milliseconds, and parallel probes must not each pay it."""
+#|    key = verify if isinstance(verify, str) else True
+#|    with _CONTEXTS_LOCK:
+#|        if key not in _CONTEXTS:
+#|            _CONTEXTS[key] = ssl.create_default_context(
+#|                cafile=key if isinstance(key, str) else None)
+#|        return _CONTEXTS[key]
+#|
+#|
+#|class LazyContext:
+#|    """``ssl_context(verify)``, made only when an https URL is asked:
+#|    plain-http and local mirrors never load a trust store."""
+#|
+#|    def __init__(self, verify=True):
+#|        self.verify = verify
+#|
+#|    def get(self) -> ssl.SSLContext:
+#|        return ssl_context(self.verify)
+#|
+#|
+#|def connect(parts: urllib.parse.SplitResult, path: str, timeout: float,
+#|            context: typing.Any, request_headers: dict[str, str]
+#|            ) -> tuple[http.client.HTTPConnection, str]:
+#|    """An unopened connection for the URL *parts*, through the
+#|    environment's proxy if one applies, and the path to ask for (a plain
+#|    http proxy wants the whole URL).  Proxy credentials are added to
+#|    *request_headers* or to the tunnel."""
+#|    host, port, proxy = parts.hostname or "", parts.port, _proxy_for(parts)
+#|    connection: http.client.HTTPConnection
+#|    if parts.scheme == "https":
+#|        context = context.get() if isinstance(context, LazyContext) else (
+#|            context or ssl_context())
+#|        if proxy:
+#|            connection = http.client.HTTPSConnection(
+#|                proxy.hostname or "", proxy.port or 80, timeout=timeout,
+#|                context=context)
+#|            tunnel_headers = {}
+#|            proxy_auth = urls.auth_header(proxy)
+#|            if proxy_auth:
+#|                tunnel_headers["Proxy-Authorization"] = proxy_auth
+#|            connection.set_tunnel(host, port or 443, tunnel_headers)
+#|        else:
+#|            connection = http.client.HTTPSConnection(
+#|                host, port or 443, timeout=timeout, context=context)
+#|    elif proxy:
+#|        connection = http.client.HTTPConnection(
+#|            proxy.hostname or "", proxy.port or 80, timeout=timeout)
+#|        path = urllib.parse.urlunsplit(parts._replace(
+#|            netloc=urls.hostport(parts), fragment=""))
+#|        proxy_auth = urls.auth_header(proxy)
+#|        if proxy_auth:
+#|            request_headers["Proxy-Authorization"] = proxy_auth
+#|    else:
+#|        connection = http.client.HTTPConnection(host, port or 80,
+#|                                                timeout=timeout)
+#|    return connection, path
+#|
+#|
+#|def _proxy_for(parts):
+#|    proxy = urllib.request.getproxies().get(parts.scheme)
+#|    if not proxy or urllib.request.proxy_bypass(parts.hostname or ""):
+#|        return None
+#|    if "://" not in proxy:
+#|        proxy = "http://" + proxy
+#|    return urllib.parse.urlsplit(proxy)
+#|
+#|
+#|def describe(error: BaseException, limits: typing.Any = None) -> str:
+#|    """One short phrase for a failed exchange, with no URL in it, classified
+#|    the way pip's ``network/utils.py`` does."""
+#|    reason = error.reason if isinstance(error, urllib.error.URLError) \
+#|        else error
+#|    text = repr(reason)
+#|    if isinstance(reason, (socket.timeout, TimeoutError)) or \
+#|            "timed out" in text:
+#|        return "timed out"
+#|    if isinstance(reason, ConnectionRefusedError):
+#|        return "connection refused"
+#|    if isinstance(reason, ssl.SSLCertVerificationError):
+#|        return "TLS error (certificate not trusted: %s)" % (
+#|            getattr(reason, "verify_message", "") or "verification failed")
+#|    if isinstance(reason, ssl.SSLError):
+#|        return "TLS error (handshake failed)"
+#|    if isinstance(reason, socket.gaierror):
+#|        return "host name not found"
+#|    if isinstance(reason, ConnectionResetError):
+#|        return "connection reset"
+#|    if isinstance(reason, (http.client.RemoteDisconnected,
+#|                           http.client.BadStatusLine,
+#|                           http.client.LineTooLong)):
+#|        return "not an HTTP answer (connection closed or garbage)"
+#|    if isinstance(reason, OSError) and "Tunnel connection failed" in text:
+#|        return "proxy error"
+#|    if isinstance(reason, http.client.HTTPException):
+#|        return "not an HTTP answer (%s)" % type(reason).__name__
+#|    if isinstance(reason, OSError):
+#|        return "cannot read (%s)" % (reason.strerror or type(reason).__name__)
+#|    return "failed (%s)" % type(reason).__name__
+# ---- buildout_mirrors/index/dist_requirements.py
+#|"""What a distribution file needs: its requirements, read from the file
+#|itself (a wheel's ``METADATA``; an sdist's ``PKG-INFO`` or its
+#|``*.egg-info/requires.txt``), with their environment markers evaluated
+#|for this interpreter, as pkg_resources does for zc.buildout.
+#|
+#|Only the look-ahead (failover.lookahead) asks, and only to guess what
+#|buildout will ask next: a file it cannot read needs nothing.  Members are
+#|read up to ``MAX_METADATA`` bytes, so a hostile archive costs no more.
+#|
+#|``packaging`` is imported when first needed, from wherever the running
+#|buildout has it (itself, pip's or setuptools' copy): the index client
+#|imports on the standard library alone (bootstrap.py carries it).
+#|"""
+#|
+#|from __future__ import annotations
+#|
+#|import email.parser
+#|import io
+#|import tarfile
+#|import types
+#|import typing
+#|import zipfile
+#|
+#|MAX_METADATA = 1024 * 1024
+#|MAX_MEMBERS = 5000  # an sdist's files looked at for its metadata
+#|
+#|
+#|def packaging(module: str) -> types.ModuleType:
+#|    """``packaging.<module>``, from the first place that has it."""
+#|    import importlib
+#|    for prefix in ("", "pip._vendor.", "setuptools._vendor."):
+#|        try:
+#|            return importlib.import_module(prefix + "packaging." + module)
+#|        except ImportError:
+#|            continue
+#|    raise ImportError("packaging." + module)
+#|
+#|
+#|def requirements(fileobj: typing.IO[bytes], filename: str) -> list[str]:
+#|    """The names (as written) this distribution requires here, extras
+#|    left out; [] for a file that cannot be read."""
+#|    try:
+#|        lines = _requirement_lines(fileobj, filename)
+#|        return _applicable(lines)
+#|    except Exception:  # any archive, any metadata: a guess, never an error
+#|        return []
+#|    finally:
+#|        fileobj.seek(0)
+#|
+#|
+#|def _requirement_lines(fileobj, filename):
+#|    if filename.endswith(".whl"):
+#|        with zipfile.ZipFile(fileobj) as archive:
+#|            member = next(name for name in archive.namelist()
+#|                          if name.count("/") == 1 and
+#|                          name.endswith(".dist-info/METADATA"))
+#|            return _requires_dist(_read_zip(archive, member))
+#|    if filename.endswith(".zip"):
+#|        with zipfile.ZipFile(fileobj) as archive:
+#|            names = archive.namelist()[:MAX_MEMBERS]
+#|            return _from_sdist(names, lambda name: _read_zip(archive, name))
+#|    with tarfile.open(fileobj=fileobj, mode="r:*") as archive:
+#|        members: dict[str, tarfile.TarInfo] = {}
+#|        for number, info in enumerate(archive):
+#|            if number >= MAX_MEMBERS:
+#|                break
+#|            if info.isfile() and info.size <= MAX_METADATA:
+#|                members[info.name] = info
+#|        return _from_sdist(list(members), lambda name: _read_tar(
+#|            archive, members[name]))
+#|
+#|
+#|def _read_tar(archive: tarfile.TarFile, info: tarfile.TarInfo) -> bytes:
+#|    stream = archive.extractfile(info)
+#|    return stream.read() if stream is not None else b""
+#|
+#|
+#|def _read_zip(archive, name):
+#|    if archive.getinfo(name).file_size > MAX_METADATA:
+#|        raise ValueError("metadata too large")
+#|    return archive.read(name)
+#|
+#|
+#|def _from_sdist(names, read):
+#|    """PKG-INFO's Requires-Dist (metadata 2.2 and later sdists), else the
+#|    egg-info's requires.txt (what setuptools wrote before)."""
+#|    info = [name for name in names if name.count("/") == 1 and
+#|            name.endswith("/PKG-INFO")]
+#|    if info:
+#|        found = _requires_dist(read(info[0]))
+#|        if found:
+#|            return found
+#|    requires = [name for name in names if name.count("/") == 2 and
+#|                name.endswith(".egg-info/requires.txt")]
+#|    return _requires_txt(read(requires[0])) if requires else []
+#|
+#|
+#|def _requires_dist(data: bytes) -> list[str]:
+#|    message = email.parser.Parser().parsestr(
+#|        data.decode("utf-8", "replace"), headersonly=True)
+#|    return message.get_all("Requires-Dist") or []
+#|
+#|
+#|def _requires_txt(data: bytes) -> list[str]:
+#|    """requires.txt's lines as Requires-Dist lines: ``[:marker]`` sections
+#|    carry a marker, ``[extra]`` sections are extras (left out)."""
+#|    lines, marker = [], None
+#|    for line in io.StringIO(data.decode("utf-8", "replace")):
+#|        line = line.strip()
+#|        if not line or line.startswith("#"):
+#|            continue
+#|        if line.startswith("["):
+#|            section = line.strip("[]")
+#|            marker = section[1:] if section.startswith(":") else (
+#|                "extra" if section else None)
+#|            continue
+#|        if marker == "extra":
+#|            continue
+#|        lines.append(line + ("; " + marker if marker else ""))
+#|    return lines
+#|
+#|
+#|def _applicable(lines: list[str]) -> list[str]:
+#|    requirement_class = packaging("requirements").Requirement
+#|    names = []
+#|    for line in lines:
+#|        try:
+#|            requirement = requirement_class(line)
+#|        except Exception:
+#|            continue
+#|        if requirement.marker is None or requirement.marker.evaluate(
+#|                {"extra": ""}):
+#|            names.append(requirement.name)
+#|    return names
+# ---- buildout_mirrors/index/errors.py
+#|"""Exceptions of buildout_mirrors.
+#|
+#|The selection raises :class:`ConfigError`; the buildout hooks turn it into a
+#|``zc.buildout.UserError`` so that buildout prints one line, no traceback.
+#|"""
+#|
+#|
+#|class ConfigError(ValueError):
+#|    """An option has a value the user must fix; the message says how."""
+#|
+#|
+#|# The one way out when no listed mirror works, named in every such message.
+#|OVERRIDE_HINT = ("Name a reachable mirror in the BUILDOUT_MIRRORS environment "
+#|                 "variable or the mirrors option.")
+#|
+#|
+#|class FetchError(Exception):
+#|    """This URL could not be fetched; the message says why, with no URL
+#|    in it (so no credentials).  ``slow`` is True when the server was only
+#|    slow to start answering, which is no verdict on its health.  ``kind``
+#|    says which bound ran out, for code that decides by it (the message is
+#|    for people): ``timeout`` (connecting), ``silent`` (the first byte),
+#|    ``stall`` (the next byte), or ``failed``."""
+#|
+#|    def __init__(self, reason, slow=False, kind="failed"):
+#|        super().__init__(reason)
+#|        self.slow, self.kind = slow, kind
+# ---- buildout_mirrors/index/index_client.py
+#|"""The one index client: read a project page, and check a file against
+#|the hashes its page listed.  The probe, the failover, pip's local index,
+#|the wheelhouse and bootstrap.py all read pages and check files here, so
+#|that a hostile page or file is met by one piece of code.
+#|
+#|Every GET is :func:`buildout_mirrors.index.transport.get`, bounded by the
+#|caller's :class:`~buildout_mirrors.index.transport.Limits`; parsing is
+#|:func:`buildout_mirrors.index.pages.parse`, linear in the page's size.
+#|"""
+#|
+#|from __future__ import annotations
+#|
+#|import hashlib
+#|import typing
+#|
+#|from buildout_mirrors.index import pages, transport
+#|from buildout_mirrors.index.transport import FetchError
+#|
+#|
+#|class BadAnswer(FetchError):
+#|    """The index answered, but not with a usable page (a status other
+#|    than 200, or a page that does not parse): no verdict on its health."""
+#|
+#|
+#|class NotListed(BadAnswer):
+#|    """The index answered 404: it does not have this project."""
+#|
+#|
+#|def project_page(response: transport.Response) -> pages.ProjectPage:
+#|    """The :class:`~buildout_mirrors.index.pages.ProjectPage` in
+#|    *response* (a complete transport Response), or FetchError."""
+#|    try:
+#|        return pages.parse(response.read_all(), response.headers.get(
+#|            "Content-Type", ""), response.url, response.headers)
+#|    except pages.PageError as error:
+#|        raise BadAnswer("invalid page: %s" % error) from None
+#|
+#|
+#|def read_project(index_url, project, limits, context=None, accept=None,
+#|                 get=None):
+#|    """The page of *project* on the index at *index_url*.  Raises
+#|    :class:`NotListed` for a 404, :class:`BadAnswer` for another status or
+#|    an invalid page, FetchError when the exchange failed.
+#|    *get(url, accept)* replaces the plain bounded GET (the failover
+#|    passes its own)."""
+#|    url = pages.project_url(index_url, project)
+#|    if get is None:
+#|        response = transport.get(url, accept or pages.ACCEPT, limits,
+#|                                 context)
+#|    else:
+#|        response = get(url, accept or pages.ACCEPT)
+#|    with response.body:
+#|        if response.status == 404:
+#|            raise NotListed("HTTP 404 (%s not found)" % project)
+#|        if response.status != 200:
+#|            raise BadAnswer("HTTP %d" % response.status)
+#|        return project_page(response)
+#|
+#|
+#|def check_hashes(body: typing.IO[bytes], expected: dict[str, str]) -> None:
+#|    """Read *body* (a file) once and compare it with *expected*
+#|    ({algorithm: hex digest}, as a link's fragment gives it); rewind it.
+#|    One strong hash is enough.  Raises FetchError on a mismatch."""
+#|    for algorithm, digest in sorted(expected.items()):
+#|        actual = hashlib.new(algorithm)
+#|        for block in iter(lambda: body.read(1 << 16), b""):
+#|            actual.update(block)
+#|        body.seek(0)
+#|        if actual.hexdigest() != digest:
+#|            raise FetchError("%s mismatch (the file differs from the index "
+#|                             "page)" % algorithm)
+#|        return
+# ---- buildout_mirrors/index/keepalive.py
+#|"""Keep-alive: one connection per mirror host, not one per file.
+#|
+#|zc.buildout and urllib open a fresh connection for every page and file: a
+#|TCP (and TLS) handshake each time, which a mirror across an ocean makes
+#|cost more than the answer.  :class:`ConnectionPool` keeps the connections
+#|whose answers said they may stay open, per (scheme, host and port), for
+#|the next request to the same host; index.transport takes one before it
+#|connects and gives it back once the whole body is read.
+#|
+#|A kept connection is only reused while it is young and quiet: one the
+#|server has closed (it reads as ready: EOF) or one idle for longer than
+#|``MAX_IDLE`` (a firewall may have dropped it silently, and a silent
+#|connection would read as a hanging mirror) is closed instead, as
+#|urllib3's pool does.
+#|"""
+#|
+#|from __future__ import annotations
+#|
+#|import http.client
+#|import select
+#|import threading
+#|import time
+#|
+#|MAX_IDLE = 10.0     # seconds; servers keep idle connections 5 s to 75 s
+#|PER_HOST = 8        # the look-ahead's concurrency
+#|
+#|
+#|class ConnectionPool:
+#|    """``ConnectionPool()``: ``take(key)`` an idle connection or None,
+#|    ``give(key, connection)`` it back, ``close()`` them all."""
+#|
+#|    def __init__(self, per_host=PER_HOST, max_idle=MAX_IDLE,
+#|                 clock=time.monotonic):
+#|        self.per_host, self.max_idle, self.clock = per_host, max_idle, clock
+#|        # key -> [(connection, idle since)]
+#|        self._idle: dict[tuple, list[tuple[http.client.HTTPConnection,
+#|                                           float]]] = {}
+#|        self._lock = threading.Lock()
+#|        self.reused = 0  # for tests and benchmarks
+#|
+#|    def take(self, key: tuple) -> http.client.HTTPConnection | None:
+#|        """An idle connection to *key* that still looks usable, or None."""
+#|        while True:
+#|            with self._lock:
+#|                idle = self._idle.get(key)
+#|                if not idle:
+#|                    return None
+#|                connection, since = idle.pop()
+#|            if self.clock() - since <= self.max_idle and \
+#|                    not _dropped(connection):
+#|                with self._lock:
+#|                    self.reused += 1
+#|                return connection
+#|            connection.close()
+#|
+#|    def give(self, key: tuple, connection: http.client.HTTPConnection
+#|             ) -> None:
+#|        """Keep *connection* (its answer read to the end) for *key*."""
+#|        if connection.sock is None:  # the answer closed it
+#|            return
+#|        with self._lock:
+#|            idle = self._idle.setdefault(key, [])
+#|            if len(idle) < self.per_host:
+#|                idle.append((connection, self.clock()))
+#|                return
+#|        connection.close()
+#|
+#|    def close(self) -> None:
+#|        with self._lock:
+#|            idle, self._idle = self._idle, {}
+#|        for connections in idle.values():
+#|            for connection, _ in connections:
+#|                connection.close()
+#|
+#|
+#|def _dropped(connection: http.client.HTTPConnection) -> bool:
+#|    """True when an idle connection can be read: the server closed it (or
+#|    sent something unasked), either way it is not reusable."""
+#|    sock = connection.sock
+#|    if sock is None:
+#|        return True
+#|    try:
+#|        return bool(select.select([sock], [], [], 0)[0])
+#|    except (OSError, ValueError):
+#|        return True
+# ---- buildout_mirrors/index/pages.py
+#|"""Read a PEP 503 / PEP 691 project page: its files and its serial.
+#|
+#|Serials are PyPI's change counters.  pypi.org and devpi's PyPI mirrors send
+#|``X-PyPI-Last-Serial``; bandersnatch ends its HTML pages with
+#|``<!--SERIAL n-->``; PEP 691 JSON pages carry ``meta._last-serial``.
+#|On a project page all three are that project's serial, so two mirrors'
+#|values are directly comparable.  devpi's own ``X-Devpi-Serial`` counts
+#|devpi's database and is not.
+#|"""
+#|
+#|from __future__ import annotations
+#|
+#|import dataclasses
+#|import hashlib
+#|import html
+#|import json
+#|import posixpath
+#|import re
+#|import typing
+#|import urllib.parse
+#|
+#|from buildout_mirrors.index import versions
+#|
+#|JSON_CONTENT_TYPE = "application/vnd.pypi.simple.v1+json"
+#|ACCEPT = "%s, text/html;q=0.2, */*;q=0.1" % JSON_CONTENT_TYPE
+#|DIST_SUFFIXES = (".whl", ".tar.gz", ".zip", ".tar.bz2", ".tgz", ".egg")
+#|DIST_SUFFIXES_RE = re.compile(r"\.(whl|tar\.gz|zip|tar\.bz2|tgz|egg)$", re.I)
+#|
+#|# The HTML is scanned, not matched: every search starts where the last one
+#|# ended, so a hostile page (thousands of unclosed anchors) costs time in
+#|# proportion to its size, never to its size squared.
+#|_ANCHOR_START = re.compile(r"<a[\s/]", re.IGNORECASE)
+#|_HREF = re.compile(r"""href\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'>]+))""",
+#|                   re.IGNORECASE)
+#|_SERIAL_COMMENT = re.compile(r"<!--\s*SERIAL\s+([0-9]{1,20})\s*-->")
+#|_TAG = re.compile(r"<[^<>]*>")
+#|_SERIAL_TEXT = re.compile(r"\s*([0-9]{1,20})\s*\Z")
+#|
+#|
+#|MAX_FILE_NAME = 255  # bytes: a longer name cannot be saved (ENAMETOOLONG)
+#|
+#|
+#|class PageError(ValueError):
+#|    """The page is not a simple-index project page."""
+#|
+#|
+#|@dataclasses.dataclass(frozen=True)
+#|class ProjectPage:
+#|    files: dict          # file name -> absolute URL (with hash fragment)
+#|    serial: object = None  # int, or None when the mirror gives none
+#|    devpi: tuple = ()  # (its primary's uuid, its serial) from devpi-server
+#|
+#|
+#|def normalize_project(name: str) -> str:
+#|    """PEP 503 normalisation: ``zc.buildout`` -> ``zc-buildout``."""
+#|    return re.sub(r"[-_.]+", "-", name).lower()
+#|
+#|
+#|def project_url(index_url: str, project: str) -> str:
+#|    return "%s/%s/" % (index_url.rstrip("/"), normalize_project(project))
+#|
+#|
+#|def newest_version(files: typing.Iterable[str]) -> str | None:
+#|    """The newest release among *files* (file names), as a string, or
+#|    None.  PEP 440 order: 6.0.10 is newer than 6.0.9."""
+#|    return versions.newest(files)
+#|
+#|
+#|def file_name(url: str) -> str:
+#|    """The distribution file name at the end of *url*."""
+#|    path = urllib.parse.urlsplit(url).path
+#|    return urllib.parse.unquote(posixpath.basename(path))
+#|
+#|
+#|def project_of(name: str) -> str:
+#|    """The project a distribution file belongs to, from its name."""
+#|    if name.endswith(".whl"):
+#|        return name.split("-")[0]
+#|    stem = re.sub(r"\.(tar\.gz|tar\.bz2|tgz|zip|egg)$", "", name)
+#|    return stem.rsplit("-", 1)[0]
+#|
+#|
+#|def fragment_hashes(url: str) -> dict[str, str]:
+#|    """{algorithm: hex digest} from a link's ``#sha256=...`` fragment."""
+#|    fragment = urllib.parse.urlsplit(url).fragment
+#|    result = {}
+#|    for part in fragment.split("&"):
+#|        algorithm, _, digest = part.partition("=")
+#|        if algorithm in hashlib.algorithms_guaranteed and digest:
+#|            result[algorithm] = digest.lower()
+#|    return result
+#|
+#|
+#|def is_safe_file_name(name: str) -> bool:
+#|    """A distribution file name that is one path segment a file system
+#|    can hold: a mirror page must not be able to name ``../../x``, an
+#|    absolute path, or 330 characters."""
+#|    return bool(name) and len(name.encode("utf-8", "replace")) <= \
+#|        MAX_FILE_NAME and name == name.strip() and "/" not in name and \
+#|        "\\" not in name and name not in (".", "..") and \
+#|        not name.startswith(".") and "\x00" not in name and \
+#|        DIST_SUFFIXES_RE.search(name) is not None
+#|
+#|
+#|def header_serial(headers: typing.Any) -> int | None:
+#|    return as_serial(headers.get("X-PyPI-Last-Serial"))
+#|
+#|
+#|def parse(body: bytes, content_type: str | None, page_url: str,
+#|          headers: typing.Any = None) -> ProjectPage:
+#|    """The :class:`ProjectPage` in *body* (bytes), or PageError."""
+#|    headers = headers or {}
+#|    text = body.decode("utf-8", errors="replace")
+#|    if JSON_CONTENT_TYPE in (content_type or ""):
+#|        files, serial = _parse_json(text, page_url)
+#|    else:
+#|        files, serial = _parse_html(text, page_url)
+#|    header = header_serial(headers)
+#|    return ProjectPage(files=files, serial=header if header is not None
+#|                       else serial, devpi=devpi_position(headers))
+#|
+#|
+#|_UUID = re.compile(r"[0-9a-f]{32}\Z")
+#|
+#|
+#|def devpi_position(headers: typing.Any) -> tuple:
+#|    """devpi-server sends on every answer its serial and the uuid of its
+#|    primary (its own, on a primary): the members of one replica set count
+#|    the same serials, so they compare.  () from anything else, and from a
+#|    replica that has not reached its primary yet (empty uuid)."""
+#|    primary = (headers.get("X-Devpi-Primary-Uuid") or "").strip().lower()
+#|    serial = as_serial(headers.get("X-Devpi-Serial"))
+#|    if serial is None or not _UUID.match(primary):
+#|        return ()
+#|    return (primary, serial)
+#|
+#|
+#|def _parse_json(text, page_url):
+#|    try:
+#|        data = json.loads(text)
+#|        entries = data["files"]
+#|        files = {entry["filename"]: _with_hashes(
+#|            urllib.parse.urljoin(page_url, entry["url"]), entry.get("hashes"))
+#|            for entry in entries if is_safe_file_name(entry["filename"])}
+#|    except (ValueError, KeyError, TypeError, AttributeError,
+#|            RecursionError):  # "[" * 100000 is valid JSON's worst case
+#|        raise PageError("invalid PEP 691 JSON page") from None
+#|    serial = data.get("meta", {}).get("_last-serial") if isinstance(
+#|        data.get("meta"), dict) else None
+#|    return files, as_serial(serial)
+#|
+#|
+#|def as_serial(value: object) -> int | None:
+#|    """An int serial from an int or a string of digits (some servers and
+#|    gateways send ``"_last-serial": "42859575"``), else None."""
+#|    if isinstance(value, bool):
+#|        return None
+#|    if isinstance(value, int):
+#|        return value
+#|    if isinstance(value, str):
+#|        # ASCII digits only: "²".isdigit() is True and int("²") fails.
+#|        match = _SERIAL_TEXT.match(value)
+#|        return int(match.group(1)) if match else None
+#|    return None
+#|
+#|
+#|def _with_hashes(url, hashes):
+#|    if hashes and "#" not in url and isinstance(hashes, dict):
+#|        name, value = sorted(hashes.items())[0]
+#|        url = "%s#%s=%s" % (url, name, value)
+#|    return url
+#|
+#|
+#|def _parse_html(text, page_url):
+#|    if "<" not in text:
+#|        raise PageError("not an HTML page")
+#|    files = {}
+#|    for href, label in anchors(text):
+#|        try:
+#|            url = urllib.parse.urljoin(page_url, html.unescape(href))
+#|            name = html.unescape(_TAG.sub("", label)).strip()
+#|            if not is_safe_file_name(name):  # the link's own last segment
+#|                name = urllib.parse.unquote(
+#|                    urllib.parse.urlsplit(url).path.rsplit("/", 1)[-1])
+#|        except ValueError:  # href="http://[x/..." and the like: skipped
+#|            continue
+#|        if is_safe_file_name(name):
+#|            files[name] = url
+#|    match = _SERIAL_COMMENT.search(text)
+#|    return files, int(match.group(1)) if match else None
+#|
+#|
+#|def anchors(text: str) -> typing.Iterator[tuple[str, str]]:
+#|    """(href, label) of each ``<a href=...>label</a>`` of *text*, in one
+#|    pass.  A label is the text up to the next tag; an anchor with no
+#|    closing ``>`` ends the scan."""
+#|    position, size = 0, len(text)
+#|    while position < size:
+#|        start = _ANCHOR_START.search(text, position)
+#|        if start is None:
+#|            return
+#|        end = text.find(">", start.end())
+#|        if end < 0:
+#|            return
+#|        attributes = text[start.end():end]
+#|        # The label runs to the next tag: a search that stops at the first
+#|        # "<" can never rescan the rest of the page.
+#|        label_end = text.find("<", end + 1)
+#|        if label_end < 0:
+#|            label_end = size
+#|        position = label_end
+#|        found = _HREF.search(attributes)
+#|        if found is not None:
+#|            href = next(group for group in found.groups() if group is not None)
+#|            yield href, text[end + 1:label_end]
+#|
+#|
+#|def lists_projects(text: str, root_url: str) -> bool:
+#|    """True when *text*, the page at *root_url*, reads as a simple index's
+#|    root: a PEP 691 ``projects`` list, or a link to a page right beneath
+#|    the root whose label names it (``<a href="acme-tools/">acme.tools</a>``)
+#|    -- not a server's home page, which links its ``simple`` index."""
+#|    try:
+#|        data = json.loads(text)
+#|        return isinstance(data, dict) and isinstance(data.get("projects"),
+#|                                                     list)
+#|    except (ValueError, RecursionError):
+#|        pass
+#|    root = root_url.rstrip("/") + "/"
+#|    for href, label in anchors(text):
+#|        try:
+#|            target = urllib.parse.urljoin(root, html.unescape(href))
+#|        except ValueError:
+#|            continue
+#|        target = target.split("#", 1)[0].split("?", 1)[0]
+#|        segment = target[len(root):].rstrip("/")
+#|        if target.startswith(root) and segment and "/" not in segment and \
+#|                segment not in ("simple", "+simple", "packages") and \
+#|                normalize_project(segment) == normalize_project(
+#|                    label.strip()):
+#|            return True
+#|    return False
+# ---- buildout_mirrors/index/pinned_file.py
+#|"""Which file of a project page zc.buildout will download for a pinned
+#|version, so that the look-ahead fetches that one and no other.
+#|
+#|zc.buildout (``easy_install.Installer._obtain``) keeps the distributions
+#|of the best version that setuptools' package index found on the page,
+#|then takes the last of them in pkg_resources' order: by precedence (a
+#|wheel, then an egg, then an sdist) and then by location, the link's URL.
+#|setuptools lists a wheel only when one of its tags is supported here.
+#|An ``.egg`` on the page makes the guess unsure: nothing is picked.
+#|"""
+#|
+#|from __future__ import annotations
+#|
+#|
+#|from buildout_mirrors.index.dist_requirements import packaging
+#|
+#|SDIST_SUFFIXES = (".tar.gz", ".zip", ".tar.bz2", ".tgz")
+#|WHEEL, SDIST = 4, 1  # pkg_resources: EGG_DIST + 1 for wheels, SOURCE_DIST
+#|
+#|
+#|def pick(files: dict[str, str], project: str, version: str) -> str | None:
+#|    """The URL of *files* ({file name: URL}) that buildout downloads for
+#|    *project* at *version*, or None when it cannot be told."""
+#|    utils = packaging("utils")
+#|    wanted_name = utils.canonicalize_name(project)
+#|    try:
+#|        wanted = packaging("version").Version(version)
+#|    except ValueError:  # a pin that is no version: buildout's to judge
+#|        return None
+#|    supported = _supported_tags()
+#|    found = []
+#|    for name, url in files.items():
+#|        lowered = name.lower()
+#|        try:
+#|            if lowered.endswith(".whl"):
+#|                parsed = utils.parse_wheel_filename(name)
+#|                if supported.isdisjoint(parsed[3]):
+#|                    continue
+#|                project_name, found_version, precedence = \
+#|                    parsed[0], parsed[1], WHEEL
+#|            elif lowered.endswith(SDIST_SUFFIXES):
+#|                stem = name[:-len(next(suffix for suffix in SDIST_SUFFIXES
+#|                                       if lowered.endswith(suffix)))]
+#|                project_name, text = stem.rsplit("-", 1)
+#|                found_version, precedence = packaging("version").Version(
+#|                    text), SDIST
+#|            elif lowered.endswith(".egg"):
+#|                if utils.canonicalize_name(name.split("-")[0]) == \
+#|                        wanted_name:
+#|                    return None
+#|                continue
+#|            else:
+#|                continue
+#|        except (ValueError, TypeError, StopIteration):  # not a dist name
+#|            continue
+#|        if utils.canonicalize_name(project_name) == wanted_name and \
+#|                found_version == wanted:
+#|            found.append((precedence, url))
+#|    return max(found)[1] if found else None
+#|
+#|
+#|_TAGS: list[frozenset] = []
+#|
+#|
+#|def _supported_tags() -> frozenset:
+#|    if not _TAGS:
+#|        _TAGS.append(frozenset(packaging("tags").sys_tags()))
+#|    return _TAGS[0]
+# ---- buildout_mirrors/index/transport.py
+#|"""The one bounded HTTP GET: probes, failover, the wheelhouse, freshness.
+#|
+#|Standard library only (``http.client``), so that a rerun imports nothing
+#|heavy and so that bootstrap.py can do the same.  What it promises:
+#|
+#|- header names are looked up case-insensitively (``http.client``'s
+#|  message): proxies and HTTP/2 gateways send them in lower case;
+#|- every wait is bounded, and the bounds say what they are for
+#|  (:class:`Limits`): connecting, the first byte, a stall, a rate floor,
+#|  and an absolute deadline for probes;
+#|- TLS is verified against the system trust store (``SSL_CERT_FILE`` and
+#|  ``SSL_CERT_DIR`` included), or against the CA bundle the user named, and
+#|  proxies come from the environment, as for urllib and pip (both in
+#|  index.connection);
+#|- redirects are handed to a check: same host (or one the caller allows),
+#|  and never from https down to http.
+#|"""
+#|
+#|from __future__ import annotations
+#|
+#|import dataclasses
+#|import http.client
+#|import socket
+#|import time
+#|import typing
+#|import urllib.error
+#|import urllib.parse
+#|
+#|from buildout_mirrors.index.bodies import read_body
+#|from buildout_mirrors.index.errors import FetchError
+#|from buildout_mirrors.index.connection import connect, describe
+#|from buildout_mirrors.index.keepalive import ConnectionPool
+#|from buildout_mirrors.index import urls
+#|
+#|MAX_REDIRECTS = 5
+#|USER_AGENT = "buildout_mirrors"
+#|
+#|
+#|class RedirectRefused(FetchError):
+#|    """The answer was a redirect this request may not follow."""
+#|
+#|
+#|@dataclasses.dataclass(frozen=True)
+#|class Limits:
+#|    """How long one GET may wait, and for what.
+#|
+#|    *first_byte* bounds connecting and the wait for the status line;
+#|    *stall* bounds any wait for the next bytes of the body; after *stall*
+#|    seconds a body arriving slower than *floor* bytes a second fails (a
+#|    tarpit), unless *floor* is 0.  *deadline* (a ``time.monotonic()``
+#|    value) bounds everything, for probes.  *max_bytes* caps the body.
+#|    """
+#|
+#|    first_byte: float = 15.0
+#|    stall: float = 15.0
+#|    floor: int = 0
+#|    deadline: float | None = None
+#|    max_bytes: int | None = None
+#|
+#|
+#|@dataclasses.dataclass
+#|class Response:
+#|    """A complete answer: ``url`` (after redirects, as asked, credentials
+#|    included), ``status``, ``headers`` (case-insensitive), ``body`` (a
+#|    file at offset 0)."""
+#|
+#|    url: str
+#|    status: int
+#|    headers: http.client.HTTPMessage
+#|    body: typing.IO[bytes]
+#|
+#|    def read_all(self) -> bytes:
+#|        data = self.body.read()
+#|        self.body.seek(0)
+#|        return data
+#|
+#|    def close(self) -> None:
+#|        self.body.close()
+#|
+#|
+#|def same_host_redirects(source: str, target: str) -> bool:
+#|    """The default redirect check: same host and port."""
+#|    return urls.hostport(source) == urls.hostport(target)
+#|
+#|
+#|def get(url: str, accept: str = "*/*", limits: Limits = Limits(),
+#|        context: typing.Any = None, headers: dict[str, str] | None = None,
+#|        redirect_ok: typing.Callable[[str, str], bool] = same_host_redirects,
+#|        pool: ConnectionPool | None = None) -> Response:
+#|    """GET *url* within *limits*; return a complete :class:`Response` (any
+#|    status) or raise :class:`FetchError`.  Credentials in the URL become a
+#|    Basic header; *headers* add to the request.  *redirect_ok(source,
+#|    target)* decides which redirects to follow (never https to http).
+#|    With a index.keepalive *pool*, connections are kept and reused."""
+#|    for _ in range(MAX_REDIRECTS + 1):
+#|        parts = urllib.parse.urlsplit(url)
+#|        if parts.scheme not in ("http", "https"):
+#|            raise FetchError("not an http(s) URL")
+#|        try:
+#|            status, message, body = _exchange(parts, accept, limits,
+#|                                              context, headers or {}, pool)
+#|        except FetchError:
+#|            raise
+#|        except Exception as error:
+#|            reason = describe(error, limits)
+#|            raise FetchError(reason, kind="timeout" if reason == "timed out"
+#|                             else "failed") from None
+#|        if status in (301, 302, 303, 307, 308):
+#|            target = urllib.parse.urljoin(url, message.get("Location", ""))
+#|            if not target.startswith(("http://", "https://")):
+#|                raise RedirectRefused("redirect to a non-http URL refused")
+#|            if parts.scheme == "https" and target.startswith("http://"):
+#|                raise RedirectRefused("redirect from https to http refused")
+#|            if not redirect_ok(url, target):
+#|                raise RedirectRefused(
+#|                    "redirects to %s (refused: not this mirror)"
+#|                    % (urllib.parse.urlsplit(target).hostname or "?"))
+#|            if urls.origin(url) == urls.origin(target):
+#|                target = urls.with_auth_of(target, [url])
+#|            else:  # credentials stay with the origin they were meant for
+#|                headers = {name: value for name, value in
+#|                           (headers or {}).items()
+#|                           if name.lower() != "authorization"}
+#|            url = target
+#|            continue
+#|        return Response(url, status, message, body)
+#|    raise FetchError("too many redirects")
+#|
+#|
+#|def _remaining(limit: float, deadline: float | None) -> float:
+#|    if deadline is None:
+#|        return limit
+#|    left = deadline - time.monotonic()
+#|    if left <= 0:
+#|        raise socket.timeout("deadline")
+#|    return min(limit, left)
+#|
+#|
+#|def _exchange(parts, accept, limits, context, extra_headers, pool):
+#|    """One request, on a kept connection from *pool* or a fresh one:
+#|    (status, headers, body)."""
+#|    request_headers = _request_headers(parts, accept, extra_headers)
+#|    path = urllib.parse.urlunsplit(("", "", parts.path or "/", parts.query,
+#|                                    ""))
+#|    timeout = _remaining(limits.first_byte, limits.deadline)
+#|    fresh, path = connect(parts, path, timeout, context, request_headers)
+#|    key = (parts.scheme, urls.hostport(parts))
+#|    connection = pool.take(key) if pool is not None else None
+#|    kept = False
+#|    try:
+#|        if connection is not None:
+#|            try:
+#|                response, sock = _ask(connection, path, request_headers,
+#|                                      limits, timeout)
+#|            except _STALE:
+#|                # The server closed the kept connection as we reused it:
+#|                # no verdict on the mirror, ask again on a fresh one.
+#|                connection.close()
+#|                connection = None
+#|        if connection is None:
+#|            connection = fresh
+#|            try:
+#|                connection.connect()
+#|            except (socket.timeout, TimeoutError):
+#|                raise FetchError("connection timed out after %.1f s"
+#|                                 % timeout, kind="timeout") from None
+#|            response, sock = _ask(connection, path, request_headers, limits,
+#|                                  timeout)
+#|        if response.status in (301, 302, 303, 307, 308):
+#|            return response.status, response.msg, None
+#|        try:
+#|            body = read_body(response, sock, limits, _remaining)
+#|        except (socket.timeout, TimeoutError):
+#|            raise FetchError("stalled: no byte for %.1f s" % _waited(
+#|                limits.stall, limits.deadline, limits.stall),
+#|                kind="stall") from None
+#|        # Read to its Content-Length, the answer is not closed yet; the
+#|        # connection takes no next request until it is.
+#|        response.close()
+#|        kept = pool is not None and not response.will_close
+#|        return response.status, response.msg, body
+#|    finally:
+#|        if kept:
+#|            pool.give(key, connection)
+#|        else:
+#|            (connection or fresh).close()
+#|
+#|
+#|def _request_headers(parts, accept, extra_headers):
+#|    headers = {"Accept": accept, "User-Agent": USER_AGENT,
+#|               "Accept-Encoding": "identity"}
+#|    authorization = urls.auth_header(parts)
+#|    if authorization:
+#|        headers["Authorization"] = authorization
+#|    headers.update(extra_headers)
+#|    return headers
+#|
+#|
+#|# What a server's closing of an idle kept connection looks like.
+#|_STALE = (http.client.RemoteDisconnected, ConnectionResetError,
+#|          BrokenPipeError, ConnectionAbortedError)
+#|
+#|
+#|def _ask(connection, path, request_headers, limits, timeout):
+#|    """Send the GET; (response, socket) once the status line is in."""
+#|    try:
+#|        # Kept: the connection forgets its socket when the answer says it
+#|        # will close, and the body is still read from it.
+#|        sock = connection.sock
+#|        sock.settimeout(_remaining(limits.first_byte, limits.deadline))
+#|        connection.request("GET", path, headers=request_headers)
+#|        return connection.getresponse(), sock
+#|    except (socket.timeout, TimeoutError):
+#|        # Connected, but no answer yet: slow, or hanging.
+#|        raise FetchError("no answer within %.1f s" % _waited(
+#|            limits.first_byte, limits.deadline, timeout), slow=True,
+#|            kind="silent") from None
+#|
+#|
+#|def _waited(limit, deadline, fallback):
+#|    """The bound that ran out, for the message."""
+#|    return limit if deadline is None else min(limit, fallback)
+#|
+# ---- buildout_mirrors/index/urls.py
+#|"""Mirror URLs: validate and normalise them, and handle the credentials
+#|they carry.  This module alone reads, strips, redacts or re-attaches a
+#|``user:password@``; everything else asks it."""
+#|
+#|from __future__ import annotations
+#|
+#|import base64
+#|import ipaddress
+#|import os
+#|import typing
+#|import urllib.parse
+#|import urllib.request
+#|
+#|from buildout_mirrors.index.errors import ConfigError
+#|
+#|SCHEMES = ("https", "http", "file")
+#|
+#|
+#|def _authority_split(url: str) -> tuple[str, str | None, str]:
+#|    """(scheme + "://", userinfo or None, the rest) of *url*.
+#|
+#|    The userinfo is everything between ``://`` and the last ``@`` before
+#|    the host: a password with a raw ``/``, ``?`` or ``#`` (which
+#|    ``urlsplit`` takes for the start of the path) is still userinfo here,
+#|    so that it is never shown."""
+#|    head, separator, rest = url.partition("://")
+#|    if not separator:
+#|        return url, None, ""
+#|    at = rest.rfind("@")
+#|    if at < 0:
+#|        return head + "://", None, rest
+#|    return head + "://", rest[:at], rest[at + 1:]
+#|
+#|
+#|def redact(url: str) -> str:
+#|    """Return *url* with any ``user:password@`` replaced by ``***@``.
+#|
+#|    Every URL that reaches a log line, an error or the state file goes
+#|    through here first, the way pip's ``redact_auth_from_url`` does.
+#|    Everything between ``://`` and the last ``@`` goes, whatever it holds.
+#|    """
+#|    if not isinstance(url, str):
+#|        return "<not a URL>"
+#|    head, userinfo, rest = _authority_split(url)
+#|    if userinfo is None:
+#|        return url
+#|    return head + "***@" + rest
+#|
+#|
+#|def without_auth(url: str) -> str:
+#|    """*url* without its ``user:password@``: what is shown, compared, or
+#|    handed to a tool that must not see the credentials."""
+#|    head, userinfo, rest = _authority_split(url)
+#|    if userinfo is None:
+#|        return url
+#|    return head + rest
+#|
+#|
+#|def hostport(url: str | urllib.parse.SplitResult) -> str:
+#|    """``host:port`` of *url* (a string or a split URL), lower-case and
+#|    without credentials: what a same-server comparison compares."""
+#|    parts = url if isinstance(url, urllib.parse.SplitResult) else \
+#|        urllib.parse.urlsplit(without_auth(url))
+#|    return parts.netloc.rsplit("@", 1)[-1].lower()
+#|
+#|
+#|def origin(url: str) -> tuple[str, str]:
+#|    """(scheme, ``host:port``) of *url*, the default port made explicit:
+#|    credentials belong to one origin, as browsers and pip's keyring see
+#|    it."""
+#|    parts = urllib.parse.urlsplit(without_auth(url))
+#|    try:
+#|        port = parts.port
+#|    except ValueError:
+#|        port = None
+#|    scheme = parts.scheme.lower()
+#|    port = port or {"http": 80, "https": 443}.get(scheme)
+#|    return scheme, "%s:%s" % ((parts.hostname or "").lower(), port)
+#|
+#|
+#|def credentials(url: str | urllib.parse.SplitResult
+#|                ) -> tuple[str, str] | None:
+#|    """(user, password) of *url* (a string or a split URL), unquoted, or
+#|    None when it has none."""
+#|    parts = url if isinstance(url, urllib.parse.SplitResult) else \
+#|        urllib.parse.urlsplit(url)
+#|    if parts.username is None:
+#|        return None
+#|    return (urllib.parse.unquote(parts.username),
+#|            urllib.parse.unquote(parts.password or ""))
+#|
+#|
+#|def basic_auth(user: str, password: str) -> str:
+#|    """The ``Authorization`` (or ``Proxy-Authorization``) header value."""
+#|    return "Basic " + base64.b64encode(("%s:%s" % (user, password)).encode(
+#|        "utf-8")).decode("ascii")
+#|
+#|
+#|def auth_header(url: str | urllib.parse.SplitResult) -> str | None:
+#|    """The Basic header value for *url*'s credentials, or None."""
+#|    found = credentials(url)
+#|    return basic_auth(*found) if found is not None else None
+#|
+#|
+#|def with_auth_of(url: str, mirrors: typing.Iterable[str]) -> str:
+#|    """*url* with the credentials of the mirror of the same origin
+#|    (scheme, host and port): buildout and pip move credentials out of
+#|    URLs, and requests to that mirror need them.  Never over another
+#|    scheme: an ``http://`` link on the host of an ``https://`` mirror
+#|    gets nothing."""
+#|    if "@" in urllib.parse.urlsplit(url).netloc:
+#|        return url
+#|    wanted = origin(url)
+#|    for mirror in mirrors:
+#|        head, userinfo, _ = _authority_split(mirror)
+#|        if userinfo is not None and origin(mirror) == wanted:
+#|            url_head, _, url_rest = _authority_split(url)
+#|            return url_head + userinfo + "@" + url_rest
+#|    return url
+#|
+#|
+#|def host_of(url: str) -> str:
+#|    """The host name of *url*, lower-case, or '' for ``file:`` URLs."""
+#|    return (urllib.parse.urlsplit(url).hostname or "").lower()
+#|
+#|
+#|def is_loopback(host: str) -> bool:
+#|    if host == "localhost" or host.endswith(".localhost"):
+#|        return True
+#|    try:
+#|        return ipaddress.ip_address(host.strip("[]")).is_loopback
+#|    except ValueError:
+#|        return False
+#|
+#|
+#|def is_remote(url: str) -> bool:
+#|    """True for http(s) URLs, False for local paths and ``file:`` URLs."""
+#|    return urllib.parse.urlsplit(url).scheme in ("http", "https")
+#|
+#|
+#|def to_file_url(path: str, base_directory: str) -> str:
+#|    """A local directory as a ``file:`` URL, relative to the buildout."""
+#|    path = os.path.join(base_directory, os.path.expanduser(path))
+#|    return "file://" + urllib.request.pathname2url(os.path.abspath(path))
+#|
+#|
+#|def check_url(url: str, option: str, allow_http: tuple[str, ...] = (),
+#|              base_directory: str = ".") -> str:
+#|    """Return *url* normalised (no trailing slash), or raise ConfigError.
+#|
+#|    Plain ``http://`` is refused for anything but loopback hosts and the
+#|    hosts named in ``allow_http``: a mirror reached without TLS can hand
+#|    out any code (the reason pip removed ``--use-mirrors``).  A bare path
+#|    is accepted and turned into a ``file:`` URL.
+#|    """
+#|    text = url.strip()
+#|    if any(ord(char) < 32 or ord(char) == 127 for char in text):
+#|        raise ConfigError("%s: %r holds a control character; remove it"
+#|                          % (option, redact(text)))
+#|    if "://" not in text and not text.startswith("file:"):
+#|        if text.startswith(("/", ".", "~")):
+#|            return to_file_url(text, base_directory)
+#|        raise ConfigError(
+#|            "%s: %r is not a URL; write it as https://host/path/simple "
+#|            "(or a local directory path)" % (option, redact(text)))
+#|    _, userinfo, _ = _authority_split(text)
+#|    if userinfo is not None and any(char in userinfo for char in "/?#"):
+#|        raise ConfigError(
+#|            "%s: %r has a '/', '?' or '#' in its user name or password; "
+#|            "percent-encode them (%%2F, %%3F, %%23)" % (option, redact(text)))
+#|    try:
+#|        parts = urllib.parse.urlsplit(text)
+#|        parts.port  # raises ValueError on a bad port
+#|    except ValueError as error:
+#|        raise ConfigError("%s: %r is not a valid URL (%s)"
+#|                          % (option, redact(text), error)) from None
+#|    scheme = parts.scheme.lower()
+#|    if scheme not in SCHEMES:
+#|        raise ConfigError(
+#|            "%s: %r has the unknown scheme %r; use one of %s"
+#|            % (option, redact(text), scheme, ", ".join(SCHEMES)))
+#|    if scheme == "file":
+#|        return text.rstrip("/")
+#|    host = (parts.hostname or "").lower()
+#|    if not host:
+#|        raise ConfigError("%s: %r has no host name" % (option, redact(text)))
+#|    if scheme == "http" and not (is_loopback(host) or host in allow_http):
+#|        raise ConfigError(
+#|            "%s: %r uses plain http; use https, or name the host in "
+#|            "mirrors-allow-http if you trust the network"
+#|            % (option, redact(text)))
+#|    return text.rstrip("/")
+# ---- buildout_mirrors/index/versions.py
+#|"""Versions in distribution file names, in PEP 440 order.
+#|
+#|packaging does this right, and the package depends on it.  bootstrap.py
+#|runs on the standard library alone (it has no packaging before it has an
+#|environment), so where packaging cannot be imported the common forms are
+#|compared by :func:`_approximate_key`: 1.2.10 > 1.2.9, 2.0rc1 < 2.0 <
+#|2.0.post1.  One process always uses one of the two.
+#|"""
+#|
+#|from __future__ import annotations
+#|
+#|import re
+#|import typing
+#|
+#|try:
+#|    from packaging.utils import (InvalidSdistFilename, InvalidWheelFilename,
+#|                                 parse_sdist_filename, parse_wheel_filename)
+#|    from packaging.version import InvalidVersion, Version
+#|except ImportError:  # bootstrap.py, before any environment exists
+#|    Version = None  # type: ignore[misc, assignment]
+#|
+#|_ARCHIVE = re.compile(r"\.(tar\.gz|tar\.bz2|tgz|zip|egg)$")
+#|_PEP440ISH = re.compile(
+#|    r"^v?(\d+(?:\.\d+)*)(?:[-_.]?(a|b|c|rc|alpha|beta|pre|preview)[-_.]?"
+#|    r"(\d*))?(?:[-_.]?(post|rev|r)[-_.]?(\d*))?(?:[-_.]?(dev)[-_.]?(\d*))?")
+#|
+#|
+#|def key(text: str) -> typing.Any:
+#|    """A sort key for the version *text*; unreadable versions sort first."""
+#|    if Version is None:
+#|        return _approximate_key(text)
+#|    try:
+#|        return Version(text)
+#|    except (InvalidVersion, ValueError):  # ValueError: 5000-digit parts
+#|        return Version("0")
+#|
+#|
+#|def file_version(name: str) -> str | None:
+#|    """The version in a distribution file name, as text, or None."""
+#|    if Version is None:
+#|        return _approximate_file_version(name)
+#|    try:
+#|        if name.endswith(".whl"):
+#|            return str(parse_wheel_filename(name)[1])
+#|        if name.endswith(".egg"):
+#|            return str(Version(name.split("-")[1]))
+#|        return str(parse_sdist_filename(name)[1])
+#|    except (InvalidWheelFilename, InvalidSdistFilename, InvalidVersion,
+#|            ValueError, IndexError):
+#|        return None
+#|
+#|
+#|def newest(names: typing.Iterable[str]) -> str | None:
+#|    """The newest version among the file *names*, as text, or None."""
+#|    found = [version for version in map(file_version, names) if version]
+#|    return max(found, key=key) if found else None
+#|
+#|
+#|UNREADABLE = ((-1,), 0, 0, 0)
+#|MAX_DIGITS = 40  # a longer number in a version is a hostile page's
+#|
+#|
+#|def _approximate_key(text):
+#|    match = _PEP440ISH.match(text.lower())
+#|    if not match or any(len(number) > MAX_DIGITS for number in
+#|                        re.findall(r"\d+", match.group(0))):
+#|        return UNREADABLE
+#|    release = tuple(int(part) for part in match.group(1).split("."))
+#|    while len(release) > 1 and release[-1] == 0:
+#|        release = release[:-1]
+#|    if match.group(2):
+#|        pre = {"a": 0, "alpha": 0, "b": 1, "beta": 1}.get(match.group(2), 2)
+#|    else:
+#|        pre = -1 if match.group(6) else 3  # a bare .devN comes before all
+#|    return (release, pre, int(match.group(3) or 0) if match.group(2) else 0,
+#|            int(match.group(5) or 0) if match.group(4) else -1)
+#|
+#|
+#|def _approximate_file_version(name):
+#|    if name.endswith(".whl"):
+#|        parts = name.split("-")
+#|        return parts[1] if len(parts) >= 5 else None
+#|    stem = _ARCHIVE.sub("", name)
+#|    if name.endswith(".egg"):
+#|        parts = stem.split("-")
+#|        return parts[1] if len(parts) > 1 else None
+#|    return stem.rsplit("-", 1)[1] if "-" in stem else None
+# ---- buildout_mirrors/selection/__init__.py
+#|"""The selection pipeline: options -> candidates -> parallel probes under
+#|one deadline -> ranking -> the choice, kept in the state file; and which
+#|projects belong to a company's index.
+#|
+#|Standard library only, and nothing here knows zc.buildout: bootstrap.py
+#|carries it, and the extension and the ``buildout-mirrors`` command use it
+#|as it is.
+#|"""
+# ---- buildout_mirrors/selection/candidates.py
+#|"""Where the candidate mirrors and find-links come from, in order of
+#|precedence: ``BUILDOUT_MIRRORS``, else ``mirrors``, else ``index`` before
+#|the built-in public mirrors (``data/public-mirrors.txt``); or a
+#|``mirrors-candidates`` plug-in.  Every URL is checked by index.urls."""
+#|
+#|from __future__ import annotations
+#|
+#|import dataclasses
+#|import importlib.resources
+#|import os
+#|import re
+#|import typing
+#|
+#|from buildout_mirrors.index import urls
+#|from buildout_mirrors.index.errors import ConfigError
+#|
+#|ENVIRONMENT_OVERRIDE = "BUILDOUT_MIRRORS"
+#|
+#|
+#|def builtin_mirrors() -> tuple[str, ...]:
+#|    """The public mirrors shipped in ``data/public-mirrors.txt``."""
+#|    # One segment a call: Python 3.9's zip reader (bootstrap.py) takes one.
+#|    text = importlib.resources.files("buildout_mirrors").joinpath(
+#|        "data").joinpath("public-mirrors.txt").read_text(encoding="utf-8")
+#|    return tuple(line.strip() for line in text.splitlines()
+#|                 if line.strip() and not line.lstrip().startswith("#"))
+#|
+#|
+#|def options(get: typing.Callable[[str], str], environ: typing.Mapping,
+#|            allow_http: tuple[str, ...], base_directory: str
+#|            ) -> tuple[tuple[str, ...], str]:
+#|    """(candidate URLs, the option they came from): BUILDOUT_MIRRORS, else
+#|    mirrors, else index before the built-in public mirrors."""
+#|    override = environ.get(ENVIRONMENT_OVERRIDE, "").strip()
+#|    if override:
+#|        return _urls(override, ENVIRONMENT_OVERRIDE + " (environment)",
+#|                     allow_http, base_directory), ENVIRONMENT_OVERRIDE
+#|    if get("mirrors").strip():
+#|        return _urls(get("mirrors"), "mirrors", allow_http,
+#|                     base_directory), "mirrors"
+#|    index = get("index").strip()
+#|    given = (urls.check_url(index, "index", allow_http, base_directory),
+#|             ) if index else ()
+#|    return tuple(_dedupe(given + builtin_mirrors())), (
+#|        "index and built-in mirrors" if index else "built-in mirrors")
+#|
+#|
+#|def _urls(raw, option, allow_http, base_directory):
+#|    return tuple(_dedupe(
+#|        urls.check_url(item, option, allow_http, base_directory)
+#|        for item in raw.split()))
+#|
+#|
+#|def private(raw: str, allow_http: tuple[str, ...], base_directory: str
+#|            ) -> tuple[str, ...]:
+#|    """The ``mirrors-private`` indexes, checked like ``mirrors``; served
+#|    over http(s), as the failover asks them."""
+#|    indexes = _urls(raw, "mirrors-private", allow_http, base_directory)
+#|    for index in indexes:
+#|        if not urls.is_remote(index):
+#|            raise ConfigError("mirrors-private = %s: a private index is "
+#|                              "asked over https; serve the folder (devpi, "
+#|                              "pypiserver) or list it in mirrors"
+#|                              % urls.redact(index))
+#|    return indexes
+#|
+#|
+#|_PATTERN = re.compile(r"^[A-Za-z0-9*?\[\]][A-Za-z0-9._*?\[\]!-]*$")
+#|
+#|
+#|def private_projects(raw: str) -> tuple[str, ...]:
+#|    """``mirrors-private-projects``: project names or globs."""
+#|    patterns = tuple(raw.split())
+#|    for pattern in patterns:
+#|        if not _PATTERN.match(pattern):
+#|            raise ConfigError("mirrors-private-projects: %r is neither a "
+#|                              "project name nor a glob (acme.*, acme-?)"
+#|                              % pattern)
+#|    return patterns
+#|
+#|
+#|def find_links(raw: str, allow_http: tuple[str, ...], base_directory: str
+#|               ) -> tuple[tuple[str, ...], tuple[str, ...]]:
+#|    """find-links entries as given (buildout reads paths itself), checked:
+#|    a URL must be https (or allowed http, or file:); a path that does not
+#|    exist is left out with a warning."""
+#|    kept, warnings = [], []
+#|    for item in raw.split():
+#|        if "://" in item or item.startswith("file:"):
+#|            urls.check_url(item, "find-links", allow_http, base_directory)
+#|            kept.append(item)
+#|        elif os.path.exists(os.path.join(base_directory,
+#|                                         os.path.expanduser(item))):
+#|            kept.append(item)
+#|        else:
+#|            warnings.append(
+#|                "find-links: %r is neither a URL nor an existing path; it "
+#|                "is left out. Write https://host/path or a directory that "
+#|                "exists." % urls.redact(item))
+#|    return tuple(_dedupe(kept)), tuple(warnings)
+#|
+#|
+#|def _dedupe(items):
+#|    seen = []
+#|    for item in items:
+#|        if item not in seen:
+#|            seen.append(item)
+#|    return seen
+#|
+#|
+#|def plug_in(settings: typing.Any, name: str, plugins: typing.Any,
+#|            allow_http: tuple[str, ...], base_directory: str) -> typing.Any:
+#|    """*settings* with the candidates and find-links of the
+#|    ``mirrors-candidates`` plug-in *name*, validated as ``mirrors`` is."""
+#|    option = "mirrors-candidates = %s" % " ".join(name.split())
+#|    if plugins is None:
+#|        raise ConfigError("%s: plug-ins are read by bin/buildout, not here"
+#|                          % option)
+#|    given, links = plugins.candidates(settings, name)
+#|    candidates = tuple(_dedupe(urls.check_url(url, option, allow_http,
+#|                                              base_directory)
+#|                               for url in given))
+#|    if not candidates:
+#|        raise ConfigError("%s: the plug-in gave no candidate" % option)
+#|    for link in links:
+#|        urls.check_url(link, option + " (find-links)", allow_http,
+#|                       base_directory)
+#|    return dataclasses.replace(settings, candidates=candidates,
+#|                               find_links=tuple(links), candidates_from=option)
+# ---- buildout_mirrors/selection/freshness.py
+#|"""How current a live mirror is, for people: fresh, aging or old.
+#|
+#|bandersnatch writes ``/last-modified`` at its web root after every
+#|successful sync (``%Y%m%dT%H:%M:%S``, UTC); other mirrors only tell how
+#|they compare with each other (serial lag or missing files).  The bands
+#|follow the old pypi-mirrors.org: fresh under an hour, aging under a day,
+#|old beyond.
+#|"""
+#|
+#|from __future__ import annotations
+#|
+#|import datetime
+#|import typing
+#|import urllib.parse
+#|
+#|AGING_AFTER = 3600.0
+#|OLD_AFTER = 86400.0
+#|
+#|
+#|def last_modified_url(index_url: str) -> str:
+#|    """bandersnatch serves ``/simple`` beside ``/last-modified``."""
+#|    parts = urllib.parse.urlsplit(index_url)
+#|    path = parts.path.rstrip("/")
+#|    if path.endswith("/simple"):
+#|        path = path[:-len("simple")]
+#|    else:
+#|        path = path.rsplit("/", 1)[0] + "/"
+#|    return urllib.parse.urlunsplit(parts._replace(path=path + "last-modified",
+#|                                                  query="", fragment=""))
+#|
+#|
+#|def parse_last_modified(text: str,
+#|                        now: datetime.datetime | None = None
+#|                        ) -> float | None:
+#|    """Seconds since the sync stamped in *text*, or None."""
+#|    try:
+#|        synced = datetime.datetime.strptime(text.strip(), "%Y%m%dT%H:%M:%S")
+#|    except ValueError:
+#|        return None
+#|    now = now or datetime.datetime.now(datetime.timezone.utc).replace(
+#|        tzinfo=None)
+#|    return max((now - synced).total_seconds(), 0.0)  # type: ignore
+#|
+#|
+#|def last_sync_age(index_url: str, timeout: float,
+#|                  verify: bool | str = True) -> float | None:
+#|    """Age in seconds of a bandersnatch mirror's last sync, or None."""
+#|    if not index_url.startswith(("http://", "https://")):
+#|        return None
+#|    from buildout_mirrors.index import connection, transport
+#|    bound = min(timeout, 2.0)
+#|    try:
+#|        response = transport.get(
+#|            last_modified_url(index_url), "text/plain",
+#|            transport.Limits(first_byte=bound, stall=bound, max_bytes=64),
+#|            connection.ssl_context(verify))
+#|    except transport.FetchError:
+#|        return None
+#|    with response.body:
+#|        if response.status != 200:
+#|            return None
+#|        return parse_last_modified(response.body.read().decode(
+#|            "ascii", "replace"))
+#|
+#|
+#|def band(lag: typing.Any, age: float | None) -> str:
+#|    if age is not None:
+#|        return ("fresh" if age < AGING_AFTER else
+#|                "aging" if age < OLD_AFTER else "old")
+#|    return "aging" if lag else "fresh"
+#|
+#|
+#|def describe(row: typing.Any) -> str:
+#|    """The FRESHNESS cell of the status table."""
+#|    if not row["freshness"]:
+#|        return "-"
+#|    details = []
+#|    if row["last_sync_age_s"] is not None:
+#|        details.append("synced %s ago" % span(row["last_sync_age_s"]))
+#|    if row["lag"]:
+#|        details.append(row["lag"])
+#|    elif row["serial"] is not None:
+#|        details.append("serial %s" % row["serial"])
+#|    return "%s (%s)" % (row["freshness"], ", ".join(details)) if details \
+#|        else row["freshness"]
+#|
+#|
+#|def span(seconds: float) -> str:
+#|    if seconds < 120:
+#|        return "%d s" % seconds
+#|    if seconds < 7200:
+#|        return "%d min" % (seconds // 60)
+#|    if seconds < 172800:
+#|        return "%.1f h" % (seconds / 3600)
+#|    return "%d days" % (seconds // 86400)
+# ---- buildout_mirrors/selection/option_names.py
+#|"""The names of this package's options, and the check that stops a name
+#|that looks like one of them but is not (``mirror =`` would otherwise
+#|silently fall back to the built-in public list).  selection.options types
+#|their values."""
+#|
+#|from __future__ import annotations
+#|
+#|import difflib
+#|import typing
+#|
+#|from buildout_mirrors.index.errors import ConfigError
+#|
+#|# Every option this package understands, so that the hooks can mark them
+#|# as used and buildout does not warn about them.
+#|OPTION_NAMES = (
+#|    "mirrors", "mirrors-timeout", "mirrors-policy", "mirrors-probe",
+#|    "mirrors-cache", "mirrors-ttl", "mirrors-allow-http", "mirrors-ca-bundle",
+#|    "mirrors-grace", "mirrors-stall-limit", "mirrors-fallback",
+#|    "mirrors-candidates", "mirrors-prober", "mirrors-state-store",
+#|    "mirrors-private", "mirrors-private-projects", "mirrors-lookahead",
+#|)
+#|
+#|
+#|def raw_options(section: typing.Mapping[str, str]
+#|                ) -> dict[str, str | None]:
+#|    """This package's options, and ``index`` and ``find-links``, from a
+#|    ``[buildout]``-like mapping; ConfigError for a name that looks like
+#|    one of ours but is not (``mirror =`` would otherwise silently fall
+#|    back to the built-in public list)."""
+#|    check_names(section.keys())
+#|    return {name: section.get(name)
+#|            for name in OPTION_NAMES + ("index", "find-links")}
+#|
+#|
+#|def check_names(names: typing.Iterable[str]) -> None:
+#|    """ConfigError naming the first option in *names* that looks like one
+#|    of this package's (a typo, ``_`` for ``-``, ``mirror`` for
+#|    ``mirrors``) and the name it should be."""
+#|    known = OPTION_NAMES + ("index", "find-links")
+#|    for name in names:
+#|        if name in known:
+#|            continue
+#|        spelled = name.strip().lower().replace("_", "-")
+#|        if spelled.startswith("mirror-"):
+#|            spelled = "mirrors-" + spelled[len("mirror-"):]
+#|        close = [spelled] if spelled in known else difflib.get_close_matches(
+#|            spelled, OPTION_NAMES + ("mirror",), n=1, cutoff=0.85)
+#|        if close or spelled.startswith(("mirror", "mirrors-")):
+#|            suggestion = "mirrors" if close == ["mirror"] else (
+#|                close[0] if close else None)
+#|            raise ConfigError(
+#|                "[buildout] %s: unknown option%s" % (
+#|                    " ".join(name.split()),
+#|                    "; did you mean %s?" % suggestion if suggestion else
+#|                    "; this package's options are: %s" % ", ".join(
+#|                        OPTION_NAMES)))
+# ---- buildout_mirrors/selection/options.py
+#|"""The one place that reads, validates and types every option.
+#|
+#|Modelled on bandersnatch's ``configuration.py``: raw strings go in (from
+#|``[buildout]``, a part, or bootstrap's command line), a frozen
+#|:class:`Settings` comes out, and every message names the option and what
+#|is allowed.
+#|"""
+#|
+#|from __future__ import annotations
+#|
+#|import dataclasses
+#|import math
+#|import os
+#|import re
+#|import typing
+#|
+#|from buildout_mirrors.selection import candidates as candidates_from
+#|from buildout_mirrors.store import paths
+#|from buildout_mirrors.selection import ranking
+#|from buildout_mirrors.selection.candidates import ENVIRONMENT_OVERRIDE
+#|from buildout_mirrors.index.errors import ConfigError
+#|from buildout_mirrors.selection.ranking import GRACE_SECONDS as DEFAULT_GRACE
+#|
+#|DEFAULT_TIMEOUT = 2.0
+#|DEFAULT_TTL = 600.0
+#|DEFAULT_PROBE = ("zc.buildout",)
+#|DEFAULT_STALL = 15.0  # zc.buildout's own socket timeout
+#|DEFAULT_LOOKAHEAD = 8
+#|MAX_LOOKAHEAD = 32
+#|FALLBACKS = ("none", "pypi")
+#|PYPI = "https://pypi.org/simple"
+#|
+#|_PROJECT_NAME = re.compile(r"^[A-Za-z0-9]([A-Za-z0-9._-]*[A-Za-z0-9])?$")
+#|
+#|
+#|@dataclasses.dataclass(frozen=True)
+#|class Settings:
+#|    """Typed, validated options of one selection."""
+#|
+#|    candidates: tuple        # index URLs, in order of preference
+#|    find_links: tuple        # find-links entries, as given (URLs or paths)
+#|    timeout: float = DEFAULT_TIMEOUT
+#|    policy: str = "ordered"
+#|    policy_factory: object = None  # IPolicy class; None: ranking.POLICIES
+#|    prober_factory: object = None  # plug-in IProber factory, or None
+#|    state_factory: object = None   # plug-in IStateStore factory, or None
+#|    probe_projects: tuple = DEFAULT_PROBE
+#|    cache_path: str = ""     # '' means: keep no state
+#|    ttl: float = DEFAULT_TTL
+#|    candidates_from: str = "mirrors"  # which option gave the candidates
+#|    verify: object = True    # True, or the path of a CA bundle
+#|    grace: float = DEFAULT_GRACE  # see ranking.GRACE_SECONDS
+#|    stall: float = DEFAULT_STALL  # patience for a slow mirror, per read
+#|    fallback: str = "none"   # "pypi": the 1.0 behaviour when all are dead
+#|    private: tuple = ()      # a company's indexes: its projects from there
+#|    private_projects: tuple = ()  # names or globs declared private
+#|    lookahead: int = DEFAULT_LOOKAHEAD  # downloads ahead at once; 0: none
+#|    warnings: tuple = ()     # one-line warnings about ignored input
+#|
+#|
+#|def _number(raw, option, default, strictly_positive=True):
+#|    if raw is None or not raw.strip():
+#|        return default
+#|    try:
+#|        value = float(raw)
+#|    except ValueError:
+#|        value = math.nan
+#|    if not math.isfinite(value) or value < 0 or (
+#|            strictly_positive and value == 0):
+#|        allowed = ("a number of seconds greater than 0" if strictly_positive
+#|                   else "a number of seconds, 0 or more")
+#|        raise ConfigError("%s = %r is not %s" % (option, raw.strip(), allowed))
+#|    return value
+#|
+#|
+#|def _ca_bundle(option, environ, base_directory):
+#|    """TLS verification always stays on.  The CA bundle is
+#|    mirrors-ca-bundle, else the one the user gave pip or requests, else
+#|    (True) the system trust store, which honours SSL_CERT_FILE/DIR."""
+#|    if option:
+#|        path = _path("mirrors-ca-bundle", option, base_directory)
+#|        if not os.path.isfile(path):
+#|            raise ConfigError("mirrors-ca-bundle = %r: no such file; name a "
+#|                              "PEM file of trusted CA certificates" % option)
+#|        return path
+#|    for name in ("PIP_CERT", "REQUESTS_CA_BUNDLE"):
+#|        if environ.get(name, "").strip():
+#|            return environ[name].strip()
+#|    return True
+#|
+#|
+#|def parse(options: typing.Mapping[str, str | None],
+#|          environ: typing.Mapping[str, str] | None = None,
+#|          base_directory: str = ".", plugins: typing.Any = None) -> Settings:
+#|    """Return :class:`Settings` from a mapping of raw option strings.
+#|
+#|    *options* holds ``[buildout]``-style names (``mirrors``, ``index``,
+#|    ``find-links``, ``mirrors-timeout`` ...).  *environ* defaults to
+#|    ``os.environ``; its ``BUILDOUT_MIRRORS`` replaces ``mirrors``.
+#|    *plugins* (:mod:`buildout_mirrors.plugins`, from callers that may read
+#|    entry points) resolves plug-in names of ``mirrors-policy`` and
+#|    ``mirrors-candidates``; without it only the built-in ones exist.
+#|    """
+#|    environ = os.environ if environ is None else environ
+#|    get = lambda name: options.get(name) or ""  # noqa: E731
+#|    allow_http = tuple(host.lower()
+#|                       for host in get("mirrors-allow-http").split())
+#|    candidates, source = candidates_from.options(get, environ, allow_http,
+#|                                                 base_directory)
+#|    policy, policy_factory = _policy(
+#|        get("mirrors-policy").strip() or "ordered", plugins)
+#|    find_links, warnings = candidates_from.find_links(
+#|        get("find-links"), allow_http, base_directory)
+#|    settings = Settings(
+#|        candidates=candidates, candidates_from=source,
+#|        find_links=find_links, warnings=warnings,
+#|        timeout=_number(get("mirrors-timeout"), "mirrors-timeout",
+#|                        DEFAULT_TIMEOUT),
+#|        policy=policy, policy_factory=policy_factory,
+#|        probe_projects=_probe_projects(get("mirrors-probe")),
+#|        cache_path=_cache_path(get("mirrors-cache").strip(), base_directory),
+#|        ttl=_number(get("mirrors-ttl"), "mirrors-ttl", DEFAULT_TTL,
+#|                    strictly_positive=False),
+#|        verify=_ca_bundle(get("mirrors-ca-bundle").strip(), environ,
+#|                          base_directory),
+#|        grace=_number(get("mirrors-grace"), "mirrors-grace", DEFAULT_GRACE,
+#|                      strictly_positive=False),
+#|        stall=_number(get("mirrors-stall-limit"), "mirrors-stall-limit",
+#|                      DEFAULT_STALL),
+#|        fallback=_fallback(get("mirrors-fallback").strip().lower() or "none"),
+#|        prober_factory=_plug_in("mirrors-prober", get, plugins),
+#|        state_factory=_plug_in("mirrors-state-store", get, plugins),
+#|        lookahead=_lookahead(get("mirrors-lookahead").strip()),
+#|    )
+#|    settings = _with_private(settings, get, allow_http, base_directory)
+#|    plugged = get("mirrors-candidates").strip()
+#|    if plugged and source != ENVIRONMENT_OVERRIDE:  # the override wins
+#|        settings = candidates_from.plug_in(settings, plugged, plugins,
+#|                                           allow_http, base_directory)
+#|    return settings
+#|
+#|
+#|def _plug_in(option, get, plugins):
+#|    """The factory of the plug-in *option* names, or None for the
+#|    built-in part."""
+#|    name = " ".join(get(option).split())  # shown on one line
+#|    if not name:
+#|        return None
+#|    if plugins is None:
+#|        raise ConfigError("%s = %s: plug-ins are read by bin/buildout, not "
+#|                          "here" % (option, name))
+#|    return plugins.factory(option, name)
+#|
+#|
+#|def _policy(name, plugins):
+#|    """(name, factory) of the policy *name*: a built-in one, or one that
+#|    *plugins* (the entry-point registry, where the caller reads it) has."""
+#|    if name in ranking.POLICIES:
+#|        return name, ranking.POLICIES[name]
+#|    installed = plugins.policy_names() if plugins else ()
+#|    if name not in installed:
+#|        known = tuple(ranking.POLICIES) + tuple(
+#|            other for other in installed if other not in ranking.POLICIES)
+#|        raise ConfigError("mirrors-policy = %r is unknown; use one of: %s"
+#|                          % (name, ", ".join(known)))
+#|    return name, plugins.policy(name)
+#|
+#|
+#|def _probe_projects(raw):
+#|    projects = tuple(raw.split()) or DEFAULT_PROBE
+#|    for project in projects:
+#|        if not _PROJECT_NAME.match(project):
+#|            raise ConfigError("mirrors-probe: %r is not a project name"
+#|                              % project)
+#|    return projects
+#|
+#|
+#|def _with_private(settings, get, allow_http, base_directory):
+#|    """*settings* with the private indexes (out of the candidates: they
+#|    are no mirrors) and the projects declared private."""
+#|    private = candidates_from.private(get("mirrors-private"), allow_http,
+#|                                      base_directory)
+#|    return dataclasses.replace(
+#|        settings, private=private, candidates=tuple(
+#|            url for url in settings.candidates if url not in private),
+#|        private_projects=candidates_from.private_projects(
+#|            get("mirrors-private-projects")))
+#|
+#|
+#|def _cache_path(cache, base_directory):
+#|    if cache.lower() in ("none", "off", "false"):
+#|        return ""
+#|    if cache:
+#|        return _path("mirrors-cache", cache, base_directory)
+#|    return paths.default_cache_path()
+#|
+#|
+#|def _path(option, value, base_directory):
+#|    """*value* as a path under *base_directory*, ``~`` expanded."""
+#|    if "\x00" in value:  # no file system takes it; expanduser raises
+#|        raise ConfigError("%s = %r is not a path" % (option, value))
+#|    return os.path.join(base_directory, os.path.expanduser(value))
+#|
+#|
+#|def _lookahead(raw):
+#|    if not raw:
+#|        return DEFAULT_LOOKAHEAD
+#|    if not re.match(r"[0-9]{1,2}\Z", raw) or int(raw) > MAX_LOOKAHEAD:
+#|        raise ConfigError("mirrors-lookahead = %r is not a number from 0 "
+#|                          "(no downloads ahead) to %d" % (raw, MAX_LOOKAHEAD))
+#|    return int(raw)
+#|
+#|
+#|def _fallback(fallback):
+#|    if fallback not in FALLBACKS:
+#|        raise ConfigError("mirrors-fallback = %r is unknown; use none (the "
+#|                          "default: never an index nobody listed) or pypi"
+#|                          % fallback)
+#|    return fallback
+# ---- buildout_mirrors/selection/private_projects.py
+#|"""Which projects belong to a company's (authoritative) index.
+#|
+#|uv's ``first-index`` rule, kept across runs: a project that a private
+#|index served is taken from it only, never from a public mirror, whatever
+#|versions the mirror lists (dependency confusion).  A private index is one
+#|named in ``mirrors-private``, or one listed in ``mirrors`` that answers
+#|but carries no zc.buildout (a curated index, not a mirror of PyPI).  Its
+#|projects are learned from what it served, remembered in the state file
+#|(so that it protects them on a later run while it is down), and may be
+#|declared, names or globs, in ``mirrors-private-projects`` for the first
+#|run on a new machine.
+#|"""
+#|
+#|from __future__ import annotations
+#|
+#|import fnmatch
+#|import threading
+#|import typing
+#|
+#|from buildout_mirrors.index import pages, urls
+#|
+#|if typing.TYPE_CHECKING:
+#|    from buildout_mirrors.selection.result import ProbeResult
+#|
+#|
+#|class PrivateProjects:
+#|    """``PrivateProjects(indexes, declared=(), learned=None)``: *indexes*
+#|    are URLs (credentials kept), *declared* names or globs, *learned*
+#|    ``{index label: names}`` from the state file."""
+#|
+#|    def __init__(self, indexes, declared=(), learned=None):
+#|        self.indexes = tuple(indexes)
+#|        self.declared = tuple(pages.normalize_project(pattern)
+#|                              for pattern in declared)
+#|        by_label = {urls.redact(index): index for index in self.indexes}
+#|        self.learned: dict[str, set[str]] = {
+#|            index: set() for index in self.indexes}
+#|        for label, names in (learned or {}).items():
+#|            if label in by_label:
+#|                self.learned[by_label[label]].update(names)
+#|        self.down = {}        # index -> why it failed in this run
+#|        self.not_there = set()  # (index, project) answered 404 in this run
+#|        self._files = set()   # file URLs that private pages listed
+#|        self._lock = threading.Lock()
+#|
+#|    def __bool__(self):
+#|        return bool(self.indexes or self.declared)
+#|
+#|    def owners(self, project: str) -> tuple[str, ...] | None:
+#|        """The private indexes *project* must come from, or None when it
+#|        is not known private: the one that served it before, else all of
+#|        them (maybe none) when a declared pattern matches it."""
+#|        name = pages.normalize_project(project)
+#|        with self._lock:
+#|            learned = [index for index in self.indexes
+#|                       if name in self.learned[index]]
+#|        if learned:
+#|            return tuple(learned)
+#|        if any(fnmatch.fnmatchcase(name, pattern)
+#|               for pattern in self.declared):
+#|            return self.indexes
+#|        return None
+#|
+#|    def to_ask(self, project: str) -> tuple[str, ...]:
+#|        """Private indexes to ask first for a project not known private:
+#|        those not down and not already found without it in this run."""
+#|        name = pages.normalize_project(project)
+#|        with self._lock:
+#|            return tuple(index for index in self.indexes
+#|                         if index not in self.down
+#|                         and (index, name) not in self.not_there)
+#|
+#|    def served(self, index: str, project: str) -> bool:
+#|        """*index* served *project*: it is private from now on.  True
+#|        when this is news (the state file should learn it)."""
+#|        name = pages.normalize_project(project)
+#|        with self._lock:
+#|            news = name not in self.learned[index]
+#|            self.learned[index].add(name)
+#|            return news
+#|
+#|    def missing(self, index: str, project: str) -> None:
+#|        with self._lock:
+#|            self.not_there.add((index, pages.normalize_project(project)))
+#|
+#|    def failed(self, index: str, reason: str) -> bool:
+#|        """*index* did not answer: True the first time in this run."""
+#|        with self._lock:
+#|            first = index not in self.down
+#|            self.down.setdefault(index, reason)
+#|            return first
+#|
+#|    def listed(self, file_urls: typing.Iterable[str]) -> None:
+#|        """A private page listed these files: they come from there only
+#|        (by URL, not by host: one devpi-server may hold a company index
+#|        and a PyPI mirror side by side)."""
+#|        with self._lock:
+#|            self._files.update(_plain(url) for url in file_urls)
+#|
+#|    def owns_file(self, url: str) -> bool:
+#|        with self._lock:
+#|            return _plain(url) in self._files
+#|
+#|    def names(self, index: str) -> list[str]:
+#|        with self._lock:
+#|            return sorted(self.learned.get(index, ()))
+#|
+#|
+#|def _plain(url):
+#|    return urls.without_auth(url.split("#", 1)[0])
+#|
+#|
+#|def for_run(settings: typing.Any, results: typing.Iterable[ProbeResult],
+#|            known: typing.Mapping[str, list[str]]) -> PrivateProjects | None:
+#|    """The PrivateProjects of one run: ``mirrors-private``, the candidates
+#|    the probe found curated (*results*), and the candidates an earlier
+#|    run found curated, unless this run's probe found them a mirror
+#|    after all.  *known* is ``{index label: names}`` from the state."""
+#|    probed_ok = {result.url for result in results if result.ok}
+#|    indexes = list(settings.private)
+#|    for url in [result.url for result in results if result.curated] + [
+#|            url for url in settings.candidates
+#|            if urls.redact(url) in known and url not in probed_ok]:
+#|        if url not in indexes:
+#|            indexes.append(url)
+#|    return PrivateProjects(indexes, settings.private_projects, known)
+# ---- buildout_mirrors/selection/probe.py
+#|"""Probe one mirror over HTTP, bounded by an absolute deadline.
+#|
+#|Every probe returns a :class:`ProbeResult`, never raises; failures are
+#|classified by :func:`buildout_mirrors.index.connection.describe`
+#|(refused, timed out, TLS, proxy ...) so that the log line says why a
+#|mirror was skipped.
+#|A mirror that accepted the connection but had not answered by the deadline
+#|is marked ``slow``: slow is not dead.
+#|"""
+#|
+#|from __future__ import annotations
+#|
+#|import dataclasses
+#|import os
+#|import time
+#|import typing
+#|import urllib.parse
+#|import urllib.request
+#|
+#|from buildout_mirrors.index import (connection, index_client, pages,
+#|                                    transport, urls)
+#|from buildout_mirrors.selection.result import ProbeResult
+#|
+#|MAX_PAGE_BYTES = 32 * 1024 * 1024  # a garbage stream must not eat memory
+#|ROOT_PEEK_BYTES = 1024 * 1024  # of a /simple/ root: it answers, enough
+#|
+#|
+#|class HttpProber:
+#|    """Probe mirrors over HTTP; local ``file:`` indexes are read directly.
+#|
+#|    ``HttpProber(verify=True)``: *verify* is True for the system trust
+#|    store, or the path of a CA bundle.
+#|    """
+#|
+#|    def __init__(self, verify=True):
+#|        self.context = connection.LazyContext(verify)
+#|
+#|    def probe_index(self, url: str, projects: typing.Sequence[str],
+#|                    deadline: float) -> ProbeResult:
+#|        started = time.monotonic()
+#|        budget = max(deadline - started, 0.0)
+#|        files, serials, newest, devpi = set(), [], {}, ()
+#|        try:
+#|            for project in projects:
+#|                page = self._read_project(url, project, deadline)
+#|                if not page.files:
+#|                    return self._failed(url, started, "no distributions of %s"
+#|                                        % project)
+#|                files.update(page.files)
+#|                serials.append(page.serial)
+#|                devpi = max(devpi, page.devpi)
+#|                newest[pages.normalize_project(project)] = \
+#|                    pages.newest_version(page.files)
+#|        except _HttpStatus as status:  # 404, 415 (devpi's web root) ...
+#|            return self._not_listed(url, started, project, status, deadline)
+#|        except pages.PageError as error:
+#|            return self._failed(url, started, "invalid page: %s" % error)
+#|        except transport.FetchError as error:
+#|            return self._failed(url, started, _reason(error, deadline,
+#|                                                      budget),
+#|                                slow=error.slow)
+#|        except OSError as error:
+#|            return self._failed(url, started, connection.describe(error))
+#|        serial = serials[0] if len(serials) == 1 else (
+#|            sum(serials) if None not in serials else None)
+#|        return ProbeResult(url, True, time.monotonic() - started,
+#|                           serial=serial, files=frozenset(files),
+#|                           newest=tuple(sorted(newest.items())),
+#|                           devpi=devpi)
+#|
+#|    def probe_link(self, url: str, deadline: float) -> ProbeResult:
+#|        started = time.monotonic()
+#|        budget = max(deadline - started, 0.0)
+#|        try:
+#|            response = transport.get(url, "text/html", self._limits(deadline),
+#|                                     self.context)
+#|            response.close()
+#|            if response.status >= 400:
+#|                raise _HttpStatus("HTTP %d" % response.status)
+#|        except _HttpStatus as status:
+#|            return self._failed(url, started, str(status))
+#|        except transport.FetchError as error:
+#|            return self._failed(url, started, _reason(error, deadline,
+#|                                                      budget),
+#|                                slow=error.slow)
+#|        return ProbeResult(url, True, time.monotonic() - started)
+#|
+#|    @staticmethod
+#|    def _limits(deadline):
+#|        budget = max(deadline - time.monotonic(), 0.001)
+#|        return transport.Limits(first_byte=budget, stall=budget,
+#|                                deadline=deadline, max_bytes=MAX_PAGE_BYTES)
+#|
+#|    @staticmethod
+#|    def _failed(url, started, reason, slow=False):
+#|        return ProbeResult(url, False, time.monotonic() - started, reason,
+#|                           slow=slow)
+#|
+#|    def _read_project(self, index_url, project, deadline):
+#|        if index_url.startswith("file:"):
+#|            return read_local_project(index_url, project)
+#|        try:
+#|            return index_client.read_project(
+#|                index_url, project, self._limits(deadline), self.context)
+#|        except index_client.NotListed as error:
+#|            raise _NotListed(str(error)) from None
+#|        except index_client.BadAnswer as error:
+#|            raise _HttpStatus(str(error)) from None
+#|
+#|    def _not_listed(self, url, started, project, status, deadline):
+#|        """The probe project's page is not there: a URL without its
+#|        ``/simple`` (say so), a live curated index (a company's: private),
+#|        or dead."""
+#|        if not urls.is_remote(url):
+#|            return self._failed(url, started, str(status))
+#|        base = url.rstrip("/")
+#|        for suffix in ("/simple", "/+simple") if not base.endswith(
+#|                "simple") else ():  # pypiserver's and devpi's
+#|            if self._get(pages.project_url(base + suffix, project),
+#|                         deadline) is not None:
+#|                return self._failed(url, started, "%s; did you mean %s%s?"
+#|                                    % (status, urls.redact(base), suffix))
+#|        root = self._get(base + "/", deadline) if isinstance(
+#|            status, _NotListed) else None
+#|        if root is not None and pages.lists_projects(root, base):
+#|            return ProbeResult(
+#|                url, False, time.monotonic() - started, curated=True,
+#|                reason="a curated index (%s): private, asked first for "
+#|                "its own projects" % status)
+#|        return self._failed(url, started, str(status))
+#|
+#|    def _get(self, url, deadline):
+#|        """The text of *url* if it answers 200 (the first MiB), or None."""
+#|        limits = dataclasses.replace(self._limits(deadline),
+#|                                     max_bytes=ROOT_PEEK_BYTES)
+#|        try:
+#|            response = transport.get(url, "text/html", limits, self.context)
+#|        except transport.FetchError:
+#|            return None
+#|        with response.body:
+#|            if response.status != 200:
+#|                return None
+#|            return response.body.read().decode("utf-8", "replace")
+#|
+#|
+#|def _reason(error, deadline, budget):
+#|    """A deadline that ran out is reported as the selection's deadline."""
+#|    if time.monotonic() >= deadline - 0.01 and (
+#|            error.slow or error.kind in ("timeout", "stall")):
+#|        return "timed out after %.1f s" % budget
+#|    return str(error)
+#|
+#|
+#|class _HttpStatus(Exception):
+#|    pass
+#|
+#|
+#|class _NotListed(_HttpStatus):
+#|    """A 404 for the probe project."""
+#|
+#|
+#|def read_local_project(index_url: str, project: str) -> pages.ProjectPage:
+#|    """Read a project from a local directory index (PEP 503 layout: one
+#|    folder a project, holding the files or an ``index.html``)."""
+#|    root = urllib.request.url2pathname(urllib.parse.urlsplit(index_url).path)
+#|    folder = os.path.join(root, pages.normalize_project(project))
+#|    index_html = os.path.join(folder, "index.html")
+#|    if os.path.isfile(index_html):
+#|        with open(index_html, "rb") as stream:
+#|            page = pages.parse(stream.read(), "text/html",
+#|                               urls.to_file_url(folder, "/") + "/")
+#|        if page.files and not any(os.path.isfile(os.path.join(folder, name))
+#|                                  for name in page.files):
+#|            # bandersnatch keeps files under web/packages/; zc.buildout
+#|            # reads a file: index as a listing of each project's folder.
+#|            raise _HttpStatus(
+#|                "its project pages link files kept elsewhere (a bandersnatch"
+#|                " tree?); zc.buildout looks for them in each project's "
+#|                "folder: serve the tree over http(s) instead")
+#|        return page
+#|    if not os.path.isdir(folder):
+#|        raise _HttpStatus("%s not found in the directory" % project)
+#|    return pages.ProjectPage(files={
+#|        name: urls.to_file_url(os.path.join(folder, name), "/")
+#|        for name in os.listdir(folder)
+#|        if name.lower().endswith(pages.DIST_SUFFIXES)})
+# ---- buildout_mirrors/selection/ranking.py
+#|"""Judge freshness and choose among probe results.
+#|
+#|Behind beats dead: a mirror that lags is ranked after the up-to-date ones,
+#|never dropped.
+#|"""
+#|
+#|from __future__ import annotations
+#|
+#|import typing
+#|
+#|from buildout_mirrors.index.versions import key as _version
+#|
+#|if typing.TYPE_CHECKING:
+#|    from buildout_mirrors.selection.result import ProbeResult
+#|
+#|# How long a selection waits for the candidates still silent once one has
+#|# answered healthy.  Healthy mirrors of one region answer within tens of
+#|# milliseconds of each other, so this is enough to compare their freshness
+#|# and to let a preferred one win; a preferred mirror more than 100 ms
+#|# slower than a healthy one is not worth waiting for (the previous choice
+#|# keeps it, if it was chosen before).  It bounds what a hanging candidate
+#|# costs: a cold selection takes the fastest healthy round trip + 100 ms.
+#|# Both policies use it; mirrors-grace changes it.
+#|GRACE_SECONDS = 0.1
+#|
+#|# A devpi replica applies its primary's changes within a second, one
+#|# serial per transaction (an upload takes one or two).  More than this
+#|# behind another member of its replica set (the primary, or a replica in
+#|# sync) it is cut off or stuck: behind, as a stale mirror.
+#|DEVPI_LAG_SERIALS = 2
+#|
+#|
+#|def lags(results: typing.Sequence[ProbeResult]) -> dict[str, str]:
+#|    """Map each healthy result's URL to '' (up to date) or how it lags.
+#|
+#|    A mirror is behind when its serial is lower than another's, or, where
+#|    mirrors give no serial, when its newest release of a probe project is
+#|    older (PEP 440 order) than another mirror's newest.  Lacking an old
+#|    file is no lag: company indexes and wheelhouses are curated.
+#|    """
+#|    healthy = [result for result in results if result.ok]
+#|    serials = [result.serial for result in healthy
+#|               if result.serial is not None]
+#|    newest_serial = max(serials) if serials else None
+#|    newest = _newest_releases(healthy)
+#|    devpi = _devpi_lags(healthy)
+#|    verdict = {}
+#|    for result in healthy:
+#|        if devpi.get(result.url, 0) > DEVPI_LAG_SERIALS:
+#|            verdict[result.url] = ("behind its devpi primary by %d "
+#|                                   "serial(s)" % devpi[result.url])
+#|            continue
+#|        if result.serial is not None and newest_serial is not None and \
+#|                len(serials) > 1:
+#|            behind = newest_serial - result.serial
+#|            if behind:
+#|                verdict[result.url] = "behind by %d serial(s)" % behind
+#|                continue
+#|        older = [
+#|            "%s %s < %s" % (project, version, newest[project])
+#|            for project, version in result.newest
+#|            if version and newest.get(project) and
+#|            _version(version) < _version(newest[project])]
+#|        verdict[result.url] = ("newest release older than another "
+#|                               "mirror's (%s)" % ", ".join(older)
+#|                               if older else "")
+#|    return verdict
+#|
+#|
+#|def _devpi_lags(results):
+#|    """How many serials each devpi mirror is behind the most advanced
+#|    member of its replica set (the mirrors that name the same primary)."""
+#|    ahead: dict[str, int] = {}
+#|    for result in results:
+#|        if result.devpi:
+#|            primary, serial = result.devpi
+#|            ahead[primary] = max(serial, ahead.get(primary, serial))
+#|    return {result.url: ahead[result.devpi[0]] - result.devpi[1]
+#|            for result in results if result.devpi}
+#|
+#|
+#|def _newest_releases(results):
+#|    newest: dict[str, str] = {}
+#|    for result in results:
+#|        for project, version in result.newest:
+#|            if version and (project not in newest or
+#|                            _version(version) > _version(newest[project])):
+#|                newest[project] = version
+#|    return newest
+#|
+#|
+#|def _sticky_first(order, sticky):
+#|    if sticky in order:
+#|        return [sticky] + [url for url in order if url != sticky]
+#|    return list(order)
+#|
+#|
+#|class _GraceWindow:
+#|    """Done once every candidate answered, once the previous choice
+#|    answered healthy (it is kept while it stays healthy), or once *grace*
+#|    seconds have passed since the first healthy answer."""
+#|
+#|    def __init__(self, grace=GRACE_SECONDS):
+#|        self.grace = grace
+#|
+#|    def done(self, order: typing.Sequence[str],
+#|             results: typing.Sequence[ProbeResult],
+#|             waited_since_first_healthy: float | None,
+#|             sticky: str | None = None) -> bool:
+#|        if len({result.url for result in results}) == len(order):
+#|            return True
+#|        if any(result.ok and result.url == sticky for result in results):
+#|            return True
+#|        return any(result.ok for result in results) and \
+#|            waited_since_first_healthy >= self.grace
+#|
+#|
+#|class OrderedPolicy(_GraceWindow):
+#|    """Prefer the list order among the up-to-date mirrors.
+#|
+#|    The previous choice (*sticky*) counts as the most preferred: changing
+#|    mirrors makes zc.recipe.egg reinstall every part.
+#|    """
+#|
+#|    name = "ordered"
+#|
+#|    def rank(self, order, results, lags, sticky=None):
+#|        position = {url: index
+#|                    for index, url in enumerate(_sticky_first(order, sticky))}
+#|        return sorted((result for result in results if result.ok),
+#|                      key=lambda result: (
+#|                          bool(lags.get(result.url)),
+#|                          position.get(result.url, len(order))))
+#|
+#|
+#|class FastestPolicy(_GraceWindow):
+#|    """Prefer the quickest answer among the up-to-date mirrors (the
+#|    previous choice while it stays healthy and up to date)."""
+#|
+#|    name = "fastest"
+#|
+#|    def rank(self, order, results, lags, sticky=None):
+#|        return sorted((result for result in results if result.ok),
+#|                      key=lambda result: (bool(lags.get(result.url)),
+#|                                          result.url != sticky,
+#|                                          result.elapsed))
+#|
+#|
+#|POLICIES = {policy.name: policy for policy in (OrderedPolicy, FastestPolicy)}
+# ---- buildout_mirrors/selection/result.py
+#|"""What one probe found out about one mirror."""
+#|
+#|from __future__ import annotations
+#|
+#|import dataclasses
+#|
+#|from buildout_mirrors.index import urls
+#|
+#|
+#|@dataclasses.dataclass(frozen=True)
+#|class ProbeResult:
+#|    url: str
+#|    ok: bool
+#|    elapsed: float = 0.0          # seconds until the answer (or the failure)
+#|    reason: str = ""              # why it failed, '' when ok
+#|    serial: int | None = None     # the project's PyPI serial, if given
+#|    files: frozenset = frozenset()
+#|    answered: bool = True         # False: the choice was made without it
+#|    slow: bool = False            # connected, but no answer in time
+#|    newest: tuple = ()            # ((project, newest version), ...)
+#|    devpi: tuple = ()             # (primary's uuid, serial) on devpi-server
+#|    curated: bool = False         # answers, without the probe project
+#|
+#|    @property
+#|    def label(self) -> str:
+#|        return urls.redact(self.url)
+# ---- buildout_mirrors/selection/selection.py
+#|"""The outcome of one selection, and how it is told: one INFO line, and
+#|one line a candidate for ``-v``."""
+#|
+#|from __future__ import annotations
+#|
+#|import dataclasses
+#|import typing
+#|
+#|from buildout_mirrors.index import urls
+#|
+#|if typing.TYPE_CHECKING:
+#|    from buildout_mirrors.selection.result import ProbeResult
+#|
+#|
+#|@dataclasses.dataclass(frozen=True)
+#|class Selection:
+#|    """The outcome of one selection; ``chosen`` is None when nothing lives."""
+#|
+#|    chosen: str | None
+#|    results: tuple = ()          # ProbeResults of the index candidates
+#|    lags: dict = dataclasses.field(default_factory=dict)
+#|    find_links: tuple = ()       # find-links entries to keep
+#|    dead_links: tuple = ()       # ProbeResults of dropped find-links
+#|    skipped: tuple = ()          # (url, reason) not probed: dead last time
+#|    from_state: bool = False     # reused from the state file, not probed
+#|    elapsed: float = 0.0
+#|    backups: tuple = ()          # where to fail over to, best first
+#|    answered: tuple = ()         # backups known to answer (probe or state)
+#|
+#|    def result_for(self, url: str) -> ProbeResult | None:
+#|        for result in self.results:
+#|            if result.url == url:
+#|                return result
+#|        return None
+#|
+#|    def summary(self) -> str:
+#|        """The one INFO line: the choice and why the others were not."""
+#|        others = ["%s (%s)" % (result.label, result.reason)
+#|                  for result in self.results if not result.ok]
+#|        others += ["%s (%s)" % (urls.redact(url), reason)
+#|                   for url, reason in self.skipped]
+#|        skipped = "; skipped: " + ", ".join(others) if others else ""
+#|        if self.chosen is None:
+#|            return "No mirror is reachable: " + ", ".join(others)
+#|        if self.from_state:
+#|            return "Using mirror %s (healthy at the last check, not probed " \
+#|                   "again yet)%s" % (urls.redact(self.chosen), skipped)
+#|        result = self.result_for(self.chosen)
+#|        elapsed = result.elapsed if result is not None else 0.0
+#|        freshness = self.lags.get(self.chosen) or "up to date"
+#|        return "Using mirror %s (%d ms, %s)%s" % (
+#|            urls.redact(self.chosen), elapsed * 1000, freshness,
+#|            skipped)
+#|
+#|    def detail_lines(self) -> typing.Iterator[str]:
+#|        """One line a candidate, for ``-v``."""
+#|        for result in self.results:
+#|            if result.ok:
+#|                yield "Mirror %s answered in %d ms (serial %s, %d " \
+#|                    "file(s)%s)" % (
+#|                    result.label, result.elapsed * 1000, result.serial,
+#|                    len(result.files),
+#|                    ", " + self.lags[result.url] if self.lags.get(result.url)
+#|                    else "")
+#|            else:
+#|                yield "Mirror %s failed: %s" % (result.label, result.reason)
+#|        for result in self.dead_links:
+#|            yield "find-links %s failed: %s" % (result.label, result.reason)
+# ---- buildout_mirrors/selection/selector.py
+#|"""Choose one mirror: probe the candidates in parallel under one deadline.
+#|
+#|Plain code: it knows nothing of buildout, so the extension, the recipe and
+#|the ``status`` command all select the same way.
+#|"""
+#|
+#|from __future__ import annotations
+#|
+#|import queue
+#|import threading
+#|import time
+#|
+#|from buildout_mirrors.selection import ranking
+#|from buildout_mirrors.store import state as records
+#|from buildout_mirrors.index import urls
+#|from buildout_mirrors.selection.result import ProbeResult
+#|from buildout_mirrors.selection.selection import Selection  # noqa: F401 (its result)
+#|from buildout_mirrors.store.state import NoState, StateFile, ValidatedStore
+#|
+#|
+#|class ConfiguredCandidates:
+#|    """Candidates as the validated settings
+#|    (:class:`~buildout_mirrors.selection.options.Settings`) give them."""
+#|
+#|    def __init__(self, settings):
+#|        self.settings = settings
+#|
+#|    def candidates(self):
+#|        return self.settings.candidates
+#|
+#|    def find_links(self):
+#|        return self.settings.find_links
+#|
+#|
+#|def _policy(settings):
+#|    """The policy *settings* name (a plug-in's was resolved by options)."""
+#|    factory = settings.policy_factory or ranking.POLICIES[settings.policy]
+#|    return factory(settings.grace)
+#|
+#|
+#|def _state_store(settings):
+#|    if settings.state_factory:  # a plug-in's (mirrors-state-store)
+#|        return ValidatedStore(settings.state_factory(settings))
+#|    return StateFile(settings.cache_path) if settings.cache_path else \
+#|        NoState()
+#|
+#|
+#|class MirrorSelector:
+#|    """``MirrorSelector(settings, prober=None, state=None, policy=None,
+#|    source=None, progress=None)``.
+#|
+#|    ``select()`` returns a :class:`Selection`.  Within ``settings.ttl`` of
+#|    a healthy choice it reuses that choice without probing; mirrors found
+#|    dead within the ttl are not probed again.
+#|    """
+#|
+#|    def __init__(self, settings, prober=None, state=None, policy=None,
+#|                 source=None, progress=None):
+#|        self.settings = settings
+#|        self.progress = progress  # called with each ProbeResult as it comes
+#|        self.source = source or ConfiguredCandidates(settings)
+#|        self._prober = prober
+#|        if prober is None and settings.prober_factory:  # a plug-in's
+#|            self._prober = settings.prober_factory(settings)
+#|        self.state = state or _state_store(settings)
+#|        self.policy = policy or _policy(settings)
+#|
+#|    @property
+#|    def prober(self):
+#|        # Imported on first use: a rerun within mirrors-ttl never probes.
+#|        if self._prober is None:
+#|            from buildout_mirrors.selection.probe import HttpProber
+#|            self._prober = HttpProber(verify=self.settings.verify)
+#|        return self._prober
+#|
+#|    def select(self, thorough: bool = False, fresh: bool = False
+#|               ) -> Selection:
+#|        """Choose a mirror.  ``thorough=True`` (the status command) probes
+#|        every candidate, recently dead or not, and waits for every answer
+#|        up to the deadline instead of stopping once the choice is clear.
+#|        ``fresh=True`` (bootstrap.py, which has no failover behind it)
+#|        probes every candidate even within the ttl, and records its choice
+#|        for the first bin/buildout."""
+#|        recall = not (thorough or fresh)
+#|        started, now = time.monotonic(), time.time()
+#|        candidates = tuple(self.source.candidates())
+#|        stored = self.state.load()
+#|        sticky = self._previous_choice(stored, candidates)
+#|
+#|        def dead_recently(url):
+#|            record = records.record_of(stored, url)
+#|            return recall and record is not None and not record.get("ok") \
+#|                and now - record.get("checked", 0) < self.settings.ttl
+#|
+#|        links = tuple(link for link in self.source.find_links() if not (
+#|            urls.is_remote(link) and dead_recently(link)))
+#|        choice = records.choice_for(stored, candidates)
+#|        if sticky and recall and not dead_recently(sticky) and \
+#|                not choice.get("suspect") and \
+#|                now - choice.get("at", 0) < self.settings.ttl:
+#|            backups = tuple(url for url in candidates
+#|                            if url != sticky and not dead_recently(url))
+#|            return Selection(
+#|                sticky, find_links=links, from_state=True,
+#|                elapsed=time.monotonic() - started, backups=backups,
+#|                answered=tuple(url for url in backups if (records.record_of(
+#|                    stored, url) or {}).get("ok")))
+#|        skipped = tuple((url, "dead at the last check, %d s ago" % (
+#|            now - (records.record_of(stored, url) or {})["checked"]))
+#|            for url in candidates if dead_recently(url))
+#|        to_probe = [url for url in candidates if not dead_recently(url)]
+#|        if not to_probe:  # all dead last time: they may be back
+#|            to_probe, skipped = list(candidates), ()
+#|        return self._choose(candidates, to_probe, links, skipped, sticky,
+#|                            thorough, started, now)
+#|
+#|    def _choose(self, candidates, to_probe, links, skipped, sticky, thorough,
+#|                started, now):
+#|        """Probe *to_probe* (and the remote find-links), rank, record."""
+#|        results, link_results = self._probe(to_probe, [
+#|            link for link in links if urls.is_remote(link)], sticky,
+#|            wait_for_all=thorough)
+#|        lags = ranking.lags(results)
+#|        ranked = self.policy.rank(to_probe, results, lags, sticky)
+#|        dead_links = tuple(result for result in link_results if not result.ok)
+#|        dead_urls = {result.url for result in dead_links}
+#|        selection = Selection(
+#|            ranked[0].url if ranked else None, tuple(results), lags,
+#|            tuple(link for link in links if link not in dead_urls),
+#|            dead_links, skipped, False, time.monotonic() - started,
+#|            backups=tuple(result.url for result in ranked[1:]) + tuple(
+#|                result.url for result in results if not result.answered),
+#|            answered=tuple(result.url for result in ranked[1:]))
+#|
+#|        def record(stored):
+#|            answers = records.record_probes(
+#|                stored, tuple(results) + tuple(link_results), lags, now)
+#|            if selection.chosen and not thorough:  # status is no run
+#|                records.record_choice(stored, candidates, selection.chosen,
+#|                                      answers, now, silent={
+#|                                          result.url: result.reason
+#|                                          for result in results
+#|                                          if not result.answered})
+#|        self.state.update(record)
+#|        return selection
+#|
+#|    @staticmethod
+#|    def _previous_choice(stored, candidates):
+#|        mirror = records.choice_for(stored, candidates).get("mirror")
+#|        for url in candidates:
+#|            if urls.redact(url) == mirror:
+#|                return url
+#|        return None
+#|
+#|    def _probe(self, index_urls, link_urls, sticky, wait_for_all=False):
+#|        """Run every probe in its own daemon thread and collect results
+#|        until the policy is satisfied or the deadline passes.  Threads
+#|        still running then are abandoned: a tarpit cannot hold us up."""
+#|        deadline = time.monotonic() + self.settings.timeout
+#|        self.prober  # made here, once, not by the first threads in a race
+#|        answers: queue.Queue = queue.Queue()
+#|        jobs = [("index", url) for url in index_urls] + \
+#|               [("link", url) for url in link_urls]
+#|        for kind, url in jobs:
+#|            threading.Thread(target=self._run_probe,
+#|                             args=(answers, kind, url, deadline),
+#|                             name="buildout_mirrors probe",
+#|                             daemon=True).start()
+#|        index_results: list[ProbeResult] = []
+#|        link_results: list[ProbeResult] = []
+#|        first_healthy_at = None
+#|        while len(index_results) + len(link_results) < len(jobs):
+#|            now = time.monotonic()
+#|            waited = now - first_healthy_at if first_healthy_at else 0.0
+#|            if first_healthy_at and len(link_results) == len(link_urls) and \
+#|                    not wait_for_all and self.policy.done(
+#|                        index_urls, index_results, waited, sticky):
+#|                break
+#|            wait = deadline - now
+#|            if first_healthy_at and not wait_for_all:
+#|                wait = min(wait, first_healthy_at + self.policy.grace - now)
+#|            try:
+#|                kind, result = answers.get(timeout=max(wait, 0.001))
+#|            except queue.Empty:
+#|                if time.monotonic() >= deadline:
+#|                    break
+#|                continue
+#|            if self.progress:
+#|                self.progress(result)
+#|            if kind == "index":
+#|                index_results.append(result)
+#|                if result.ok and first_healthy_at is None:
+#|                    first_healthy_at = time.monotonic()
+#|            else:
+#|                link_results.append(result)
+#|        return self._with_the_silent(index_urls, link_urls, index_results,
+#|                                     link_results, deadline)
+#|
+#|    def _with_the_silent(self, index_urls, link_urls, index_results,
+#|                         link_results, deadline):
+#|        """Add a result for each candidate that had not answered."""
+#|        answered = {result.url for result in index_results + link_results}
+#|        elapsed = time.monotonic() - (deadline - self.settings.timeout)
+#|        if time.monotonic() >= deadline:
+#|            # Still waiting at the deadline: slow or hanging, no verdict
+#|            # on which (slow is not dead).
+#|            unanswered: dict = dict(reason="timed out after %.1f s"
+#|                              % self.settings.timeout, slow=True)
+#|        else:  # the policy was satisfied first: not a verdict on the mirror
+#|            unanswered = dict(reason="not waited for: another mirror "
+#|                              "answered first (none from this one within "
+#|                              "%d ms)" % (elapsed * 1000), answered=False)
+#|        index_results += [ProbeResult(url, False, elapsed, **unanswered)
+#|                          for url in index_urls if url not in answered]
+#|        link_results += [ProbeResult(url, False, elapsed, **unanswered)
+#|                         for url in link_urls if url not in answered]
+#|        # In the listed order, not the order of the answers: what the
+#|        # user reads (the "skipped:" list) stays the same from run to run.
+#|        order = {url: position for position, url in enumerate(
+#|            list(index_urls) + list(link_urls))}
+#|        for results in (index_results, link_results):
+#|            results.sort(key=lambda result: order.get(result.url, 0))
+#|        return index_results, link_results
+#|
+#|    def _run_probe(self, answers, kind, url, deadline):
+#|        if kind == "index":
+#|            result = self.prober.probe_index(
+#|                url, self.settings.probe_projects, deadline)
+#|        else:
+#|            result = self.prober.probe_link(url, deadline)
+#|        answers.put((kind, result))
+# ---- buildout_mirrors/store/__init__.py
+#|"""What runs keep between them: the state file (validated, locked,
+#|written atomically), its folders, and the saved copies of remote extends.
+#|
+#|Standard library only; it stands on the index client (URLs) alone.
+#|bootstrap.py carries it.
+#|"""
+# ---- buildout_mirrors/store/extends_copies.py
+#|"""Where the copies of remote ``extends`` files are kept, and how long a
+#|host is waited for: shared by bin/buildout (features.extends_guard) and
+#|bootstrap.py, so that either can fall back on what the other saved."""
+#|
+#|from __future__ import annotations
+#|
+#|import datetime
+#|import hashlib
+#|import os
+#|
+#|from buildout_mirrors.store.paths import user_cache_dir
+#|
+#|WAIT_WITH_COPY = 5.0      # a copy to fall back on: do not wait long
+#|WAIT_WITHOUT_COPY = 15.0  # zc.buildout's own limit for index pages
+#|
+#|
+#|def default_directory() -> str:
+#|    return os.path.join(user_cache_dir("buildout-mirrors"), "extends")
+#|
+#|
+#|def copy_path(url: str, directory: str | None = None) -> str:
+#|    """The saved copy of *url* (which may not exist).  The name is a hash:
+#|    a URL may hold credentials, and no name may escape the directory."""
+#|    name = hashlib.sha256(url.encode("utf-8")).hexdigest()[:32] + ".cfg"
+#|    return os.path.join(directory or default_directory(), name)
+#|
+#|
+#|def saved_at(path: str) -> str:
+#|    """When the copy at *path* was saved, for the warning that uses it."""
+#|    stamp = datetime.datetime.fromtimestamp(
+#|        os.path.getmtime(path), tz=datetime.timezone.utc)
+#|    return stamp.strftime("%Y-%m-%d %H:%M UTC")
+# ---- buildout_mirrors/store/files.py
+#|"""Write files so that a crash never leaves half of one behind, and lock
+#|them against parallel buildouts."""
+#|
+#|from __future__ import annotations
+#|
+#|import contextlib
+#|import os
+#|import tempfile
+#|import typing
+#|
+#|from buildout_mirrors.store import paths
+#|
+#|try:
+#|    import fcntl
+#|except ImportError:  # Windows: no advisory locks; the rename stays atomic
+#|    fcntl = None  # type: ignore[assignment]
+#|
+#|
+#|def atomic_write(path: str, content: str | bytes, mode: int = 0o644
+#|                 ) -> None:
+#|    """Replace *path* with *content* (str or bytes): write a temporary file
+#|    beside it, fsync, rename over the target, then fsync the directory."""
+#|    directory = os.path.dirname(os.path.abspath(path))
+#|    os.makedirs(directory, exist_ok=True)
+#|    handle, temporary = tempfile.mkstemp(
+#|        prefix="." + os.path.basename(path) + ".", suffix=".tmp",
+#|        dir=directory)
+#|    try:
+#|        binary = isinstance(content, bytes)
+#|        with os.fdopen(handle, "wb" if binary else "w",
+#|                       encoding=None if binary else "utf-8") as stream:
+#|            stream.write(content)
+#|            stream.flush()
+#|            os.fsync(stream.fileno())
+#|        os.chmod(temporary, mode)
+#|        os.replace(temporary, path)
+#|    except BaseException:
+#|        with contextlib.suppress(OSError):
+#|            os.unlink(temporary)
+#|        raise
+#|    with contextlib.suppress(OSError):  # not every OS can open a directory
+#|        directory_handle = os.open(directory, os.O_RDONLY)
+#|        try:
+#|            os.fsync(directory_handle)
+#|        finally:
+#|            os.close(directory_handle)
+#|
+#|
+#|def check_folder(path: str, not_private: type[Exception]) -> None:
+#|    """Raise *not_private* when another user could change *path*'s
+#|    folder (and so swap the file)."""
+#|    problem = paths.not_private(os.path.dirname(os.path.abspath(path)))
+#|    if problem:
+#|        raise not_private(problem)
+#|
+#|
+#|@contextlib.contextmanager
+#|def locked(path: str, not_private: type[Exception]) -> typing.Iterator[None]:
+#|    """Hold an exclusive lock on *path* (its ``.lock`` beside it) for the
+#|    block; raise *not_private* when its folder could be changed by another
+#|    user.  Without advisory locks (Windows) the rename stays atomic."""
+#|    if fcntl is None:
+#|        yield
+#|        return
+#|    os.makedirs(os.path.dirname(os.path.abspath(path)), mode=0o700,
+#|                exist_ok=True)
+#|    check_folder(path, not_private)
+#|    # Never through a symbolic link: another user who planted one would
+#|    # have us create or truncate a file of their choosing.
+#|    descriptor = os.open(path + ".lock", os.O_WRONLY | os.O_CREAT
+#|                         | getattr(os, "O_NOFOLLOW", 0), 0o600)
+#|    try:
+#|        fcntl.flock(descriptor, fcntl.LOCK_EX)
+#|        try:
+#|            yield
+#|        finally:
+#|            fcntl.flock(descriptor, fcntl.LOCK_UN)
+#|    finally:
+#|        os.close(descriptor)
+# ---- buildout_mirrors/store/paths.py
+#|"""Where this package keeps its files by default: a per-user cache
+#|directory, where platformdirs would put it, or the temporary directory
+#|when the home directory is read-only.  Standard library alone: every
+#|rerun imports this module."""
+#|
+#|from __future__ import annotations
+#|
+#|import os
+#|import stat
+#|import sys
+#|import tempfile
+#|
+#|def user_cache_dir(name: str) -> str:
+#|    """The per-user cache directory of *name*, where platformdirs puts it
+#|    : ``$XDG_CACHE_HOME`` or ``~/.cache``
+#|    on Linux, ``~/Library/Caches`` on macOS, ``%LOCALAPPDATA%`` on Windows.
+#|    The standard library alone: every rerun imports this module."""
+#|    home = os.path.expanduser("~")
+#|    if sys.platform == "darwin":
+#|        return os.path.join(home, "Library", "Caches", name)
+#|    if os.name == "nt":
+#|        return os.path.join(os.environ.get("LOCALAPPDATA", home), name,
+#|                            "Cache")
+#|    return os.path.join(os.environ.get("XDG_CACHE_HOME", "").strip()
+#|                        or os.path.join(home, ".cache"), name)
+#|
+#|
+#|def default_cache_path() -> str:
+#|    """A per-user state file, or one in the temp directory if HOME is
+#|    read-only (CI containers, service accounts).  Nothing is created here
+#|    (reading options has no side effects): the state file's writer makes
+#|    the directory."""
+#|    for directory in (user_cache_dir("buildout-mirrors"),
+#|                      os.path.join(_tempdir(), "buildout-mirrors-%s"
+#|                                   % _user_id())):
+#|        if _could_write(directory):
+#|            return os.path.join(directory, "state.json")
+#|    return ""
+#|
+#|
+#|def _could_write(directory):
+#|    """*directory* is writable, or its nearest existing ancestor is."""
+#|    path = os.path.abspath(directory)
+#|    while not os.path.exists(path):
+#|        parent = os.path.dirname(path)
+#|        if parent == path:
+#|            return False
+#|        path = parent
+#|    return os.path.isdir(path) and os.access(path, os.W_OK)
+#|
+#|
+#|def _tempdir():
+#|    return tempfile.gettempdir()
+#|
+#|
+#|def _user_id():
+#|    return os.getuid() if hasattr(os, "getuid") else os.environ.get(
+#|        "USERNAME", "user")
+#|
+#|
+#|def not_private(directory: str) -> str | None:
+#|    """Why *directory* cannot be trusted with the state, or ''.
+#|
+#|    The state decides which mirrors are skipped: its folder must be ours,
+#|    no link, and writable by nobody else.  A shared temporary directory is
+#|    where another user could plant one first, with a forged state and a
+#|    link for the lock file."""
+#|    if not hasattr(os, "getuid"):
+#|        return ""
+#|    try:
+#|        info = os.lstat(directory)
+#|    except FileNotFoundError:
+#|        return ""
+#|    if stat.S_ISLNK(info.st_mode) or info.st_uid != os.getuid() or \
+#|            info.st_mode & 0o002:
+#|        return ("The mirrors state folder %s is not private (a link, another"
+#|                " user's, or writable by everyone); it is not used. Remove "
+#|                "it, or set mirrors-cache to a file in a folder of your own."
+#|                % directory)
+#|    return ""
+# ---- buildout_mirrors/store/state.py
+#|"""The state file: what the last selections found, shared between runs.
+#|
+#|JSON, one format version, no credentials (URLs are redacted).  This module
+#|alone knows the schema: the functions after the stores are the only ones
+#|that read or change a record.  Updates happen under an exclusive lock and
+#|by atomic rename, so parallel buildouts sharing one file never corrupt it
+#|or lose each other's results.  A broken file is reported and replaced.
+#|"""
+#|
+#|from __future__ import annotations
+#|
+#|import hashlib
+#|import json
+#|import logging
+#|import typing
+#|
+#|from buildout_mirrors.index import urls
+#|from buildout_mirrors.store import files
+#|from buildout_mirrors.store.files import atomic_write
+#|# empty and validated are part of what state offers.
+#|from buildout_mirrors.store.state_fields import (  # noqa: F401
+#|    FORMAT, MAX_PRIVATE_NAMES, ValidatedStore, empty, validated)
+#|
+#|logger = logging.getLogger("buildout_mirrors")
+#|State = typing.Dict[str, typing.Any]  # a validated state (state_fields)
+#|Urls = typing.Sequence[str]
+#|Names = typing.Iterable[str]
+#|_WARNED: set[tuple] = set()
+#|
+#|
+#|class NewerFormat(Exception):
+#|    """Written by a newer buildout_mirrors: neither used nor overwritten."""
+#|
+#|
+#|class NotPrivate(OSError):
+#|    """The state's folder could be changed by another user."""
+#|
+#|
+#|def candidates_key(candidates: typing.Iterable[str]) -> str:
+#|    """A stable key for one ordered candidate list, free of credentials."""
+#|    text = "\n".join(urls.redact(url) for url in candidates)
+#|    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
+#|
+#|
+#|class StateFile:
+#|    """``StateFile(path)``: the JSON state kept at *path*."""
+#|
+#|    def __init__(self, path):
+#|        self.path = path
+#|
+#|    def load(self):
+#|        """The state, validated; empty when there is none (or when it is
+#|        of a newer format)."""
+#|        try:
+#|            return self._read()
+#|        except NewerFormat:
+#|            return empty()
+#|
+#|    def _read(self):
+#|        try:
+#|            files.check_folder(self.path, NotPrivate)
+#|            with open(self.path, "rb") as stream:
+#|                text = stream.read().decode("utf-8", "replace")
+#|        except FileNotFoundError:
+#|            return empty()
+#|        except NotPrivate as error:
+#|            self._warn_once(str(error))
+#|            return empty()
+#|        except OSError as error:
+#|            self._warn_once("Cannot read the mirrors state file %s (%s); "
+#|                            "probing without it. Fix its permissions or set "
+#|                            "mirrors-cache." % (self.path, error.strerror))
+#|            return empty()
+#|        return self._parse(text)
+#|
+#|    def _warn_once(self, message):
+#|        """One warning a file and process, however often it is read."""
+#|        if (self.path, message) not in _WARNED:
+#|            _WARNED.add((self.path, message))
+#|            logger.warning("%s", message)
+#|
+#|    def _parse(self, text):
+#|        try:
+#|            state = json.loads(text)
+#|        except (ValueError, RecursionError):
+#|            state = None
+#|        if isinstance(state, dict) and isinstance(state.get("format"), int) \
+#|                and not isinstance(state.get("format"), bool) and \
+#|                state["format"] > FORMAT:
+#|            self._warn_once(
+#|                "The mirrors state file %s has format %d, newer than this "
+#|                "buildout_mirrors (%d); it is left as it is and not used. "
+#|                "Upgrade buildout_mirrors, or set mirrors-cache to another "
+#|                "file." % (self.path, state["format"], FORMAT))
+#|            raise NewerFormat()
+#|        valid, dropped = validated(state)
+#|        if valid is None:
+#|            self._warn_once("The mirrors state file %s is corrupt; it will "
+#|                            "be replaced." % self.path)
+#|            return empty()
+#|        if dropped:
+#|            self._warn_once("The mirrors state file %s had %d invalid "
+#|                            "entr%s (%s); %s left out and rewritten." % (
+#|                                self.path, len(dropped),
+#|                                "y" if len(dropped) == 1 else "ies",
+#|                                ", ".join(dropped[:3]),
+#|                                "it is" if len(dropped) == 1 else "they are"))
+#|        return valid
+#|
+#|    def update(self, change):
+#|        """Re-read the file under the lock, apply *change*, write it back.
+#|        Returns False (after one warning) when the file cannot be written,
+#|        or when a newer buildout_mirrors wrote it."""
+#|        try:
+#|            with files.locked(self.path, NotPrivate):
+#|                state = self._read()
+#|                change(state)
+#|                atomic_write(self.path, json.dumps(state, indent=1,
+#|                                                   sort_keys=True) + "\n")
+#|        except NewerFormat:
+#|            return False
+#|        except NotPrivate as error:
+#|            self._warn_once(str(error))
+#|            return False
+#|        except OSError as error:
+#|            self._warn_once("Cannot write the mirrors state file %s (%s); "
+#|                            "results are not kept. Set mirrors-cache to a "
+#|                            "writable path." % (self.path,
+#|                                                error.strerror or error))
+#|            return False
+#|        return True
+#|
+#|
+#|class NoState:
+#|    """Keeps nothing (``mirrors-cache = none``)."""
+#|
+#|    path = ""
+#|
+#|    def load(self):
+#|        return empty()
+#|
+#|    def update(self, change):
+#|        return True
+#|
+#|
+#|def choice_for(state: State, candidates: Urls) -> dict:
+#|    """The choice recorded for this ordered candidate list, or {}."""
+#|    return state["choices"].get(candidates_key(candidates), {})
+#|
+#|
+#|def record_of(state: State, url: str) -> dict | None:
+#|    """What the last check of *url* found, or None."""
+#|    return state["mirrors"].get(urls.redact(url))
+#|
+#|
+#|def record_probes(state: State, results: typing.Iterable, lags: dict,
+#|                  now: float) -> dict:
+#|    """Each answered ProbeResult under ``mirrors``; returns the records."""
+#|    records = {urls.redact(result.url): _mirror(
+#|        now, result.ok, result.elapsed, result.reason, result.serial,
+#|        lags.get(result.url, "")) for result in results if result.answered}
+#|    state["mirrors"].update(records)
+#|    return records
+#|
+#|
+#|def record_choice(state: State, candidates: Urls, chosen: str, records: dict,
+#|                  now: float, silent: dict[str, str] | None = None) -> None:
+#|    """A run's choice among *candidates*, with the answers that made it,
+#|    and why the *silent* ones ({url: reason}) gave none."""
+#|    state["choices"][candidates_key(candidates)] = {
+#|        "mirror": urls.redact(chosen), "at": now,
+#|        "candidates": [urls.redact(url) for url in candidates],
+#|        "mirrors": records, "silent": {
+#|            urls.redact(url): reason
+#|            for url, reason in (silent or {}).items()}}
+#|
+#|
+#|def mark_dropped(state: State, mirror: str, reason: str, now: float):
+#|    """*mirror* failed again and again during a run: dead until the ttl."""
+#|    state["mirrors"][urls.redact(mirror)] = _mirror(
+#|        now, False, 0.0, "dropped during a run: %s" % reason)
+#|
+#|
+#|def mark_back(state: State, mirror: str, now: float) -> None:
+#|    """*mirror*, ejected during a run, answered again."""
+#|    state["mirrors"][urls.redact(mirror)] = _mirror(
+#|        now, True, 0.0, "answered again during a run")
+#|
+#|
+#|def _mirror(now, ok, elapsed, reason, serial=None, lag=""):
+#|    return {"checked": now, "ok": ok, "elapsed": round(elapsed, 4),
+#|            "reason": reason, "serial": serial, "lag": lag}
+#|
+#|
+#|def mark_suspect(state: State, candidates: Urls) -> None:
+#|    """A run that reused the choice failed: probe again next time."""
+#|    choice = state["choices"].get(candidates_key(candidates))
+#|    if choice is not None:
+#|        choice["suspect"] = True
+#|
+#|
+#|def private_indexes(state: State) -> dict[str, list[str]]:
+#|    """{index label: [projects]}: the private indexes, what each served."""
+#|    return state["private"]
+#|
+#|
+#|def learn_private(state: State, index: str, names: Names = ()) -> None:
+#|    """*index* is private and served *names*."""
+#|    known = state["private"].setdefault(urls.redact(index), [])
+#|    known.extend(sorted(set(names) - set(known)))
+#|
+#|
+#|def downloads(state: State, place: str) -> list[str]:
+#|    """The projects the buildout at *place* downloaded before."""
+#|    return state["downloads"].get(candidates_key([place]), [])
+#|
+#|
+#|def remember_downloads(state: State, place: str, names: Names) -> None:
+#|    """*names* (normalised) first, then the older ones, up to a bound."""
+#|    key, names = candidates_key([place]), sorted(set(names))
+#|    older = state["downloads"].get(key, [])
+#|    state["downloads"][key] = (names + [name for name in older if name not
+#|                                        in names])[:MAX_PRIVATE_NAMES]
+# ---- buildout_mirrors/store/state_fields.py
+#|"""What each record of the state file may hold: name -> check.  Values
+#|are checked one by one, for type and for size: the file is JSON that any
+#|process of the user (or a crash) may have left in any shape."""
+#|
+#|from __future__ import annotations
+#|
+#|import math
+#|import re
+#|import typing
+#|
+#|from buildout_mirrors.index import urls
+#|
+#|FORMAT = 1
+#|MAX_PRIVATE_NAMES = 100000  # a company's whole catalogue, and no more
+#|_NAME = re.compile(r"[a-z0-9]([a-z0-9-]{0,198}[a-z0-9])?\Z")
+#|
+#|LARGEST = 1e12  # seconds and times: anything larger is not ours
+#|
+#|
+#|def _number(value):
+#|    """A finite number of a sane size: ``1e400``, NaN and a 400-digit
+#|    integer are valid JSON, and each would break arithmetic later."""
+#|    if isinstance(value, bool) or not isinstance(value, (int, float)):
+#|        return False
+#|    if isinstance(value, int):
+#|        return -LARGEST <= value <= LARGEST
+#|    return math.isfinite(value) and -LARGEST <= value <= LARGEST
+#|
+#|
+#|# What each record holds: name -> check.  Anything else is dropped.
+#|MIRROR_FIELDS = {
+#|    "checked": _number, "ok": lambda value: isinstance(value, bool),
+#|    "elapsed": _number, "reason": lambda value: isinstance(value, str),
+#|    "serial": lambda value: value is None or (
+#|        isinstance(value, int) and not isinstance(value, bool)
+#|        and 0 <= value < 1 << 63),
+#|    "lag": lambda value: isinstance(value, str),
+#|}
+#|CHOICE_FIELDS = {
+#|    "mirror": lambda value: isinstance(value, str), "at": _number,
+#|    "candidates": lambda value: isinstance(value, list) and all(
+#|        isinstance(item, str) for item in value),
+#|}
+#|OPTIONAL_CHOICE_FIELDS = {
+#|    "suspect": lambda value: isinstance(value, bool),
+#|    "mirrors": lambda value: isinstance(value, dict) and all(
+#|        valid(record, MIRROR_FIELDS) for record in value.values()),
+#|    "silent": lambda value: isinstance(value, dict) and all(
+#|        isinstance(reason, str) for reason in value.values()),
+#|}
+#|
+#|
+#|def valid(record: object, fields: dict[str, typing.Callable],
+#|          optional: dict[str, typing.Callable] | None = None) -> bool:
+#|    return isinstance(record, dict) and all(
+#|        name in record and check(record[name])
+#|        for name, check in fields.items()) and all(
+#|        check(record[name]) for name, check in (optional or {}).items()
+#|        if name in record)
+#|
+#|
+#|def private_names(value: object) -> bool:
+#|    """The project names an index served: normalised, no more than
+#|    MAX_PRIVATE_NAMES."""
+#|    return isinstance(value, list) and len(value) <= MAX_PRIVATE_NAMES and \
+#|        all(isinstance(name, str) and _NAME.match(name) for name in value)
+#|
+#|
+#|def validated(state: object) -> tuple[dict | None, typing.Sequence[str]]:
+#|    """(state, names of the entries dropped), or (None, ()) when *state*
+#|    is no format-1 state at all.  Entries are checked one by one: one bad
+#|    entry costs that entry, not the file."""
+#|    if not isinstance(state, dict) or state.get("format") != FORMAT or \
+#|            not isinstance(state.get("mirrors"), dict) or \
+#|            not isinstance(state.get("choices"), dict):
+#|        return None, ()
+#|    dropped = []
+#|    kept: dict = {"format": FORMAT}
+#|    # "private" and "downloads" came later: older states have none.
+#|    for section, check in (
+#|            ("mirrors", lambda record: valid(record, MIRROR_FIELDS)),
+#|            ("choices", lambda record: valid(record, CHOICE_FIELDS,
+#|                                             OPTIONAL_CHOICE_FIELDS)),
+#|            ("private", private_names), ("downloads", private_names)):
+#|        records = state.get(section, {})
+#|        kept[section] = {}
+#|        for label, record in (records.items() if isinstance(records, dict)
+#|                              else ()):
+#|            if check(record):
+#|                kept[section][label] = record
+#|            else:
+#|                dropped.append("%s: %s" % (section, urls.redact(str(label))))
+#|    return kept, dropped
+#|
+#|
+#|def empty() -> dict[str, typing.Any]:
+#|    return {"format": FORMAT, "mirrors": {}, "choices": {}, "private": {},
+#|            "downloads": {}}
+#|
+#|
+#|class ValidatedStore:
+#|    """A plug-in's IStateStore, seen through :func:`validated`: whatever
+#|    shape it returns (``{}``, an older format, bad entries), the selector
+#|    and the failover get a valid state, and *change* functions a valid
+#|    one to change."""
+#|
+#|    def __init__(self, store):
+#|        self.store = store
+#|
+#|    def load(self):
+#|        return validated(self.store.load())[0] or empty()
+#|
+#|    def update(self, change):
+#|        def valid_change(stored):
+#|            fixed = validated(stored)[0] or empty()
+#|            stored.clear()
+#|            stored.update(fixed)
+#|            change(stored)
+#|        return self.store.update(valid_change)

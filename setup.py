@@ -64,15 +64,15 @@ setup(
         "zc.buildout.unloadextension": [
             "default = buildout_mirrors.buildout.extension:unload"],
         "zc.buildout": [
-            "default = buildout_mirrors.buildout.recipe:Recipe",
-            "wheelhouse = buildout_mirrors.buildout.wheelhouse:Recipe",
+            "default = buildout_mirrors.features.recipe:Recipe",
+            "wheelhouse = buildout_mirrors.features.wheelhouse:Recipe",
         ],
         "console_scripts": ["buildout-mirrors = buildout_mirrors.cli:main"],
         # Extension points (see buildout_mirrors.plugins): the built-in
         # policies are registered as a company's would be.
         "buildout_mirrors.policies": [
-            "ordered = buildout_mirrors.core.ranking:OrderedPolicy",
-            "fastest = buildout_mirrors.core.ranking:FastestPolicy",
+            "ordered = buildout_mirrors.selection.ranking:OrderedPolicy",
+            "fastest = buildout_mirrors.selection.ranking:FastestPolicy",
         ],
     },
     zip_safe=False,

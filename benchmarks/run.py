@@ -36,9 +36,9 @@ import plone  # noqa: E402
 import zope_bad_day  # noqa: E402
 from report import Spread, Table, missed_targets  # noqa: E402,F401
 import servers  # noqa: E402
-from buildout_mirrors.core import options  # noqa: E402
-from buildout_mirrors.core.probe import HttpProber  # noqa: E402
-from buildout_mirrors.core.selector import MirrorSelector  # noqa: E402
+from buildout_mirrors.selection import options# noqa: E402
+from buildout_mirrors.selection.probe import HttpProber  # noqa: E402
+from buildout_mirrors.selection.selector import MirrorSelector  # noqa: E402
 
 BUILDOUT = os.path.join(os.path.dirname(sys.executable), "buildout")
 LAUNCHER = (sys.executable, "-m", "buildout_mirrors.buildout.launcher")
@@ -580,8 +580,8 @@ def bench_bootstrap(table, mirror, hanging, env, repeats, scratch):
 
 CHILD = """
 import json, resource, sys, threading, time
-from buildout_mirrors.core import options
-from buildout_mirrors.core.selector import MirrorSelector
+from buildout_mirrors.selection import options
+from buildout_mirrors.selection.selector import MirrorSelector
 candidates = json.loads(sys.argv[1])
 settings = options.parse({"mirrors": " ".join(candidates),
                           "mirrors-cache": "none"}, environ={})

@@ -31,7 +31,7 @@ class Mutant:
 
 
 MUTANTS = [
-    Mutant("probe: Content-Type read case-sensitively", "core/index_client.py",
+    Mutant("probe: Content-Type read case-sensitively", "index/index_client.py",
            'response.headers.get(\n            "Content-Type", "")',
            'dict(response.headers).get(\n            "Content-Type", "")',
            "tests/test_index_client.py::test_the_probe_reads_json_sent_with"
@@ -72,7 +72,7 @@ MUTANTS = [
            "index_client.check_hashes(stream, {})",
            "tests/test_index_client.py::test_bootstraps_pip_wheel_with_a"
            "_wrong_hash_is_refused"),
-    Mutant("TLS verification off", "core/connection.py",
+    Mutant("TLS verification off", "index/connection.py",
            "        return _CONTEXTS[key]",
            "        _CONTEXTS[key].check_hostname = False\n"
            "        _CONTEXTS[key].verify_mode = ssl.CERT_NONE\n"
@@ -110,7 +110,7 @@ MUTANTS = [
            "    ExtendsGuard()\n",
            "tests/test_e2e_extends.py::test_a_first_run_against_a_hanging"
            "_extends_host_fails_fast"),
-    Mutant("the extends guard keeps no copy", "buildout/extends_guard.py",
+    Mutant("the extends guard keeps no copy", "features/extends_guard.py",
            "        zc.buildout.download.Download.download = "
            "guarded_download\n", "",
            "tests/test_e2e_extends.py::test_the_launcher_reads_a_saved_copy"
@@ -140,7 +140,7 @@ MUTANTS = [
            "_redirect_to_another_https_host "
            "tests/test_e2e_caching_proxies.py::test_a_cold_proxpi_as_the_only"
            "_mirror"),
-    Mutant("a bandersnatch tree judged live", "core/probe.py",
+    Mutant("a bandersnatch tree judged live", "selection/probe.py",
            "        if page.files and not any(", "        if False and not any(",
            "tests/test_e2e_faults.py::test_a_bandersnatch_tree_is_refused_at"
            "_the_probe_with_its_reason"),
@@ -155,12 +155,12 @@ MUTANTS = [
            "return timeout",
            "tests/test_mirror_book.py::test_the_first_byte_limit_is_learned"
            "_from_a_mirrors_answers"),
-    Mutant("a typo'd option passes silently", "core/option_names.py",
+    Mutant("a typo'd option passes silently", "selection/option_names.py",
            "    check_names(section.keys())\n", "",
            "tests/test_options.py::test_an_option_that_looks_like_ours_stops"
            "_with_a_suggestion tests/test_e2e_operators.py::test_a_typod"
            "_option_stops_the_run_with_a_suggestion"),
-    Mutant("the quadratic anchor regex of 1.0", "core/pages.py",
+    Mutant("the quadratic anchor regex of 1.0", "index/pages.py",
            '        label_end = text.find("<", end + 1)',
            '        label_end = text.find("</a>", end + 1)\n'
            '        label_end = label_end if label_end >= 0 else text.find('
@@ -168,27 +168,27 @@ MUTANTS = [
            "tests/test_hostile_input.py::test_parsing_grows_linearly_with_the"
            "_page"),
     Mutant("redact by urlsplit (a raw / in a password shows)",
-           "core/urls.py", '    at = rest.rfind("@")',
+           "index/urls.py", '    at = rest.rfind("@")',
            '    at = rest.split("/", 1)[0].rfind("@")',
            "tests/test_hostile_input.py::test_redact_hides_everything_before"
            "_the_last_at"),
-    Mutant("credentials by host and port, any scheme", "core/urls.py",
+    Mutant("credentials by host and port, any scheme", "index/urls.py",
            "if userinfo is not None and origin(mirror) == wanted:",
            "if userinfo is not None and origin(mirror)[1] == wanted[1]:",
            "tests/test_hostile_input.py::test_credentials_go_only_to_their"
            "_own_scheme_host_and_port"),
-    Mutant("NaN in the state file accepted", "core/state_fields.py",
+    Mutant("NaN in the state file accepted", "store/state_fields.py",
            "return math.isfinite(value) and -LARGEST <= value <= LARGEST",
            "return True",
            "tests/test_hostile_input.py::test_a_record_with_an_absurd_number"
            "_costs_only_itself"),
-    Mutant("the state folder trusted whoever made it", "core/paths.py",
+    Mutant("the state folder trusted whoever made it", "store/paths.py",
            "    if stat.S_ISLNK(info.st_mode) or info.st_uid != os.getuid() "
            "or \\\n            info.st_mode & 0o002:",
            "    if False:",
            "tests/test_hostile_input.py::test_a_folder_writable_by_everyone"
            "_is_not_trusted"),
-    Mutant("the lock file followed through a link", "core/state.py",
+    Mutant("the lock file followed through a link", "store/state.py",
            '| getattr(os, "O_NOFOLLOW", 0), 0o600)', ", 0o600)",
            "tests/test_hostile_input.py::test_the_lock_file_is_never_followed"
            "_through_a_link"),
@@ -222,13 +222,13 @@ MUTANTS = [
            "    if True:\n",
            "tests/test_e2e_operators.py::test_a_wrong_mirror_url_and_a_new"
            "_egg_leave_the_site_as_it_was"),
-    Mutant("connections never kept alive", "core/transport.py",
+    Mutant("connections never kept alive", "index/transport.py",
            "kept = pool is not None and not response.will_close",
            "kept = False",
            "tests/test_lookahead.py::test_keep_alive_uses_one_connection_per"
            "_host"),
     Mutant("a kept connection the server closed fails the request",
-           "core/transport.py", "            except _STALE:",
+           "index/transport.py", "            except _STALE:",
            "            except ():",
            "tests/test_lookahead.py::test_a_connection_the_server_closed"
            "_costs_nothing"),

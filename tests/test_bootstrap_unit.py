@@ -5,8 +5,9 @@ import subprocess
 import sys
 
 from buildout_mirrors.bootstrapping import assemble, config, environment, install
-from buildout_mirrors.buildout import extends_guard
-from buildout_mirrors.core import extends_copies, versions
+from buildout_mirrors.features import extends_guard
+from buildout_mirrors.store import extends_copies
+from buildout_mirrors.index import versions
 from conftest import CHECKOUT
 
 
@@ -19,7 +20,7 @@ def test_the_committed_bootstrap_py_is_what_the_package_makes():
 def test_it_carries_the_core_and_no_hand_kept_copy():
     package = str(CHECKOUT / "src" / "buildout_mirrors")
     names = assemble.carried(package)
-    assert "core/selector.py" in names and "failover/pipproxy.py" in names
+    assert "selection/selector.py" in names and "failover/pipproxy.py" in names
     assert "data/public-mirrors.txt" in names
     assert not [name for name in names if name.startswith("buildout/") or
                 name.endswith(("assemble.py", "interfaces.py"))]
@@ -37,7 +38,7 @@ def test_a_one_line_change_in_the_core_is_a_one_line_change_in_its_diff(
                     ignore_patterns("__pycache__", "*.egg-info"))
     shutil.copy(CHECKOUT / "setup.py", copy)
     before = assemble.bootstrap_script(str(copy))
-    urls = copy / "src" / "buildout_mirrors" / "core" / "urls.py"
+    urls = copy / "src" / "buildout_mirrors" / "index" / "urls.py"
     urls.write_text(urls.read_text().replace(
         "def redact(url: str) -> str:",
         "def redact(url: str) -> str:  # changed", 1))
@@ -58,7 +59,7 @@ def test_the_carried_built_in_mirrors_are_readable_once_unpacked(tmp_path):
                     "--unpack", str(tmp_path)], check=True,
                    capture_output=True)
     script = ("import sys; sys.path.insert(0, sys.argv[1]); "
-              "from buildout_mirrors.core import candidates; "
+              "from buildout_mirrors.selection import candidates; "
               "print(candidates.builtin_mirrors()[0])")
     output = subprocess.run([sys.executable, "-I", "-c", script,
                              str(tmp_path)], capture_output=True, text=True)
@@ -92,7 +93,7 @@ def test_config_reading_follows_extends_and_plus_equals(tmp_path, monkeypatch):
 
 def test_names_from_a_malicious_page_are_one_segment(pypi_mirror):
     from faulty import FaultyMirror
-    from buildout_mirrors.core import connection
+    from buildout_mirrors.index import connection
     with FaultyMirror(pypi_mirror.url, "malicious-names") as malicious:
         files = environment._project_files(malicious.url, "pip",
                                            connection.LazyContext())
@@ -146,6 +147,6 @@ def test_unpack_writes_out_the_modules_it_runs(tmp_path):
                              "--unpack", str(tmp_path)], capture_output=True,
                             text=True)
     assert result.returncode == 0, result.stderr
-    for module in ("core/selector.py", "bootstrapping/main.py"):
+    for module in ("selection/selector.py", "bootstrapping/main.py"):
         assert (tmp_path / "buildout_mirrors" / module).read_text() == (
             CHECKOUT / "src" / "buildout_mirrors" / module).read_text()

@@ -12,7 +12,7 @@ import servers
 from conftest import buildout_command, run, write_buildout
 from deployments import EGGS
 
-from buildout_mirrors.buildout.extends_guard import WAIT_WITH_COPY, WAIT_WITHOUT_COPY
+from buildout_mirrors.features.extends_guard import WAIT_WITH_COPY, WAIT_WITHOUT_COPY
 
 LAUNCHER = [sys.executable, "-m", "buildout_mirrors.buildout.launcher"]
 

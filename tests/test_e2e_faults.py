@@ -13,7 +13,7 @@ import servers
 from conftest import buildout_command, run, write_buildout
 from faulty import FaultyMirror
 from deployments import EGGS, check_eggs_work
-from buildout_mirrors.core import pages
+from buildout_mirrors.index import pages
 
 
 def build(directory, env, mirrors, extra=""):

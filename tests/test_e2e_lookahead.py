@@ -12,7 +12,7 @@ import pytest
 import dists
 import servers
 
-from buildout_mirrors.core import state
+from buildout_mirrors.store import state
 from conftest import buildout_command, run, write_buildout
 from latency_relay import LatencyRelay
 

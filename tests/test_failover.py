@@ -8,7 +8,7 @@ import urllib.parse
 import pytest
 
 import servers
-from buildout_mirrors.core.transport import FetchError
+from buildout_mirrors.index.transport import FetchError
 from buildout_mirrors.failover.fetch import Failover
 from buildout_mirrors.failover.second_opinion import IntegrityError
 from faulty import FaultyMirror

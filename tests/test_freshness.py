@@ -1,6 +1,6 @@
 import datetime
 
-from buildout_mirrors.core import freshness
+from buildout_mirrors.selection import freshness
 
 
 def test_last_modified_url_beside_simple():

@@ -15,9 +15,10 @@ from hypothesis import HealthCheck, given, settings, strategies as st
 
 from buildout_mirrors.bootstrapping import config
 from buildout_mirrors.bootstrapping.console import BootstrapError
-from buildout_mirrors.core import (option_names, options, pages, state,
-                                   urls, versions)
-from buildout_mirrors.core.errors import ConfigError
+from buildout_mirrors.selection import option_names, options
+from buildout_mirrors.index import pages, urls, versions
+from buildout_mirrors.store import state
+from buildout_mirrors.index.errors import ConfigError
 
 EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "1000"))
 FUZZ = settings(max_examples=EXAMPLES, deadline=None, database=None,

@@ -8,8 +8,10 @@ import time
 
 import pytest
 
-from buildout_mirrors.core import options, pages, paths, state, urls, versions
-from buildout_mirrors.core.errors import ConfigError
+from buildout_mirrors.selection import options
+from buildout_mirrors.index import pages, urls, versions
+from buildout_mirrors.store import paths, state
+from buildout_mirrors.index.errors import ConfigError
 
 
 # -- pages ------------------------------------------------------------------
@@ -188,7 +190,7 @@ def hostile_page(size=300 * 1024):
 
 def test_a_hostile_page_listed_first_costs_at_most_the_deadline(
         pypi_mirror, monkeypatch):
-    from buildout_mirrors.core.selector import MirrorSelector
+    from buildout_mirrors.selection.selector import MirrorSelector
     for name in ("HTTP_PROXY", "HTTPS_PROXY", "http_proxy", "https_proxy"):
         monkeypatch.delenv(name, raising=False)
     with hostile_page() as hostile:

@@ -13,8 +13,8 @@ import pytest
 import servers
 from buildout_mirrors.bootstrapping import environment
 from buildout_mirrors.bootstrapping.console import BootstrapError
-from buildout_mirrors.core import connection, pages, urls
-from buildout_mirrors.core.probe import HttpProber
+from buildout_mirrors.index import connection, pages, urls
+from buildout_mirrors.selection.probe import HttpProber
 from buildout_mirrors.failover.fetch import Failover
 from buildout_mirrors.failover.pipproxy import PipProxy
 

@@ -4,8 +4,8 @@ from zope.interface.verify import verifyClass, verifyObject
 
 from buildout_mirrors import interfaces
 
-from buildout_mirrors.core import options, probe, ranking, selector
-from buildout_mirrors.core import state
+from buildout_mirrors.selection import options, probe, ranking, selector
+from buildout_mirrors.store import state
 
 
 def test_declared_interfaces_hold():

@@ -25,9 +25,63 @@ def imported_names(path):
     return names
 
 
+# The folders by role, lowest first (README, Architecture): a module may
+# import from its own layer and those below, never from one above.
+LAYERS = ["index", "store", "selection", "failover", "bootstrapping",
+          "buildout", "features", "entry points"]
+# The package's own faces: the extension points sit with the buildout
+# adapter that reads them; bin/buildout's launcher stays in buildout/
+# (the scripts bootstrap.py wrote name it) but is an entry point, as the
+# command line is.
+PLACED = {"interfaces.py": "buildout", "plugins.py": "buildout",
+          "__init__.py": "index", "cli.py": "entry points",
+          "buildout/launcher.py": "entry points"}
+
+
+def imported_modules(path):
+    """imported_names, with ``from buildout_mirrors import x`` as
+    ``buildout_mirrors.x``."""
+    names = imported_names(path)
+    for node in ast.walk(ast.parse(path.read_text())):
+        if isinstance(node, ast.ImportFrom) and \
+                node.module == "buildout_mirrors":
+            names.update("buildout_mirrors." + alias.name
+                         for alias in node.names)
+    return names
+
+
+def layer_of(relative):
+    """The layer of a module path relative to the package."""
+    return PLACED.get(relative) or relative.split("/")[0]
+
+
+def test_no_module_imports_from_a_layer_above_its_own():
+    upward = []
+    for path in modules():
+        relative = str(path.relative_to(PACKAGE))
+        own = LAYERS.index(layer_of(relative))
+        for name in imported_modules(path):
+            if not name.startswith("buildout_mirrors."):
+                continue
+            parts = name.split(".")[1:]
+            target = "/".join(parts) + ".py"
+            if not (PACKAGE / target).exists():
+                target = parts[0] if (PACKAGE / parts[0]).is_dir() \
+                    else parts[0] + ".py"
+            if LAYERS.index(layer_of(target)) > own:
+                upward.append((relative, name))
+    assert upward == []
+
+
+def test_each_folder_is_a_layer():
+    folders = sorted(path.name for path in PACKAGE.iterdir()
+                     if path.is_dir() and (path / "__init__.py").exists())
+    assert folders == sorted(LAYERS[:-1])
+
+
 def test_only_the_buildout_side_imports_zc_buildout():
     outside = [str(path.relative_to(PACKAGE)) for path in modules()
-               if path.parent.name != "buildout" and any(
+               if path.parent.name not in ("buildout", "features") and any(
                    name.startswith("zc.") for name in imported_names(path))]
     assert outside == []
 
@@ -44,7 +98,9 @@ class Refuse:
             raise ImportError("not in the standard library: " + name)
 sys.meta_path.insert(0, Refuse())
 sys.path.insert(0, sys.argv[1])
-for package in ("buildout_mirrors.core", "buildout_mirrors.bootstrapping"):
+for package in ("buildout_mirrors.index", "buildout_mirrors.store",
+                "buildout_mirrors.selection", "buildout_mirrors.failover",
+                "buildout_mirrors.bootstrapping"):
     for module in pkgutil.iter_modules(importlib.import_module(
             package).__path__):
         importlib.import_module(package + "." + module.name)
@@ -75,4 +131,4 @@ def test_only_urls_reads_the_credentials_in_a_url():
     readers = [str(path.relative_to(PACKAGE)) for path in modules()
                if (".username" in path.read_text() or
                    ".password" in path.read_text())]
-    assert readers == ["core/urls.py"]
+    assert readers == ["index/urls.py"]

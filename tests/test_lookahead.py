@@ -11,9 +11,10 @@ import zipfile
 import pytest
 
 import servers
-from buildout_mirrors.core import dist_requirements, pinned_file, state
-from buildout_mirrors.core import transport
-from buildout_mirrors.core.keepalive import ConnectionPool
+from buildout_mirrors.index import dist_requirements, pinned_file
+from buildout_mirrors.store import state
+from buildout_mirrors.index import transport
+from buildout_mirrors.index.keepalive import ConnectionPool
 from buildout_mirrors.failover.fetch import Failover
 from buildout_mirrors.failover.lookahead import LookAhead
 
@@ -208,7 +209,7 @@ def test_a_connection_the_server_closed_costs_nothing(monkeypatch,
     (*looks_alive*: the check is made to miss it), the request is sent
     again on a fresh connection, no failure."""
     import http.server
-    from buildout_mirrors.core import keepalive
+    from buildout_mirrors.index import keepalive
     if looks_alive:
         monkeypatch.setattr(keepalive, "_dropped", lambda connection: False)
     connections = []

@@ -2,8 +2,9 @@
 
 import pytest
 
-from buildout_mirrors.core import candidates, option_names, options, paths
-from buildout_mirrors.core.errors import ConfigError
+from buildout_mirrors.selection import candidates, option_names, options
+from buildout_mirrors.store import paths
+from buildout_mirrors.index.errors import ConfigError
 
 
 def parse(environ=None, **raw):

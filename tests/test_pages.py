@@ -4,7 +4,7 @@ import json
 
 import pytest
 
-from buildout_mirrors.core import pages
+from buildout_mirrors.index import pages
 
 PAGE_URL = "https://mirror.example/simple/zc-buildout/"
 

@@ -12,7 +12,7 @@ import urllib.request
 
 import pytest
 
-from buildout_mirrors.core import urls
+from buildout_mirrors.index import urls
 from buildout_mirrors.failover.fetch import Failover
 from buildout_mirrors.failover.pipproxy import PipProxy
 from faulty import FaultyMirror

@@ -6,17 +6,17 @@ import textwrap
 import pytest
 
 from buildout_mirrors import plugins
-from buildout_mirrors.core import options
-from buildout_mirrors.core.errors import ConfigError
-from buildout_mirrors.core.selector import MirrorSelector
+from buildout_mirrors.selection import options
+from buildout_mirrors.index.errors import ConfigError
+from buildout_mirrors.selection.selector import MirrorSelector
 
 PLUGIN = '''
 from zope.interface import implementer
 from buildout_mirrors.interfaces import (ICandidateSource, IPolicy, IProber,
                                          IStateStore)
-from buildout_mirrors.core.ranking import OrderedPolicy
-from buildout_mirrors.core.result import ProbeResult
-from buildout_mirrors.core.state import empty
+from buildout_mirrors.selection.ranking import OrderedPolicy
+from buildout_mirrors.selection.result import ProbeResult
+from buildout_mirrors.store.state import empty
 
 @implementer(ICandidateSource)
 class RegionCandidates:

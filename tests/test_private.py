@@ -12,10 +12,11 @@ import types
 import pytest
 
 import servers
-from buildout_mirrors.core import options, private_projects, state
-from buildout_mirrors.core.errors import ConfigError
-from buildout_mirrors.core.private_projects import PrivateProjects
-from buildout_mirrors.core.probe import HttpProber
+from buildout_mirrors.selection import options, private_projects
+from buildout_mirrors.store import state
+from buildout_mirrors.index.errors import ConfigError
+from buildout_mirrors.selection.private_projects import PrivateProjects
+from buildout_mirrors.selection.probe import HttpProber
 from buildout_mirrors.failover.fetch import Failover
 from buildout_mirrors.failover.private_route import PrivateIndexDown
 
@@ -286,7 +287,7 @@ def test_a_server_home_page_is_no_curated_index_and_a_missing_simple_is_named(
     ("http://h", '{"result": {}}', False),
 ])
 def test_what_reads_as_an_index_root(root, text, lists):
-    from buildout_mirrors.core import pages
+    from buildout_mirrors.index import pages
     assert pages.lists_projects(text, root) is lists
 
 

@@ -2,9 +2,9 @@
 
 import pytest
 
-from buildout_mirrors.core.pages import newest_version
-from buildout_mirrors.core.result import ProbeResult
-from buildout_mirrors.core.ranking import (GRACE_SECONDS, FastestPolicy,
+from buildout_mirrors.index.pages import newest_version
+from buildout_mirrors.selection.result import ProbeResult
+from buildout_mirrors.selection.ranking import (GRACE_SECONDS, FastestPolicy,
                                       OrderedPolicy, lags)
 
 A, B, C = "https://a/simple", "https://b/simple", "https://c/simple"

@@ -9,8 +9,8 @@ import pytest
 
 import servers
 from conftest import make_index
-from buildout_mirrors.core import options
-from buildout_mirrors.core.selector import MirrorSelector
+from buildout_mirrors.selection import options
+from buildout_mirrors.selection.selector import MirrorSelector
 
 
 def settings_for(mirrors, tmp_path=None, **extra):

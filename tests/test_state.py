@@ -7,7 +7,7 @@ import time
 
 import pytest
 
-from buildout_mirrors.core import files, state
+from buildout_mirrors.store import files, state
 
 
 def test_missing_file_is_empty(tmp_path):

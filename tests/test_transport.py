@@ -7,7 +7,7 @@ import threading
 import pytest
 import trustme
 
-from buildout_mirrors.core import connection, transport
+from buildout_mirrors.index import connection, transport
 from servers import FaultServer
 
 
@@ -89,7 +89,7 @@ def test_a_server_that_closes_after_each_answer_on_every_python(
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     script = ("import sys; sys.path.insert(0, sys.argv[1]); "
-              "from buildout_mirrors.core import transport; "
+              "from buildout_mirrors.index import transport; "
               "print(transport.get(sys.argv[2]).body.read().decode())")
     try:
         result = subprocess.run(

@@ -1,4 +1,4 @@
-from buildout_mirrors.core import urls
+from buildout_mirrors.index import urls
 
 
 def test_redact():

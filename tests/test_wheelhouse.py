@@ -3,7 +3,7 @@
 import pytest
 import zc.buildout
 
-from buildout_mirrors.buildout.wheelhouse_index import Wheelhouse
+from buildout_mirrors.features.wheelhouse_index import Wheelhouse
 from faulty import FaultyMirror
 
 

@@ -16,9 +16,9 @@ import sys
 import time
 
 from buildout_mirrors import plugins
-from buildout_mirrors.core import candidates, freshness, options, state, urls
-from buildout_mirrors.core.errors import ConfigError
-from buildout_mirrors.core.selector import MirrorSelector
+from buildout_mirrors.index import errors, urls
+from buildout_mirrors.selection import candidates, freshness, options, selector
+from buildout_mirrors.store import state
 
 EXIT_FRESH, EXIT_STALE, EXIT_DEAD = 0, 1, 2
 COLOURS = {"chosen": "32", "live": "32", "behind": "33", "dead": "31",
@@ -46,7 +46,7 @@ def main(argv=None):
         if args.command == "status":
             return run_status(settings, args.json)
         return run_explain(settings)
-    except ConfigError as error:
+    except errors.ConfigError as error:
         print("buildout-mirrors: error: %s" % error, file=sys.stderr)
         return EXIT_DEAD
 
@@ -61,7 +61,7 @@ def load_settings(config, mirrors):
             read_buildout_section
         raw, directory = read_buildout_section(config)
     elif config != "buildout.cfg":
-        raise ConfigError("-c: %s does not exist" % config)
+        raise errors.ConfigError("-c: %s does not exist" % config)
     if mirrors:
         raw["mirrors"] = " ".join(mirrors)
         os.environ.pop(candidates.ENVIRONMENT_OVERRIDE, None)
@@ -85,7 +85,7 @@ def run_status(settings, as_json):
         if terminal and not as_json:
             print("." if result.ok else "x", end="", file=sys.stderr,
                   flush=True)
-    selection = MirrorSelector(settings, progress=progress).select(
+    selection = selector.MirrorSelector(settings, progress=progress).select(
         thorough=True)
     if terminal and not as_json:
         print(file=sys.stderr)

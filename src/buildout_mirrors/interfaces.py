@@ -1,15 +1,16 @@
 """The parts of a selection that are meant to be swapped.
 
-The core (buildout_mirrors.core) is standard library only, because
-bootstrap.py is made of it; so its classes are declared here, once, rather
-than with ``@implementer`` in their modules.  Whoever checks a part against
-an interface imports this module, and with it the declarations.
+The selection (buildout_mirrors.selection) is standard library only,
+because bootstrap.py is made of it; so its classes are declared here,
+once, rather than with ``@implementer`` in their modules.  Whoever
+checks a part against an interface imports this module, and with it the
+declarations.
 
-The defaults are :class:`buildout_mirrors.core.probe.HttpProber`,
-:class:`buildout_mirrors.core.ranking.OrderedPolicy` /
-:class:`~buildout_mirrors.core.ranking.FastestPolicy` and
-:class:`buildout_mirrors.core.state.StateFile`; candidates come from
-:class:`buildout_mirrors.core.selector.ConfiguredCandidates`.
+The defaults are :class:`buildout_mirrors.selection.probe.HttpProber`,
+:class:`buildout_mirrors.selection.ranking.OrderedPolicy` /
+:class:`~buildout_mirrors.selection.ranking.FastestPolicy` and
+:class:`buildout_mirrors.store.state.StateFile`; candidates come from
+:class:`buildout_mirrors.selection.selector.ConfiguredCandidates`.
 """
 
 from zope.interface import Attribute, Interface, classImplements
@@ -77,7 +78,8 @@ class IGeneration(Interface):
 
 
 def _declare_the_built_in_parts():
-    from buildout_mirrors.core import probe, ranking, selector, state
+    from buildout_mirrors.selection import probe, ranking, selector
+    from buildout_mirrors.store import state
     classImplements(selector.ConfiguredCandidates, ICandidateSource)
     classImplements(probe.HttpProber, IProber)
     classImplements(ranking.OrderedPolicy, IPolicy)

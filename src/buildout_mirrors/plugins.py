@@ -5,9 +5,10 @@ Two entry-point groups name zope.interface implementations (see
 
 ``buildout_mirrors.candidates``
     An :class:`~buildout_mirrors.interfaces.ICandidateSource` factory,
-    called with the validated :class:`~buildout_mirrors.core.options.Settings`;
-    chosen with ``mirrors-candidates = NAME``.  Where the mirror list comes
-    from a service registry, a region file or a CMDB.
+    called with the validated
+    :class:`~buildout_mirrors.selection.options.Settings`; chosen with
+    ``mirrors-candidates = NAME``.  Where the mirror list comes from a
+    service registry, a region file or a CMDB.
 ``buildout_mirrors.policies``
     An :class:`~buildout_mirrors.interfaces.IPolicy` class, called with the
     grace; chosen with ``mirrors-policy = NAME`` (``ordered`` and
@@ -26,7 +27,7 @@ must declare the interface, and its candidate URLs go through the same
 validation as ``mirrors``.
 """
 
-from buildout_mirrors.core.errors import ConfigError
+from buildout_mirrors.index.errors import ConfigError
 
 CANDIDATES = "buildout_mirrors.candidates"
 POLICIES = "buildout_mirrors.policies"

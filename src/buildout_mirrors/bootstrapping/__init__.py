@@ -1,3 +1,4 @@
 """bootstrap.py, as a package: standard library only, and built on the
-core.  ``assemble`` writes bootstrap.py as a short script that carries
-these modules and the core as a zip, the way get-pip.py carries pip."""
+index client, the store, the selection and the failover.  ``assemble``
+writes bootstrap.py as a short script that carries these modules and
+those folders as plain text, the way get-pip.py carries pip."""

@@ -3,8 +3,9 @@ buildout_mirrors.bootstrapping.assemble [--check] [--digest] [PATH]``.
 
 bootstrap.py is one file a user copies next to buildout.cfg, and it must
 run on a bare system Python.  So, as get-pip.py does for pip, it is a
-short script followed by what it runs: ``buildout_mirrors/core``,
-``failover`` and ``bootstrapping``, the standard-library-only modules that
+short script followed by what it runs: ``buildout_mirrors/index``,
+``store``, ``selection``, ``failover`` and ``bootstrapping``, the
+standard-library-only modules that
 the extension uses too, carried as plain text (each line after ``#|``),
 so that a reviewer reads a change to them as the same change in
 bootstrap.py.  Nothing is kept twice by hand, and the output depends on
@@ -19,7 +20,8 @@ import re
 import sys
 
 PACKAGE = "buildout_mirrors"
-CARRIED = ("__init__.py", "core/", "failover/", "bootstrapping/", "data/")
+CARRIED = ("__init__.py", "index/", "store/", "selection/", "failover/",
+           "bootstrapping/", "data/")
 # assemble.py writes bootstrap.py; it does not run in it.
 LEFT_OUT = ("bootstrapping/assemble.py",)
 
@@ -42,11 +44,12 @@ only, and writes bin/buildout.  Running it again is harmless.
 
 Generated from buildout_mirrors %(version)s by
 ``python -m buildout_mirrors.bootstrapping.assemble``; do not edit.  After
-the code below, it carries buildout_mirrors/core, failover and
-bootstrapping of that release as plain text, each line after ``#|``, as
-get-pip.py carries pip; ``--unpack DIR`` writes them out, and the sha256
-of what it carries (``python -m buildout_mirrors.bootstrapping.assemble
---digest``) is published in CHANGES.rst with each release.
+the code below, it carries buildout_mirrors/index, store, selection,
+failover and bootstrapping of that release as plain text, each line after
+``#|``, as get-pip.py carries pip; ``--unpack DIR`` writes them out, and
+the sha256 of what it carries (``python -m
+buildout_mirrors.bootstrapping.assemble --digest``) is published in
+CHANGES.rst with each release.
 \"\"\"
 
 import os

@@ -5,7 +5,7 @@ buildout's ``+=`` and ``-=``).
 
 Plone and Zope buildouts take their pins from remote versions.cfg files:
 each is read with a bounded wait, and when its host is down the copy that
-an earlier run saved (core.extends_copies) is used.
+an earlier run saved (store.extends_copies) is used.
 """
 
 from __future__ import annotations
@@ -17,7 +17,8 @@ import urllib.parse
 import urllib.request
 
 from buildout_mirrors.bootstrapping.console import BootstrapError, say
-from buildout_mirrors.core import extends_copies, pages, transport, urls
+from buildout_mirrors.store import extends_copies
+from buildout_mirrors.index import pages, transport, urls
 
 MAX_CONFIG_BYTES = 8 * 1024 * 1024
 _COMMENT = re.compile(r"\s+[#;].*$", re.M)

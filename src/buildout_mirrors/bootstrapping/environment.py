@@ -16,8 +16,9 @@ import urllib.request
 
 from buildout_mirrors.bootstrapping.console import BootstrapError, \
     heartbeat, say
-from buildout_mirrors.core import (connection, index_client, pages, probe,
-                                   transport, urls, versions)
+from buildout_mirrors.index import (connection, index_client, pages,
+                                    transport, urls, versions)
+from buildout_mirrors.selection import probe
 
 PIP_WHEEL_TIMEOUT = 60.0
 # pip's lines worth passing on: what it fetches, builds and installs.

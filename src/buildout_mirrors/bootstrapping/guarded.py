@@ -12,7 +12,7 @@ the next mirror as the extension's pip does.
 
 import contextlib
 
-from buildout_mirrors.core import urls
+from buildout_mirrors.index import urls
 from buildout_mirrors.failover.fetch import Failover
 from buildout_mirrors.failover.pipproxy import PipProxy
 

@@ -7,7 +7,7 @@ the launcher as bin/buildout."""
 import os
 import re
 
-from buildout_mirrors.core.files import atomic_write
+from buildout_mirrors.store.files import atomic_write
 
 PROJECT = "buildout_mirrors"
 # Installed by name, at their pins; every other pin constrains the rest.
@@ -33,7 +33,7 @@ if __name__ == "__main__":
 
 
 def requirement(name, pins, override=None):
-    from buildout_mirrors.core.pages import normalize_project
+    from buildout_mirrors.index.pages import normalize_project
     pin = override or pins.get(normalize_project(name))
     return "%s==%s" % (name, pin) if pin else name
 

@@ -1,8 +1,8 @@
 """bootstrap.py's command: choose a mirror as the extension does, make the
 buildout's environment from it alone, and write bin/buildout.
 
-The choice is the extension's own (core.options, core.selector, the state
-file), so the first bin/buildout reuses it instead of probing again.
+The choice is the extension's own (selection.options, selection.selector,
+the state file), so the first bin/buildout reuses it instead of probing again.
 """
 
 import argparse
@@ -14,11 +14,12 @@ from buildout_mirrors.bootstrapping import config, guarded, install
 from buildout_mirrors.bootstrapping.console import BootstrapError, say, \
     set_quiet
 from buildout_mirrors.bootstrapping.environment import Environment
-from buildout_mirrors.core import (candidates, option_names, options,
-                                   ranking, urls, versions)
-from buildout_mirrors.core.errors import ConfigError
-from buildout_mirrors.core.selector import MirrorSelector
-from buildout_mirrors.core.state import NoState
+from buildout_mirrors.selection import (candidates, option_names, options,
+                                        ranking)
+from buildout_mirrors.index import urls, versions
+from buildout_mirrors.index.errors import ConfigError
+from buildout_mirrors.selection.selector import MirrorSelector
+from buildout_mirrors.store.state import NoState
 
 
 def parser():

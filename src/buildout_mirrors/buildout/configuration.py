@@ -11,8 +11,8 @@ import tempfile
 import zc.buildout
 import zc.buildout.buildout
 
-from buildout_mirrors.core import option_names
-from buildout_mirrors.core.errors import ConfigError
+from buildout_mirrors.selection import option_names
+from buildout_mirrors.index.errors import ConfigError
 
 
 def read_buildout_section(config):

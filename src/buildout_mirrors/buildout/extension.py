@@ -2,8 +2,8 @@
 
 The entry points are one-line functions that hand the buildout to an
 :class:`Extension` object (mr.developer's shape); the choosing itself is
-done by :class:`~buildout_mirrors.core.selector.MirrorSelector`, which knows
-nothing of buildout.
+done by :class:`~buildout_mirrors.selection.selector.MirrorSelector`,
+which knows nothing of buildout.
 """
 
 import json
@@ -14,10 +14,12 @@ import re
 import zc.buildout
 
 from buildout_mirrors import plugins
-from buildout_mirrors.core import options as mirror_options
-from buildout_mirrors.core import option_names, private_projects, state, urls
-from buildout_mirrors.core.errors import ConfigError
-from buildout_mirrors.core.selector import MirrorSelector
+from buildout_mirrors.selection import options as mirror_options
+from buildout_mirrors.selection import option_names, private_projects
+from buildout_mirrors.store import state
+from buildout_mirrors.index import urls
+from buildout_mirrors.index.errors import ConfigError
+from buildout_mirrors.selection.selector import MirrorSelector
 from buildout_mirrors.buildout import lookahead_inputs, no_mirror
 from buildout_mirrors.buildout.session import FailoverSession
 from buildout_mirrors.buildout.run import RUNS, Run, RunGuard

@@ -13,13 +13,13 @@ import urllib.response
 
 import zc.buildout
 
-from buildout_mirrors.core.errors import OVERRIDE_HINT
-from buildout_mirrors.core.transport import FetchError
+from buildout_mirrors.index.errors import OVERRIDE_HINT
+from buildout_mirrors.index.transport import FetchError
 from buildout_mirrors.failover.mirror_book import NoMirrorLeft
 from buildout_mirrors.failover.private_route import PrivateIndexDown
 from buildout_mirrors.failover.second_opinion import IntegrityError
-from buildout_mirrors.core.pages import file_name
-from buildout_mirrors.core.urls import without_auth
+from buildout_mirrors.index.pages import file_name
+from buildout_mirrors.index.urls import without_auth
 
 
 class FailoverHandler(urllib.request.BaseHandler):

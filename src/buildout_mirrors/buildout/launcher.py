@@ -21,7 +21,7 @@ PROJECT = "buildout-mirrors"
 
 
 def main(args=None):
-    from buildout_mirrors.buildout.extends_guard import ExtendsGuard
+    from buildout_mirrors.features.extends_guard import ExtendsGuard
     ExtendsGuard().install()
     import zc.buildout.buildout
     load_extensions = zc.buildout.buildout.Buildout._load_extensions

@@ -6,12 +6,12 @@ downloads nothing pays for neither."""
 import importlib.metadata
 import os
 
-from buildout_mirrors.core.pages import normalize_project
+from buildout_mirrors.index.pages import normalize_project
 
 
 def pins(buildout):
     """{project: version} of ``[versions]`` (or the section ``versions``
-    names), as written: core.pinned_file skips what is no version."""
+    names), as written: index.pinned_file skips what is no version."""
     section = buildout["buildout"].get("versions", "versions")
     try:
         return {name: value.strip() for name, value in

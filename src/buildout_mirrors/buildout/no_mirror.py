@@ -10,9 +10,9 @@ import logging
 
 import zc.buildout
 
-from buildout_mirrors.core import options as mirror_options
-from buildout_mirrors.core import urls
-from buildout_mirrors.core.errors import OVERRIDE_HINT
+from buildout_mirrors.selection import options as mirror_options
+from buildout_mirrors.index import urls
+from buildout_mirrors.index.errors import OVERRIDE_HINT
 from buildout_mirrors.buildout import installed_parts
 from buildout_mirrors.buildout.run import Run
 from buildout_mirrors.buildout.switch import IndexSwitch

@@ -6,7 +6,7 @@ import atexit
 import dataclasses
 import typing
 
-from buildout_mirrors.core import state
+from buildout_mirrors.store import state
 
 
 @dataclasses.dataclass

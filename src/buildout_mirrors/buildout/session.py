@@ -9,7 +9,8 @@ in the state file, so the next run does not wait on it again.
 import logging
 import time
 
-from buildout_mirrors.core import state, urls
+from buildout_mirrors.store import state
+from buildout_mirrors.index import urls
 from buildout_mirrors.failover.fetch import Failover
 from buildout_mirrors.failover.mirror_book import FAILURE_WINDOW, MAX_FAILURES
 from buildout_mirrors.buildout.hook_urllib import failover_opener

@@ -24,8 +24,8 @@ import zc.buildout.easy_install
 
 from buildout_mirrors.buildout import generations, pip_errors
 from buildout_mirrors.buildout.ledger import Ledger
-from buildout_mirrors.core import urls
-from buildout_mirrors.core.errors import OVERRIDE_HINT
+from buildout_mirrors.index import urls
+from buildout_mirrors.index.errors import OVERRIDE_HINT
 from buildout_mirrors.failover.mirror_book import NoMirrorLeft
 
 def netloc_of(url):

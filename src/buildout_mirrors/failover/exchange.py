@@ -8,9 +8,9 @@ import http.client
 import io
 import threading
 
-from buildout_mirrors.core import connection, pages, transport, urls
-from buildout_mirrors.core.keepalive import ConnectionPool
-from buildout_mirrors.core.transport import FetchError
+from buildout_mirrors.index import connection, pages, transport, urls
+from buildout_mirrors.index.keepalive import ConnectionPool
+from buildout_mirrors.index.transport import FetchError
 
 MIN_BYTES_PER_SECOND = 8 * 1024  # below this, after the stall limit: a tarpit
 DEFAULT_STALL = 15.0             # zc.buildout's own socket timeout

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import time
 
-from buildout_mirrors.core import pages, urls
+from buildout_mirrors.index import pages, urls
 from buildout_mirrors.failover.exchange import DEFAULT_STALL, Exchange, \
     recheck_in_background
 from buildout_mirrors.failover import patience
@@ -26,7 +26,7 @@ from buildout_mirrors.failover.latency import Latencies
 from buildout_mirrors.failover.mirror_book import MirrorBook
 from buildout_mirrors.failover.private_route import PrivateRoute
 from buildout_mirrors.failover.routes import Routes
-from buildout_mirrors.core.transport import FetchError
+from buildout_mirrors.index.transport import FetchError
 from buildout_mirrors.failover.second_opinion import SecondOpinion
 from buildout_mirrors.failover.verified import VerifiedFiles
 
@@ -36,10 +36,10 @@ __all__ = ["Failover"]
 class Failover:
     """``Failover(candidates, timeout=2.0, ...)``: *answered* are
     candidates known to answer (at the probe, or by the state); *private*
-    a PrivateProjects (core.private_projects), or None.
+    a PrivateProjects (selection.private_projects), or None.
 
     *candidates* are index URLs, the chosen one first.  ``fetch(url)``
-    returns a :class:`~buildout_mirrors.core.transport.Response` or raises
+    returns a :class:`~buildout_mirrors.index.transport.Response` or raises
     :class:`FetchError` (no mirror could serve it), :class:`NoMirrorLeft`
     or :class:`IntegrityError` (two mirrors disagree on a hash).  Slow is
     not dead: while another mirror could serve, a mirror gets *timeout*
@@ -70,7 +70,7 @@ class Failover:
         self.on_missing = lambda project, asked: None  # every mirror: 404
         self.lookahead = None  # a failover.lookahead.LookAhead, if any
         # A company's projects: asked of its index first, never of the
-        # pool once known (core.private_projects).
+        # pool once known (selection.private_projects).
         self.private = PrivateRoute(private, Exchange(
             private.indexes, timeout=timeout, stall=stall,
             verify=verify)) if private else None

@@ -5,10 +5,10 @@ mirror 100 ms away costs 100 ms per request, ~460 times for a Plone site.
 But once a distribution's file has come, what buildout will ask next is
 known: the requirements it declares, at the versions ``[versions]`` pins.
 :class:`LookAhead` fetches those pages and the files buildout will pick
-(core.pinned_file) in a few threads, through the same
+(index.pinned_file) in a few threads, through the same
 :class:`~buildout_mirrors.failover.fetch.Failover` as buildout's own
 requests (failover, hash checks and credentials rules alike), into bodies
-on disk (core.bodies: private to the user, gone with the process).
+on disk (index.bodies: private to the user, gone with the process).
 Buildout's request is then answered from what came, or waits for what is
 on its way; one still queued is given up and fetched at once.
 
@@ -25,8 +25,8 @@ import re
 import threading
 import time
 
-from buildout_mirrors.core import bodies, pages, pinned_file, urls
-from buildout_mirrors.core.dist_requirements import requirements
+from buildout_mirrors.index import bodies, pages, pinned_file, urls
+from buildout_mirrors.index.dist_requirements import requirements
 
 logger = logging.getLogger("buildout_mirrors")
 WORKERS = 8

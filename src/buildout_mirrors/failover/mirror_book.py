@@ -23,8 +23,8 @@ import collections
 import threading
 import time
 
-from buildout_mirrors.core import urls
-from buildout_mirrors.core.transport import FetchError
+from buildout_mirrors.index import urls
+from buildout_mirrors.index.transport import FetchError
 
 MAX_FAILURES = 2
 FAILURE_WINDOW = 60.0   # seconds: failures older than this are forgotten

@@ -6,8 +6,8 @@ that could serve was silent, the first of them is asked again with
 zc.buildout's own patience.
 """
 
-from buildout_mirrors.core import urls
-from buildout_mirrors.core.transport import FetchError
+from buildout_mirrors.index import urls
+from buildout_mirrors.index.transport import FetchError
 
 WARMING_RETRIES = 3  # slow 404s from a cache still loading
 

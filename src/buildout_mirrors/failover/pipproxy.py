@@ -30,8 +30,8 @@ import tempfile
 import threading
 import urllib.parse
 
-from buildout_mirrors.core import pages, urls
-from buildout_mirrors.core.transport import FetchError
+from buildout_mirrors.index import pages, urls
+from buildout_mirrors.index.transport import FetchError
 from buildout_mirrors.failover.private_route import PrivateIndexDown
 from buildout_mirrors.failover.second_opinion import IntegrityError
 

@@ -2,15 +2,16 @@
 
 Asked before the pool of public mirrors for every project page (uv's
 ``first-index``): a page a private index serves comes from there, and its
-name is private from then on (:mod:`buildout_mirrors.core.private_projects`).
+name is private from then on
+(:mod:`buildout_mirrors.selection.private_projects`).
 A project known private never goes to a public mirror: when its index is
 down the run stops with one error naming that index.  Its files come from
 where its page listed them, with no failover, no redirect off the private
 hosts and no second opinion (a public mirror never hears a private name).
 """
 
-from buildout_mirrors.core import index_client, urls
-from buildout_mirrors.core.transport import FetchError
+from buildout_mirrors.index import index_client, urls
+from buildout_mirrors.index.transport import FetchError
 from buildout_mirrors.failover.verified import VerifiedFiles
 
 

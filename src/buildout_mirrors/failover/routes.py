@@ -9,7 +9,7 @@ credentials.
 
 import urllib.parse
 
-from buildout_mirrors.core import pages, urls
+from buildout_mirrors.index import pages, urls
 
 
 class Routes:

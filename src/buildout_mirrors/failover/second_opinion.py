@@ -13,8 +13,8 @@ file is taken (a curated index lacks files on purpose).
 import threading
 import time
 
-from buildout_mirrors.core import index_client, pages, urls
-from buildout_mirrors.core.transport import FetchError
+from buildout_mirrors.index import index_client, pages, urls
+from buildout_mirrors.index.transport import FetchError
 
 
 class IntegrityError(Exception):

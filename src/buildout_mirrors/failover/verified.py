@@ -5,8 +5,8 @@ refused)."""
 
 import threading
 
-from buildout_mirrors.core import index_client
-from buildout_mirrors.core.transport import FetchError
+from buildout_mirrors.index import index_client
+from buildout_mirrors.index.transport import FetchError
 from buildout_mirrors.failover.second_opinion import IntegrityError, disagree
 
 
