@@ -188,7 +188,7 @@ MUTANTS = [
            "    if False:",
            "tests/test_hostile_input.py::test_a_folder_writable_by_everyone"
            "_is_not_trusted"),
-    Mutant("the lock file followed through a link", "store/state.py",
+    Mutant("the lock file followed through a link", "store/files.py",
            '| getattr(os, "O_NOFOLLOW", 0), 0o600)', ", 0o600)",
            "tests/test_hostile_input.py::test_the_lock_file_is_never_followed"
            "_through_a_link"),

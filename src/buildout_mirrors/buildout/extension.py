@@ -136,15 +136,15 @@ class Extension:
         nothing alive to fail over to."""
         session = None
         if urls.is_remote(chosen):
+            stored = selector.state.load()
             session = FailoverSession(
                 [chosen] + list(backups), settings, selector.state,
                 allowed_hosts=getattr(self.buildout, "_allow_hosts", ()),
                 silent=silent,
                 dead=dead, link_credentials=find_links, answered=answered,
                 private=private_projects.for_run(
-                    settings, results, state.private_indexes(
-                        selector.state.load())),
-                ahead=lookahead_inputs.Inputs(self.buildout))
+                    settings, results, state.private_indexes(stored)),
+                ahead=lookahead_inputs.Inputs(self.buildout, stored))
             for url, seconds in (answer_times or {}).items():
                 session.failover.latencies.record(url, seconds)
             # Like the index: buildout stores find-links in every part

@@ -7,6 +7,7 @@ import importlib.metadata
 import os
 
 from buildout_mirrors.index.pages import normalize_project
+from buildout_mirrors.store import state
 
 
 def pins(buildout):
@@ -72,10 +73,18 @@ def _listing(directory):
 
 
 class Inputs:
-    """``Inputs(buildout)``: ``pins``, ``have`` and ``place`` (the
-    buildout's directory, under which the state remembers downloads)."""
+    """``Inputs(buildout, stored)``: ``pins``, ``have``, ``place`` (the
+    buildout's directory, under which the state remembers downloads) and
+    ``missing``: what it downloaded before, pinned, and not there now."""
 
-    def __init__(self, buildout):
+    def __init__(self, buildout, stored):
         self.pins = pins(buildout)
         self.have = Installed(buildout)
         self.place = buildout["buildout"].get("directory", "")
+        self.stored = stored
+
+    def missing(self):
+        pinned = {normalize_project(name): version
+                  for name, version in self.pins.items()}
+        return [name for name in state.downloads(self.stored, self.place)
+                if name in pinned and not self.have(name, pinned[name])]

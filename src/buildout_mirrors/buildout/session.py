@@ -11,6 +11,7 @@ import time
 
 from buildout_mirrors.store import state
 from buildout_mirrors.index import urls
+from buildout_mirrors.index.pages import DIST_SUFFIXES_RE
 from buildout_mirrors.failover.fetch import Failover
 from buildout_mirrors.failover.mirror_book import FAILURE_WINDOW, MAX_FAILURES
 from buildout_mirrors.buildout.hook_urllib import failover_opener
@@ -47,13 +48,17 @@ class FailoverSession:
             self._look_ahead(settings.lookahead)
 
     def _look_ahead(self, workers):
-        """Fetch ahead what buildout will ask next; start with what this
-        buildout downloaded last time (a changed pin: at once)."""
-        from buildout_mirrors.failover.lookahead import LookAhead
-        look = self.failover.lookahead = LookAhead(
-            self.failover, self.index, self.ahead.pins, self.ahead.have,
-            workers=workers)
-        look.want(state.downloads(self.store.load(), self.ahead.place))
+        """Fetch ahead what buildout will ask next, from the first file
+        that comes; at once, what this buildout downloaded last time and
+        does not have (a changed pin)."""
+        def start():
+            from buildout_mirrors.failover.lookahead import LookAhead
+            return LookAhead(self.failover, self.index, self.ahead.pins,
+                             self.ahead.have, workers=workers)
+        on_demand = self.failover.lookahead = OnDemand(start)
+        missing = self.ahead.missing()
+        if missing:
+            on_demand.started().want(missing)
 
     def pip_index(self):
         """(URL, environment) of the local failover index for pip,
@@ -73,7 +78,7 @@ class FailoverSession:
     def close(self):
         if self.proxy is not None:
             self.proxy.stop()
-        look = self.failover.lookahead
+        look = getattr(self.failover.lookahead, "real", None)
         self.failover.close()
         if look is not None and look.downloaded:
             logger.info("Fetched ahead: %d of the %d files buildout "
@@ -150,3 +155,29 @@ class FailoverSession:
         now = time.time()
         self.store.update(lambda stored: state.mark_dropped(
             stored, mirror, reason, now))
+
+
+class OnDemand:
+    """The failover's look-ahead, made when the first file comes: a rerun
+    that downloads nothing imports none of it."""
+
+    def __init__(self, make):
+        self.make, self.real = make, None
+
+    def started(self):
+        if self.real is None:
+            self.real = self.make()
+        return self.real
+
+    def claim(self, url, accept):
+        return self.real.claim(url, accept) if self.real else None
+
+    def arrived(self, url, fetched):
+        if self.real is not None or (fetched.status == 200 and
+                                     DIST_SUFFIXES_RE.search(url.split(
+                                         "#", 1)[0])):
+            self.started().arrived(url, fetched)
+
+    def close(self):
+        if self.real is not None:
+            self.real.close()

@@ -18,7 +18,6 @@ projects not installed already: nothing the build will not use.
 
 from __future__ import annotations
 
-import concurrent.futures
 import logging
 import queue
 import re
@@ -32,6 +31,44 @@ logger = logging.getLogger("buildout_mirrors")
 WORKERS = 8
 BUILDOUT_ACCEPT = "text/html"  # what buildout's urllib requests ask for
 _PAGE_PATH = re.compile(r"/([A-Za-z0-9][A-Za-z0-9._-]*)/\Z")
+
+
+class Pending:
+    """One fetch ahead: queued, under way, or come (with a Response, or
+    None when it failed).  ``concurrent.futures.Future``'s protocol, in
+    the part used here: that module costs a rerun 20 ms to import."""
+
+    def __init__(self):
+        self._come = threading.Event()
+        self._lock = threading.Lock()
+        self.state, self.value = "queued", None
+
+    def start(self):
+        """Under way now; False when it was given up while queued."""
+        with self._lock:
+            if self.state != "queued":
+                return False
+            self.state = "running"
+            return True
+
+    def cancel(self):
+        """Give it up if still queued; False when under way or come."""
+        with self._lock:
+            if self.state != "queued":
+                return False
+            self.state = "cancelled"
+            return True
+
+    def finish(self, value):
+        self.state, self.value = "done", value
+        self._come.set()
+
+    def done(self):
+        return self._come.is_set()
+
+    def result(self, timeout=None):
+        self._come.wait(timeout)
+        return self.value
 
 
 class LookAhead:
@@ -51,8 +88,8 @@ class LookAhead:
         self.downloaded = set()  # projects whose file came this run
         self.asked = self.served = 0  # buildout's files; those come ahead
         self.waited = 0.0  # seconds buildout waited for what was on its way
-        self._pages = {}  # project -> Future of the page's Response
-        self._files = {}  # URL, no fragment -> (fragment, Future)
+        self._pages = {}  # project -> Pending of the page's Response
+        self._files = {}  # URL, no fragment -> (fragment, Pending)
         self._seen, self._threads = set(), []
         self._queue: queue.Queue = queue.Queue()
         self._lock = threading.Lock()
@@ -69,7 +106,7 @@ class LookAhead:
             if self.have(name, self.pins[key]):
                 continue
             with self._lock:
-                future = self._pages[key] = concurrent.futures.Future()
+                future = self._pages[key] = Pending()
                 if len(self._threads) < self.workers:
                     self._start_worker()
             self._queue.put((name, key, future))
@@ -112,9 +149,8 @@ class LookAhead:
                 future for _, future in self._files.values()]
             self._pages, self._files = {}, {}
         for future in left:
-            if not future.cancel() and future.done() and \
-                    future.exception() is None and future.result():
-                future.result().close()
+            if not future.cancel() and future.done() and future.value:
+                future.value.close()
         for _ in self._threads:
             self._queue.put(None)
 
@@ -138,7 +174,7 @@ class LookAhead:
             if job is None:
                 return
             name, key, future = job
-            if not future.set_running_or_notify_cancel():
+            if not future.start():
                 continue  # buildout asked first: it fetched the page itself
             try:
                 with bodies.on_disk():
@@ -146,7 +182,7 @@ class LookAhead:
             except Exception as error:  # the fetch ahead is a guess
                 logger.debug("Look-ahead for %s failed: %s", name, error)
                 if not future.done():
-                    future.set_result(None)
+                    future.finish(None)
 
     def _fetch_ahead(self, name, key, page_future):
         # The normalised name (PEP 503): the one page URL no index
@@ -161,26 +197,25 @@ class LookAhead:
             except pages.PageError:  # buildout will say what it makes of it
                 listed = {}
             chosen = pinned_file.pick(listed, name, self.pins[key])
-        file_future: concurrent.futures.Future = \
-            concurrent.futures.Future()
+        file_future = Pending()
         if chosen is not None:
             plain, _, fragment = chosen.partition("#")
             with self._lock:
                 if not self._closed:
                     self._files[plain] = (fragment, file_future)
-            file_future.set_running_or_notify_cancel()
+            file_future.start()
         # The page is handed over only now: the file buildout will ask
         # next is already known to be under way.
-        page_future.set_result(page)
+        page_future.finish(page)
         if chosen is None:
             return
         try:
             fetched = self.failover.fetch_file(
                 self.failover.with_auth(chosen))
         except Exception:
-            file_future.set_result(None)
+            file_future.finish(None)
             raise
         self.downloaded.add(key)
         wanted = requirements(fetched.body, pages.file_name(plain))
-        file_future.set_result(fetched)
+        file_future.finish(fetched)
         self.want(wanted)
