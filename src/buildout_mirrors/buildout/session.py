@@ -163,14 +163,20 @@ class OnDemand:
 
     def __init__(self, make):
         self.make, self.real = make, None
+        self.early = 0  # files buildout asked for before it was made
 
     def started(self):
         if self.real is None:
             self.real = self.make()
+            self.real.asked += self.early
         return self.real
 
     def claim(self, url, accept):
-        return self.real.claim(url, accept) if self.real else None
+        if self.real is not None:
+            return self.real.claim(url, accept)
+        self.early += DIST_SUFFIXES_RE.search(url.split("#", 1)[0]) \
+            is not None
+        return None
 
     def arrived(self, url, fetched):
         if self.real is not None or (fetched.status == 200 and
