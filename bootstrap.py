@@ -4289,7 +4289,7 @@ if __name__ == "__main__":
 #|
 #|from buildout_mirrors.index import (connection, index_client, pages,
 #|                                    transport, urls)
-#|from buildout_mirrors.selection.result import ProbeResult
+#|from buildout_mirrors.selection.result import ProbeResult, Status
 #|
 #|MAX_PAGE_BYTES = 32 * 1024 * 1024  # a garbage stream must not eat memory
 #|ROOT_PEEK_BYTES = 1024 * 1024  # of a /simple/ root: it answers, enough
@@ -4333,7 +4333,7 @@ if __name__ == "__main__":
 #|            return self._failed(url, started, connection.describe(error))
 #|        serial = serials[0] if len(serials) == 1 else (
 #|            sum(serials) if None not in serials else None)
-#|        return ProbeResult(url, True, time.monotonic() - started,
+#|        return ProbeResult(url, Status.HEALTHY, time.monotonic() - started,
 #|                           serial=serial, files=frozenset(files),
 #|                           newest=tuple(sorted(newest.items())),
 #|                           devpi=devpi)
@@ -4353,7 +4353,7 @@ if __name__ == "__main__":
 #|            return self._failed(url, started, _reason(error, deadline,
 #|                                                      budget),
 #|                                slow=error.slow)
-#|        return ProbeResult(url, True, time.monotonic() - started)
+#|        return ProbeResult(url, Status.HEALTHY, time.monotonic() - started)
 #|
 #|    @staticmethod
 #|    def _limits(deadline):
@@ -4363,8 +4363,8 @@ if __name__ == "__main__":
 #|
 #|    @staticmethod
 #|    def _failed(url, started, reason, slow=False):
-#|        return ProbeResult(url, False, time.monotonic() - started, reason,
-#|                           slow=slow)
+#|        return ProbeResult(url, Status.SLOW if slow else Status.FAILED,
+#|                           time.monotonic() - started, reason)
 #|
 #|    def _read_project(self, index_url, project, deadline):
 #|        if index_url.startswith("file:"):
@@ -4394,7 +4394,7 @@ if __name__ == "__main__":
 #|            status, _NotListed) else None
 #|        if root is not None and pages.lists_projects(root, base):
 #|            return ProbeResult(
-#|                url, False, time.monotonic() - started, curated=True,
+#|                url, Status.CURATED, time.monotonic() - started,
 #|                reason="a curated index (%s): private, asked first for "
 #|                "its own projects" % status)
 #|        return self._failed(url, started, str(status))
@@ -4466,6 +4466,7 @@ if __name__ == "__main__":
 #|import typing
 #|
 #|from buildout_mirrors.index.versions import key as _version
+#|from buildout_mirrors.selection.result import Lag
 #|
 #|if typing.TYPE_CHECKING:
 #|    from buildout_mirrors.selection.result import ProbeResult
@@ -4487,8 +4488,9 @@ if __name__ == "__main__":
 #|DEVPI_LAG_SERIALS = 2
 #|
 #|
-#|def lags(results: typing.Sequence[ProbeResult]) -> dict[str, str]:
-#|    """Map each healthy result's URL to '' (up to date) or how it lags.
+#|def lags(results: typing.Sequence[ProbeResult]) -> dict[str, Lag]:
+#|    """Map each healthy result's URL to its :class:`Lag` (false when up to
+#|    date).
 #|
 #|    A mirror is behind when its serial is lower than another's, or, where
 #|    mirrors give no serial, when its newest release of a probe project is
@@ -4504,23 +4506,19 @@ if __name__ == "__main__":
 #|    verdict = {}
 #|    for result in healthy:
 #|        if devpi.get(result.url, 0) > DEVPI_LAG_SERIALS:
-#|            verdict[result.url] = ("behind its devpi primary by %d "
-#|                                   "serial(s)" % devpi[result.url])
+#|            verdict[result.url] = Lag(devpi_serials=devpi[result.url])
 #|            continue
 #|        if result.serial is not None and newest_serial is not None and \
 #|                len(serials) > 1:
 #|            behind = newest_serial - result.serial
 #|            if behind:
-#|                verdict[result.url] = "behind by %d serial(s)" % behind
+#|                verdict[result.url] = Lag(serials=behind)
 #|                continue
-#|        older = [
+#|        verdict[result.url] = Lag(older=tuple(
 #|            "%s %s < %s" % (project, version, newest[project])
 #|            for project, version in result.newest
 #|            if version and newest.get(project) and
-#|            _version(version) < _version(newest[project])]
-#|        verdict[result.url] = ("newest release older than another "
-#|                               "mirror's (%s)" % ", ".join(older)
-#|                               if older else "")
+#|            _version(version) < _version(newest[project])))
 #|    return verdict
 #|
 #|
@@ -4605,32 +4603,81 @@ if __name__ == "__main__":
 #|
 #|POLICIES = {policy.name: policy for policy in (OrderedPolicy, FastestPolicy)}
 # ---- buildout_mirrors/selection/result.py
-#|"""What one probe found out about one mirror."""
+#|"""What one probe found out about one mirror, and how far a mirror lags."""
 #|
 #|from __future__ import annotations
 #|
 #|import dataclasses
+#|import enum
 #|
 #|from buildout_mirrors.index import urls
 #|
 #|
+#|class Status(enum.Enum):
+#|    """What a probe's answer says of a mirror: one value, where 1.0 had
+#|    the booleans ok, answered, slow and curated."""
+#|
+#|    HEALTHY = "healthy"        # served the probe projects
+#|    CURATED = "curated"        # answers, without a probe project: private
+#|    SLOW = "slow"              # connected, no answer in time: no verdict
+#|    NOT_WAITED = "not waited"  # another answered first: no verdict
+#|    FAILED = "failed"          # refused, an error, a wrong answer
+#|
+#|
 #|@dataclasses.dataclass(frozen=True)
 #|class ProbeResult:
+#|    """*status* is a :class:`Status`; True and False still mean HEALTHY
+#|    and FAILED, as 1.0's ``ok`` did (a prober plug-in's results)."""
+#|
 #|    url: str
-#|    ok: bool
+#|    status: Status
 #|    elapsed: float = 0.0          # seconds until the answer (or the failure)
 #|    reason: str = ""              # why it failed, '' when ok
 #|    serial: int | None = None     # the project's PyPI serial, if given
 #|    files: frozenset = frozenset()
-#|    answered: bool = True         # False: the choice was made without it
-#|    slow: bool = False            # connected, but no answer in time
 #|    newest: tuple = ()            # ((project, newest version), ...)
 #|    devpi: tuple = ()             # (primary's uuid, serial) on devpi-server
-#|    curated: bool = False         # answers, without the probe project
+#|
+#|    def __post_init__(self):
+#|        if isinstance(self.status, bool):
+#|            object.__setattr__(self, "status", Status.HEALTHY
+#|                               if self.status else Status.FAILED)
+#|
+#|    ok = property(lambda self: self.status is Status.HEALTHY)
+#|    answered = property(lambda self: self.status is not Status.NOT_WAITED)
+#|    slow = property(lambda self: self.status is Status.SLOW)
+#|    curated = property(lambda self: self.status is Status.CURATED)
 #|
 #|    @property
 #|    def label(self) -> str:
 #|        return urls.redact(self.url)
+#|
+#|
+#|@dataclasses.dataclass(frozen=True)
+#|class Lag:
+#|    """How far a healthy mirror is behind another; false when it is not.
+#|    ``str()`` says it as the log line and the state file do."""
+#|
+#|    serials: int = 0          # behind the newest serial
+#|    devpi_serials: int = 0    # behind its devpi replica set's newest
+#|    older: tuple = ()         # ("project 1.0 < 1.1", ...): newest releases
+#|
+#|    def __bool__(self):
+#|        return bool(self.serials or self.devpi_serials or self.older)
+#|
+#|    def __str__(self):
+#|        if self.devpi_serials:
+#|            return "behind its devpi primary by %d serial(s)" % \
+#|                self.devpi_serials
+#|        if self.serials:
+#|            return "behind by %d serial(s)" % self.serials
+#|        if self.older:
+#|            return "newest release older than another mirror's (%s)" % \
+#|                ", ".join(self.older)
+#|        return ""
+#|
+#|
+#|UP_TO_DATE = Lag()
 # ---- buildout_mirrors/selection/selection.py
 #|"""The outcome of one selection, and how it is told: one INFO line, and
 #|one line a candidate for ``-v``."""
@@ -4694,8 +4741,8 @@ if __name__ == "__main__":
 #|                    "file(s)%s)" % (
 #|                    result.label, result.elapsed * 1000, result.serial,
 #|                    len(result.files),
-#|                    ", " + self.lags[result.url] if self.lags.get(result.url)
-#|                    else "")
+#|                    ", %s" % self.lags[result.url]
+#|                    if self.lags.get(result.url) else "")
 #|            else:
 #|                yield "Mirror %s failed: %s" % (result.label, result.reason)
 #|        for result in self.dead_links:
@@ -4716,7 +4763,7 @@ if __name__ == "__main__":
 #|from buildout_mirrors.selection import ranking
 #|from buildout_mirrors.store import state as records
 #|from buildout_mirrors.index import urls
-#|from buildout_mirrors.selection.result import ProbeResult
+#|from buildout_mirrors.selection.result import ProbeResult, Status
 #|from buildout_mirrors.selection.selection import Selection  # noqa: F401 (its result)
 #|from buildout_mirrors.store.state import NoState, StateFile, ValidatedStore
 #|
@@ -4907,15 +4954,15 @@ if __name__ == "__main__":
 #|        if time.monotonic() >= deadline:
 #|            # Still waiting at the deadline: slow or hanging, no verdict
 #|            # on which (slow is not dead).
-#|            unanswered: dict = dict(reason="timed out after %.1f s"
-#|                              % self.settings.timeout, slow=True)
+#|            status, reason = Status.SLOW, "timed out after %.1f s" % \
+#|                self.settings.timeout
 #|        else:  # the policy was satisfied first: not a verdict on the mirror
-#|            unanswered = dict(reason="not waited for: another mirror "
-#|                              "answered first (none from this one within "
-#|                              "%d ms)" % (elapsed * 1000), answered=False)
-#|        index_results += [ProbeResult(url, False, elapsed, **unanswered)
+#|            status, reason = Status.NOT_WAITED, (
+#|                "not waited for: another mirror answered first (none from "
+#|                "this one within %d ms)" % (elapsed * 1000))
+#|        index_results += [ProbeResult(url, status, elapsed, reason)
 #|                          for url in index_urls if url not in answered]
-#|        link_results += [ProbeResult(url, False, elapsed, **unanswered)
+#|        link_results += [ProbeResult(url, status, elapsed, reason)
 #|                         for url in link_urls if url not in answered]
 #|        # In the listed order, not the order of the answers: what the
 #|        # user reads (the "skipped:" list) stays the same from run to run.
@@ -5294,7 +5341,8 @@ if __name__ == "__main__":
 #|    """Each answered ProbeResult under ``mirrors``; returns the records."""
 #|    records = {urls.redact(result.url): _mirror(
 #|        now, result.ok, result.elapsed, result.reason, result.serial,
-#|        lags.get(result.url, "")) for result in results if result.answered}
+#|        str(lags.get(result.url, ""))) for result in results
+#|        if result.answered}
 #|    state["mirrors"].update(records)
 #|    return records
 #|

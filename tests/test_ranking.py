@@ -3,7 +3,7 @@
 import pytest
 
 from buildout_mirrors.index.pages import newest_version
-from buildout_mirrors.selection.result import ProbeResult
+from buildout_mirrors.selection.result import ProbeResult, Status
 from buildout_mirrors.selection.ranking import (GRACE_SECONDS, FastestPolicy,
                                       OrderedPolicy, lags)
 
@@ -12,23 +12,29 @@ FILES = frozenset({"x-1-py3-none-any.whl", "x-2-py3-none-any.whl"})
 
 
 def ok(url, elapsed=0.05, serial=None, files=FILES, project="x"):
-    return ProbeResult(url, True, elapsed, serial=serial, files=files,
+    return ProbeResult(url, Status.HEALTHY, elapsed, serial=serial, files=files,
                        newest=((project, newest_version(files)),))
 
 
 def dead(url):
-    return ProbeResult(url, False, 2.0, "connection refused")
+    return ProbeResult(url, Status.FAILED, 2.0, "connection refused")
+
+
+def said(verdict):
+    """The lags as the log line and the state file say them."""
+    return {url: str(lag) for url, lag in verdict.items()}
 
 
 def test_serial_lag():
     verdict = lags([ok(A, serial=100), ok(B, serial=97), dead(C)])
-    assert verdict == {A: "", B: "behind by 3 serial(s)"}
+    assert said(verdict) == {A: "", B: "behind by 3 serial(s)"}
+    assert not verdict[A] and verdict[B] and verdict[B].serials == 3
 
 
 def test_newest_release_lag_without_serials():
     verdict = lags([ok(A), ok(B, files=frozenset({"x-1-py3-none-any.whl"}))])
-    assert verdict == {A: "", B: "newest release older than another "
-                       "mirror's (x 1 < 2)"}
+    assert said(verdict) == {A: "", B: "newest release older than another "
+                             "mirror's (x 1 < 2)"}
 
 
 def test_a_curated_mirror_lacking_old_files_is_not_behind():
@@ -41,8 +47,8 @@ def test_a_curated_mirror_lacking_old_files_is_not_behind():
         "zc_buildout-6.0.1.tar.gz", "six-1.17.0-py2.py3-none-any.whl"}),
         newest=(("zc-buildout", "6.0.1"), ("six", "1.17.0")))
     verdict = lags([stale, fresh])
-    assert verdict[B] == ""
-    assert "zc-buildout 6.0.0 < 6.0.1" in verdict[A]
+    assert not verdict[B]
+    assert "zc-buildout 6.0.0 < 6.0.1" in str(verdict[A])
     assert [result.url for result in OrderedPolicy().rank(
         [A, B], [stale, fresh], verdict)] == [B, A]
 
@@ -50,8 +56,9 @@ def test_a_curated_mirror_lacking_old_files_is_not_behind():
 def test_versions_compare_in_pep440_order_not_as_text():
     old = ok(A, files=frozenset({"x-6.0.9-py3-none-any.whl"}))
     new = ok(B, files=frozenset({"x-6.0.10-py3-none-any.whl"}))
-    assert lags([old, new]) == {A: "newest release older than another "
-                                "mirror's (x 6.0.9 < 6.0.10)", B: ""}
+    assert said(lags([old, new])) == {
+        A: "newest release older than another mirror's (x 6.0.9 < 6.0.10)",
+        B: ""}
 
 
 def test_behind_is_ranked_after_up_to_date_but_before_nothing():
@@ -106,9 +113,25 @@ def test_devpi_replica_behind_its_primary_by_serials():
         ProbeResult("https://elsewhere/+simple", True, 0.03,
                     devpi=("b" * 32, 7)),
     ]
-    verdict = lags(results)
+    verdict = said(lags(results))
     assert verdict["https://replica/+simple"] == \
         "behind its devpi primary by 10 serial(s)"
     assert verdict["https://other-replica/+simple"] == ""  # 2: in sync
     assert verdict["https://primary/+simple"] == ""
     assert verdict["https://elsewhere/+simple"] == ""
+
+
+def test_a_probe_result_has_one_status():
+    """One value where 1.0 had four booleans; a plug-in's True and False
+    still mean healthy and failed."""
+    assert ProbeResult(A, True).status is Status.HEALTHY
+    assert ProbeResult(A, False).status is Status.FAILED
+    for status, flags in (
+            (Status.HEALTHY, (True, True, False, False)),
+            (Status.CURATED, (False, True, False, True)),
+            (Status.SLOW, (False, True, True, False)),
+            (Status.NOT_WAITED, (False, False, False, False)),
+            (Status.FAILED, (False, True, False, False))):
+        result = ProbeResult(A, status)
+        assert (result.ok, result.answered, result.slow,
+                result.curated) == flags

@@ -133,7 +133,7 @@ def status_row(settings, selection, url, known=None):
     if result is None or not result.ok:
         row["reason"] = result.reason if result else "not probed"
         return row
-    lag = selection.lags.get(url, "")
+    lag = str(selection.lags.get(url, ""))
     age = freshness.last_sync_age(url, settings.timeout, settings.verify)
     row.update(verdict="chosen" if url == selection.chosen else (
         "behind" if lag else "live"), rtt_ms=round(result.elapsed * 1000),

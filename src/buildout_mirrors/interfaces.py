@@ -31,7 +31,9 @@ class IProber(Interface):
 
     def probe_index(url, projects, deadline):
         """Fetch each project page of index *url* before *deadline*
-        (a ``time.monotonic()`` value); return a ProbeResult, never raise."""
+        (a ``time.monotonic()`` value); return a ProbeResult
+        (``buildout_mirrors.selection.result``: the URL, a ``Status``, the
+        seconds it took, the reason), never raise."""
 
     def probe_link(url, deadline):
         """Check that find-links *url* answers; return a ProbeResult."""
@@ -50,7 +52,8 @@ class IPolicy(Interface):
 
     def rank(order, results, lags, sticky=None):
         """Healthy results, best first: up-to-date ones before those that
-        are behind (``lags[url]`` is '' when up to date)."""
+        are behind (``lags[url]``, a ``Lag``, is false when up to date;
+        ``str()`` of it says how far behind)."""
 
 
 class IStateStore(Interface):

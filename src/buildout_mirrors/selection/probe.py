@@ -19,7 +19,7 @@ import urllib.request
 
 from buildout_mirrors.index import (connection, index_client, pages,
                                     transport, urls)
-from buildout_mirrors.selection.result import ProbeResult
+from buildout_mirrors.selection.result import ProbeResult, Status
 
 MAX_PAGE_BYTES = 32 * 1024 * 1024  # a garbage stream must not eat memory
 ROOT_PEEK_BYTES = 1024 * 1024  # of a /simple/ root: it answers, enough
@@ -63,7 +63,7 @@ class HttpProber:
             return self._failed(url, started, connection.describe(error))
         serial = serials[0] if len(serials) == 1 else (
             sum(serials) if None not in serials else None)
-        return ProbeResult(url, True, time.monotonic() - started,
+        return ProbeResult(url, Status.HEALTHY, time.monotonic() - started,
                            serial=serial, files=frozenset(files),
                            newest=tuple(sorted(newest.items())),
                            devpi=devpi)
@@ -83,7 +83,7 @@ class HttpProber:
             return self._failed(url, started, _reason(error, deadline,
                                                       budget),
                                 slow=error.slow)
-        return ProbeResult(url, True, time.monotonic() - started)
+        return ProbeResult(url, Status.HEALTHY, time.monotonic() - started)
 
     @staticmethod
     def _limits(deadline):
@@ -93,8 +93,8 @@ class HttpProber:
 
     @staticmethod
     def _failed(url, started, reason, slow=False):
-        return ProbeResult(url, False, time.monotonic() - started, reason,
-                           slow=slow)
+        return ProbeResult(url, Status.SLOW if slow else Status.FAILED,
+                           time.monotonic() - started, reason)
 
     def _read_project(self, index_url, project, deadline):
         if index_url.startswith("file:"):
@@ -124,7 +124,7 @@ class HttpProber:
             status, _NotListed) else None
         if root is not None and pages.lists_projects(root, base):
             return ProbeResult(
-                url, False, time.monotonic() - started, curated=True,
+                url, Status.CURATED, time.monotonic() - started,
                 reason="a curated index (%s): private, asked first for "
                 "its own projects" % status)
         return self._failed(url, started, str(status))

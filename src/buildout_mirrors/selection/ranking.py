@@ -9,6 +9,7 @@ from __future__ import annotations
 import typing
 
 from buildout_mirrors.index.versions import key as _version
+from buildout_mirrors.selection.result import Lag
 
 if typing.TYPE_CHECKING:
     from buildout_mirrors.selection.result import ProbeResult
@@ -30,8 +31,9 @@ GRACE_SECONDS = 0.1
 DEVPI_LAG_SERIALS = 2
 
 
-def lags(results: typing.Sequence[ProbeResult]) -> dict[str, str]:
-    """Map each healthy result's URL to '' (up to date) or how it lags.
+def lags(results: typing.Sequence[ProbeResult]) -> dict[str, Lag]:
+    """Map each healthy result's URL to its :class:`Lag` (false when up to
+    date).
 
     A mirror is behind when its serial is lower than another's, or, where
     mirrors give no serial, when its newest release of a probe project is
@@ -47,23 +49,19 @@ def lags(results: typing.Sequence[ProbeResult]) -> dict[str, str]:
     verdict = {}
     for result in healthy:
         if devpi.get(result.url, 0) > DEVPI_LAG_SERIALS:
-            verdict[result.url] = ("behind its devpi primary by %d "
-                                   "serial(s)" % devpi[result.url])
+            verdict[result.url] = Lag(devpi_serials=devpi[result.url])
             continue
         if result.serial is not None and newest_serial is not None and \
                 len(serials) > 1:
             behind = newest_serial - result.serial
             if behind:
-                verdict[result.url] = "behind by %d serial(s)" % behind
+                verdict[result.url] = Lag(serials=behind)
                 continue
-        older = [
+        verdict[result.url] = Lag(older=tuple(
             "%s %s < %s" % (project, version, newest[project])
             for project, version in result.newest
             if version and newest.get(project) and
-            _version(version) < _version(newest[project])]
-        verdict[result.url] = ("newest release older than another "
-                               "mirror's (%s)" % ", ".join(older)
-                               if older else "")
+            _version(version) < _version(newest[project])))
     return verdict
 
 

@@ -60,8 +60,8 @@ class Selection:
                     "file(s)%s)" % (
                     result.label, result.elapsed * 1000, result.serial,
                     len(result.files),
-                    ", " + self.lags[result.url] if self.lags.get(result.url)
-                    else "")
+                    ", %s" % self.lags[result.url]
+                    if self.lags.get(result.url) else "")
             else:
                 yield "Mirror %s failed: %s" % (result.label, result.reason)
         for result in self.dead_links:

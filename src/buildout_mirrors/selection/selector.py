@@ -13,7 +13,7 @@ import time
 from buildout_mirrors.selection import ranking
 from buildout_mirrors.store import state as records
 from buildout_mirrors.index import urls
-from buildout_mirrors.selection.result import ProbeResult
+from buildout_mirrors.selection.result import ProbeResult, Status
 from buildout_mirrors.selection.selection import Selection  # noqa: F401 (its result)
 from buildout_mirrors.store.state import NoState, StateFile, ValidatedStore
 
@@ -204,15 +204,15 @@ class MirrorSelector:
         if time.monotonic() >= deadline:
             # Still waiting at the deadline: slow or hanging, no verdict
             # on which (slow is not dead).
-            unanswered: dict = dict(reason="timed out after %.1f s"
-                              % self.settings.timeout, slow=True)
+            status, reason = Status.SLOW, "timed out after %.1f s" % \
+                self.settings.timeout
         else:  # the policy was satisfied first: not a verdict on the mirror
-            unanswered = dict(reason="not waited for: another mirror "
-                              "answered first (none from this one within "
-                              "%d ms)" % (elapsed * 1000), answered=False)
-        index_results += [ProbeResult(url, False, elapsed, **unanswered)
+            status, reason = Status.NOT_WAITED, (
+                "not waited for: another mirror answered first (none from "
+                "this one within %d ms)" % (elapsed * 1000))
+        index_results += [ProbeResult(url, status, elapsed, reason)
                           for url in index_urls if url not in answered]
-        link_results += [ProbeResult(url, False, elapsed, **unanswered)
+        link_results += [ProbeResult(url, status, elapsed, reason)
                          for url in link_urls if url not in answered]
         # In the listed order, not the order of the answers: what the
         # user reads (the "skipped:" list) stays the same from run to run.

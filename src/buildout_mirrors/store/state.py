@@ -158,7 +158,8 @@ def record_probes(state: State, results: typing.Iterable, lags: dict,
     """Each answered ProbeResult under ``mirrors``; returns the records."""
     records = {urls.redact(result.url): _mirror(
         now, result.ok, result.elapsed, result.reason, result.serial,
-        lags.get(result.url, "")) for result in results if result.answered}
+        str(lags.get(result.url, ""))) for result in results
+        if result.answered}
     state["mirrors"].update(records)
     return records
 
