@@ -20,7 +20,7 @@ DELAYS = (0.0, 0.1)
 def bench_faster(table, env, rounds, scratch):
     served = plone.packages()
     pinned = plone.pins(served)
-    print("9. Faster than plain: a Plone-sized fresh build at 0 and 100 ms "
+    print("10. Faster than plain: a Plone-sized fresh build at 0 and 100 ms "
           "a request, %d rounds" % rounds)
     runs = {}  # (kind, delay) -> [(seconds, rss, requests, connections)]
     eggs = {}  # (kind, delay) -> the eggs installed, by name
