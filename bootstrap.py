@@ -1247,18 +1247,17 @@ if __name__ == "__main__":
 #|
 #|    def start(self):
 #|        """Under way now; False when it was given up while queued."""
-#|        with self._lock:
-#|            if self.state != "queued":
-#|                return False
-#|            self.state = "running"
-#|            return True
+#|        return self._leave_queue("running")
 #|
 #|    def cancel(self):
 #|        """Give it up if still queued; False when under way or come."""
+#|        return self._leave_queue("cancelled")
+#|
+#|    def _leave_queue(self, state):
 #|        with self._lock:
 #|            if self.state != "queued":
 #|                return False
-#|            self.state = "cancelled"
+#|            self.state = state
 #|            return True
 #|
 #|    def finish(self, value):
@@ -3070,8 +3069,11 @@ if __name__ == "__main__":
 #|
 #|
 #|from buildout_mirrors.index.dist_requirements import packaging
+#|from buildout_mirrors.index.pages import DIST_SUFFIXES
 #|
-#|SDIST_SUFFIXES = (".tar.gz", ".zip", ".tar.bz2", ".tgz")
+#|# The index's one list of distribution suffixes, less wheels and eggs.
+#|SDIST_SUFFIXES = tuple(suffix for suffix in DIST_SUFFIXES
+#|                       if suffix not in (".whl", ".egg"))
 #|WHEEL, SDIST = 4, 1  # pkg_resources: EGG_DIST + 1 for wheels, SOURCE_DIST
 #|
 #|

@@ -84,7 +84,10 @@ class Inputs:
         self.stored = stored
 
     def missing(self):
+        remembered = state.downloads(self.stored, self.place)
+        if not remembered:  # a first run: no pins to normalise
+            return []
         pinned = {normalize_project(name): version
                   for name, version in self.pins.items()}
-        return [name for name in state.downloads(self.stored, self.place)
+        return [name for name in remembered
                 if name in pinned and not self.have(name, pinned[name])]

@@ -45,18 +45,17 @@ class Pending:
 
     def start(self):
         """Under way now; False when it was given up while queued."""
-        with self._lock:
-            if self.state != "queued":
-                return False
-            self.state = "running"
-            return True
+        return self._leave_queue("running")
 
     def cancel(self):
         """Give it up if still queued; False when under way or come."""
+        return self._leave_queue("cancelled")
+
+    def _leave_queue(self, state):
         with self._lock:
             if self.state != "queued":
                 return False
-            self.state = "cancelled"
+            self.state = state
             return True
 
     def finish(self, value):

@@ -13,8 +13,11 @@ from __future__ import annotations
 
 
 from buildout_mirrors.index.dist_requirements import packaging
+from buildout_mirrors.index.pages import DIST_SUFFIXES
 
-SDIST_SUFFIXES = (".tar.gz", ".zip", ".tar.bz2", ".tgz")
+# The index's one list of distribution suffixes, less wheels and eggs.
+SDIST_SUFFIXES = tuple(suffix for suffix in DIST_SUFFIXES
+                       if suffix not in (".whl", ".egg"))
 WHEEL, SDIST = 4, 1  # pkg_resources: EGG_DIST + 1 for wheels, SOURCE_DIST
 
 
